@@ -1,0 +1,108 @@
+"use client";
+
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import type { DeliveryLogRow } from "@/lib/deliveries/queries";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { formatTime } from "@/components/format";
+
+export interface DeliveryPage {
+  data: DeliveryLogRow[];
+  nextCursor: string | null;
+}
+
+/** How often the log refreshes itself while open. */
+const REFRESH_MS = 1000;
+
+function responseSummary(row: DeliveryLogRow): string {
+  if (row.lastStatusCode !== null) return String(row.lastStatusCode);
+  if (row.lastError) return row.lastError;
+  return "—";
+}
+
+export function DeliveryLog({
+  filter,
+  initial,
+  showEndpoint = true,
+  emptyText,
+}: {
+  filter: { endpointId?: string; status?: string; cursor?: string };
+  initial: DeliveryPage;
+  showEndpoint?: boolean;
+  emptyText: string;
+}) {
+  const params = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])));
+  const { data, isError } = useQuery({
+    queryKey: ["deliveries", params.toString()],
+    queryFn: async (): Promise<DeliveryPage> => {
+      const response = await fetch(`/api/dashboard/deliveries?${params}`, { cache: "no-store" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.json();
+    },
+    initialData: initial,
+    refetchInterval: REFRESH_MS,
+  });
+
+  return (
+    <div className="space-y-3">
+      {isError && (
+        <p role="status" className="text-sm text-amber-800">
+          Live refresh paused: the server did not answer. Retrying…
+        </p>
+      )}
+      <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+            <tr>
+              <th scope="col" className="px-4 py-3">Status</th>
+              <th scope="col" className="px-4 py-3">Event</th>
+              {showEndpoint && <th scope="col" className="px-4 py-3">Endpoint</th>}
+              <th scope="col" className="px-4 py-3">Attempts</th>
+              <th scope="col" className="px-4 py-3">Response</th>
+              <th scope="col" className="px-4 py-3">Time</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {data.data.length === 0 ? (
+              <tr>
+                <td colSpan={showEndpoint ? 6 : 5} className="px-4 py-8 text-center text-slate-600">
+                  {emptyText}
+                </td>
+              </tr>
+            ) : (
+              data.data.map((row) => (
+                <tr key={row.id} className="hover:bg-slate-50">
+                  <td className="px-4 py-3">
+                    <StatusBadge status={row.status} />
+                  </td>
+                  <td className="px-4 py-3">
+                    <Link href={`/deliveries/${row.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {row.eventType}
+                    </Link>
+                    <div className="font-mono text-xs text-slate-500">{row.eventId}</div>
+                  </td>
+                  {showEndpoint && <td className="px-4 py-3">{row.endpointName}</td>}
+                  <td className="px-4 py-3 tabular-nums">{row.attempts}</td>
+                  <td className="max-w-xs truncate px-4 py-3 font-mono text-xs" title={row.lastError ?? undefined}>
+                    {responseSummary(row)}
+                  </td>
+                  <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+                    <time dateTime={row.createdAt}>{formatTime(row.createdAt)}</time>
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      {data.nextCursor && (
+        <Link
+          href={`?${new URLSearchParams({ ...Object.fromEntries(params), cursor: data.nextCursor })}`}
+          className="inline-block text-sm font-medium text-indigo-700 underline"
+        >
+          Older deliveries
+        </Link>
+      )}
+    </div>
+  );
+}

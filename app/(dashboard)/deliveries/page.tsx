@@ -1,0 +1,75 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireUser } from "@/lib/auth/current-user";
+import { DELIVERY_STATUSES, listDeliveries } from "@/lib/deliveries/queries";
+import { listEndpoints } from "@/lib/endpoints/queries";
+import { parseDeliveryListQuery } from "@/lib/validations/delivery";
+import { Button } from "@/components/ui/button";
+import { DeliveryLog } from "./_components/delivery-log";
+
+export const metadata: Metadata = { title: "Deliveries" };
+
+const selectClass = "mt-1 block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
+
+export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser();
+  const parsed = parseDeliveryListQuery(await searchParams);
+  const filter = parsed.success ? parsed.data : {};
+  const [page, endpoints] = await Promise.all([listDeliveries(user.id, filter), listEndpoints(user.id)]);
+  const filtered = Boolean(filter.endpointId || filter.status);
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Deliveries</h1>
+        <p className="mt-1 text-sm text-slate-600">Every event sent to every endpoint, with each attempt. Refreshes live.</p>
+      </div>
+      <form className="flex flex-wrap items-end gap-3" aria-label="Filter deliveries">
+        <div>
+          <label htmlFor="filter-endpoint" className="block text-sm font-medium">
+            Endpoint
+          </label>
+          <select id="filter-endpoint" name="endpointId" defaultValue={filter.endpointId ?? ""} className={selectClass}>
+            <option value="">All endpoints</option>
+            {endpoints.map((endpoint) => (
+              <option key={endpoint.id} value={endpoint.id}>
+                {endpoint.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="filter-status" className="block text-sm font-medium">
+            Status
+          </label>
+          <select id="filter-status" name="status" defaultValue={filter.status ?? ""} className={selectClass}>
+            <option value="">Any status</option>
+            {DELIVERY_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {status}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button type="submit" variant="secondary">
+          Apply filters
+        </Button>
+        {filtered && (
+          <Link href="/deliveries" className="py-2 text-sm font-medium text-indigo-700 underline">
+            Clear filters
+          </Link>
+        )}
+      </form>
+      {!parsed.success && (
+        <p role="alert" className="text-sm text-red-700">
+          Some filters in the address were not valid and were ignored.
+        </p>
+      )}
+      <DeliveryLog
+        filter={filter}
+        initial={page}
+        emptyText={filtered ? "No deliveries match these filters." : "No deliveries yet. Open an endpoint and click “Send test event”."}
+      />
+    </div>
+  );
+}

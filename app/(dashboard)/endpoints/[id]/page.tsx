@@ -1,0 +1,63 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireUser } from "@/lib/auth/current-user";
+import { listDeliveries } from "@/lib/deliveries/queries";
+import { getEndpoint } from "@/lib/endpoints/queries";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { DeliveryLog } from "../../deliveries/_components/delivery-log";
+import { EndpointControls } from "../_components/endpoint-controls";
+import { SecretReveal } from "../_components/secret-reveal";
+
+export const metadata: Metadata = { title: "Endpoint" };
+
+export default async function EndpointPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const endpoint = await getEndpoint(user.id, (await params).id);
+  if (!endpoint) notFound();
+  const deliveries = await listDeliveries(user.id, { endpointId: endpoint.id });
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <Link href="/endpoints" className="text-sm text-indigo-700 underline">
+          ← Endpoints
+        </Link>
+        <h1 className="mt-2 flex flex-wrap items-center gap-3 text-2xl font-semibold tracking-tight">
+          {endpoint.name} <StatusBadge status={endpoint.enabled ? "enabled" : "disabled"} />
+        </h1>
+        <p className="mt-1 break-all font-mono text-sm text-slate-600">{endpoint.url}</p>
+        {endpoint.description && <p className="mt-2 text-sm text-slate-700">{endpoint.description}</p>}
+        {!endpoint.enabled && endpoint.disabledReason && (
+          <p role="status" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            {endpoint.disabledReason}
+          </p>
+        )}
+      </div>
+
+      <EndpointControls key={String(endpoint.enabled)} endpointId={endpoint.id} enabled={endpoint.enabled} />
+
+      <section aria-labelledby="secret-heading" className="space-y-2">
+        <h2 id="secret-heading" className="text-lg font-semibold">
+          Signing secret
+        </h2>
+        <p className="text-sm text-slate-600">
+          Verify the <code>webhook-signature</code> header with this secret (Standard Webhooks).
+        </p>
+        <SecretReveal endpointId={endpoint.id} />
+      </section>
+
+      <section aria-labelledby="recent-heading" className="space-y-3">
+        <h2 id="recent-heading" className="text-lg font-semibold">
+          Recent deliveries
+        </h2>
+        <DeliveryLog
+          filter={{ endpointId: endpoint.id }}
+          initial={deliveries}
+          showEndpoint={false}
+          emptyText="Nothing sent to this endpoint yet. Click “Send test event” to try it."
+        />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { Button } from "@/components/ui/button";
+import type { ActionState } from "@/lib/actions";
+import { deleteEndpointAction, sendTestEventAction, setEnabledAction } from "../actions";
+
+function Feedback({ state }: { state: ActionState }) {
+  if (state.error) {
+    return (
+      <p role="alert" className="text-sm text-red-700">
+        {state.error}
+      </p>
+    );
+  }
+  if (state.message) {
+    return (
+      <p role="status" className="text-sm text-emerald-700">
+        {state.message}
+      </p>
+    );
+  }
+  return null;
+}
+
+export function EndpointControls({ endpointId, enabled }: { endpointId: string; enabled: boolean }) {
+  const [testState, sendTest, sendingTest] = useActionState(sendTestEventAction, {});
+  const [enabledState, setEnabled, switching] = useActionState(setEnabledAction, {});
+  const [deleteState, deleteEndpoint, deleting] = useActionState(deleteEndpointAction, {});
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap gap-2">
+        <form action={sendTest}>
+          <input type="hidden" name="endpointId" value={endpointId} />
+          <Button type="submit" disabled={sendingTest}>
+            Send test event
+          </Button>
+        </form>
+        <form action={setEnabled}>
+          <input type="hidden" name="endpointId" value={endpointId} />
+          <input type="hidden" name="enabled" value={enabled ? "false" : "true"} />
+          <Button type="submit" variant="secondary" disabled={switching}>
+            {enabled ? "Disable" : "Enable"}
+          </Button>
+        </form>
+        {confirmingDelete ? (
+          <form action={deleteEndpoint} className="flex items-center gap-2 rounded-md bg-red-50 px-3 py-1">
+            <input type="hidden" name="endpointId" value={endpointId} />
+            <span className="text-sm text-red-900">Delete this endpoint? Its history stays in the log.</span>
+            <Button type="submit" variant="danger" disabled={deleting}>
+              Delete endpoint
+            </Button>
+            <Button type="button" variant="secondary" onClick={() => setConfirmingDelete(false)}>
+              Cancel
+            </Button>
+          </form>
+        ) : (
+          <Button type="button" variant="danger" onClick={() => setConfirmingDelete(true)}>
+            Delete
+          </Button>
+        )}
+      </div>
+      <Feedback state={testState} />
+      <Feedback state={enabledState} />
+      <Feedback state={deleteState} />
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { validatedActionWithUser, type ActionState } from "@/lib/actions";
+import { requireUser } from "@/lib/auth/current-user";
+import { createEndpoint, deleteEndpoint, getEndpointSecret, setEndpointEnabled } from "@/lib/endpoints/queries";
+import { sendTestEvent } from "@/lib/events/queries";
+import { createEndpointSchema } from "@/lib/validations/endpoint";
+
+export const createEndpointAction = validatedActionWithUser(createEndpointSchema, async (input, user) => {
+  const endpoint = await createEndpoint(user.id, input);
+  redirect(`/endpoints/${endpoint.id}`);
+});
+
+const endpointIdSchema = z.object({ endpointId: z.string().min(1) });
+
+export const sendTestEventAction = validatedActionWithUser(endpointIdSchema, async ({ endpointId }, user): Promise<ActionState> => {
+  const event = await sendTestEvent(user.id, endpointId);
+  if (!event) return { error: "This endpoint no longer exists." };
+  if (event.deliveries === 0) return { error: "The endpoint is disabled: enable it to send a test event." };
+  revalidatePath(`/endpoints/${endpointId}`);
+  return { message: `Test event ${event.id} queued.` };
+});
+
+export const setEnabledAction = validatedActionWithUser(
+  endpointIdSchema.extend({ enabled: z.enum(["true", "false"]) }),
+  async ({ endpointId, enabled }, user): Promise<ActionState> => {
+    const endpoint = await setEndpointEnabled(user.id, endpointId, enabled === "true");
+    if (!endpoint) return { error: "This endpoint no longer exists." };
+    revalidatePath(`/endpoints/${endpointId}`);
+    return { message: endpoint.enabled ? "Endpoint enabled." : "Endpoint disabled." };
+  },
+);
+
+export const deleteEndpointAction = validatedActionWithUser(endpointIdSchema, async ({ endpointId }, user) => {
+  if (!(await deleteEndpoint(user.id, endpointId))) return { error: "This endpoint no longer exists." };
+  revalidatePath("/endpoints");
+  redirect("/endpoints");
+});
+
+/** The secret is sent to the browser only when the user asks to see it. */
+export async function revealSecretAction(endpointId: string): Promise<{ secret: string | null }> {
+  const user = await requireUser();
+  return { secret: await getEndpointSecret(user.id, endpointId) };
+}

@@ -1,0 +1,54 @@
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, type Page } from "@playwright/test";
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** An HTTP receiver on 127.0.0.1 that records every request and answers `status`. */
+export async function startReceiver(status = 200): Promise<{ url: string; requests: ReceivedRequest[]; close: () => Promise<void> }> {
+  const requests: ReceivedRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      res.writeHead(status, { "content-type": "text/plain" }).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+let counter = 0;
+export function uniqueEmail(): string {
+  return `user-${Date.now()}-${process.pid}-${++counter}@example.com`;
+}
+
+export async function signUp(page: Page, email = uniqueEmail(), password = "correct horse battery"): Promise<{ email: string; password: string }> {
+  await page.goto("/sign-up");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/endpoints$/);
+  return { email, password };
+}
+
+export async function addEndpoint(page: Page, name: string, url: string): Promise<string> {
+  await page.goto("/endpoints");
+  await page.getByRole("button", { name: "Add endpoint" }).first().click();
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("URL").fill(url);
+  await page.getByRole("button", { name: "Create endpoint" }).click();
+  await expect(page).toHaveURL(/\/endpoints\/ep_/);
+  return page.url().split("/").pop()!;
+}

@@ -1,0 +1,58 @@
+import "server-only";
+import type { z } from "zod";
+import { requireUser } from "./auth/current-user";
+import type { SessionUser } from "./auth/session";
+
+/** What every dashboard form action returns: a form-level error and/or per-field errors. */
+export interface ActionState {
+  error?: string;
+  fieldErrors?: Record<string, string>;
+  /** The submitted text fields, so a form shows what the user typed after an error. */
+  values?: Record<string, string>;
+  message?: string;
+}
+
+const NOT_ECHOED = new Set(["password"]);
+
+function submittedValues(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (typeof value === "string" && !key.startsWith("$ACTION") && !NOT_ECHOED.has(key)) values[key] = value;
+  }
+  return values;
+}
+
+export function firstFieldErrors(error: z.ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+/**
+ * Wraps a server action: validates the form with `schema`, returns field errors beside the
+ * submitted values when it does not parse, else runs `handler` with the parsed data.
+ * (Redirects thrown by the handler pass through untouched.)
+ */
+export function validatedAction<S extends z.ZodType>(
+  schema: S,
+  handler: (data: z.infer<S>, formData: FormData) => Promise<ActionState | void>,
+) {
+  return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
+    const values = submittedValues(formData);
+    const parsed = schema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return { fieldErrors: firstFieldErrors(parsed.error), values };
+    const result = await handler(parsed.data, formData);
+    return result ? { values, ...result } : {};
+  };
+}
+
+/** Like validatedAction, for signed-in users only; the handler gets the user. */
+export function validatedActionWithUser<S extends z.ZodType>(
+  schema: S,
+  handler: (data: z.infer<S>, user: SessionUser, formData: FormData) => Promise<ActionState | void>,
+) {
+  return validatedAction(schema, async (data, formData) => handler(data, await requireUser(), formData));
+}

@@ -1,0 +1,140 @@
+/**
+ * The delivery log. Lists are newest first with keyset pagination on the time-sortable id
+ * (`id < cursor`), so every page is an index range scan, never an OFFSET or a COUNT.
+ */
+import { prisma } from "../db";
+import { webhookBody } from "../webhooks/body";
+
+export const DELIVERY_STATUSES = ["pending", "delivering", "succeeded", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface DeliveryDto {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export interface DeliveryLogRow extends DeliveryDto {
+  eventType: string;
+  endpointName: string;
+  endpointUrl: string;
+}
+
+export interface AttemptDto {
+  id: string;
+  number: number;
+  startedAt: string;
+  durationMs: number;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  error: string | null;
+}
+
+export interface DeliveryDetail extends DeliveryLogRow {
+  requestBody: string;
+  attemptLog: AttemptDto[];
+}
+
+export interface DeliveryFilter {
+  endpointId?: string;
+  status?: DeliveryStatus;
+  cursor?: string;
+  limit?: number;
+}
+
+type DeliveryRow = {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  event: { type: string };
+  endpoint: { name: string; url: string };
+};
+
+function toLogRow(row: DeliveryRow): DeliveryLogRow {
+  return {
+    id: row.id,
+    eventId: row.eventId,
+    endpointId: row.endpointId,
+    status: row.status as DeliveryStatus,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    createdAt: row.createdAt.toISOString(),
+    eventType: row.event.type,
+    endpointName: row.endpoint.name,
+    endpointUrl: row.endpoint.url,
+  };
+}
+
+const logSelect = {
+  id: true,
+  eventId: true,
+  endpointId: true,
+  status: true,
+  attempts: true,
+  nextAttemptAt: true,
+  lastStatusCode: true,
+  lastError: true,
+  createdAt: true,
+  event: { select: { type: true } },
+  endpoint: { select: { name: true, url: true } },
+} as const;
+
+export async function listDeliveries(userId: string, filter: DeliveryFilter = {}): Promise<{ data: DeliveryLogRow[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  const rows = await prisma.delivery.findMany({
+    where: {
+      userId,
+      ...(filter.endpointId ? { endpointId: filter.endpointId } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.cursor ? { id: { lt: filter.cursor } } : {}),
+    },
+    select: logSelect,
+    orderBy: { id: "desc" },
+    take: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  return { data: page.map(toLogRow), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+}
+
+export async function getDelivery(userId: string, id: string): Promise<DeliveryDetail | null> {
+  const row = await prisma.delivery.findFirst({
+    where: { userId, id },
+    select: {
+      ...logSelect,
+      event: { select: { type: true, payload: true, createdAt: true } },
+      attemptLog: { orderBy: { number: "asc" } },
+    },
+  });
+  if (!row) return null;
+  return {
+    ...toLogRow(row),
+    requestBody: webhookBody(row.event.type, row.event.createdAt.getTime(), row.event.payload),
+    attemptLog: row.attemptLog.map((attempt) => ({
+      id: attempt.id,
+      number: attempt.number,
+      startedAt: attempt.startedAt.toISOString(),
+      durationMs: attempt.durationMs,
+      requestHeaders: JSON.parse(attempt.requestHeaders) as Record<string, string>,
+      responseStatus: attempt.responseStatus,
+      responseHeaders: attempt.responseHeaders ? (JSON.parse(attempt.responseHeaders) as Record<string, string>) : null,
+      responseBody: attempt.responseBody,
+      error: attempt.error,
+    })),
+  };
+}

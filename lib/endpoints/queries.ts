@@ -1,0 +1,92 @@
+/**
+ * Endpoints, always read and written through the owning account: a foreign or deleted id
+ * behaves exactly like one that does not exist.
+ */
+import { prisma } from "../db";
+import { newId } from "../ids";
+import type { CreateEndpointInput } from "../validations/endpoint";
+import { generateSigningSecret } from "../webhooks/sign";
+
+export interface EndpointDto {
+  id: string;
+  name: string;
+  url: string;
+  description: string;
+  enabled: boolean;
+  eventTypes: string[];
+  headers: Record<string, string>;
+  disabledReason: string | null;
+  createdAt: string;
+}
+
+const dtoSelect = {
+  id: true,
+  name: true,
+  url: true,
+  description: true,
+  enabled: true,
+  eventTypes: true,
+  headers: true,
+  disabledReason: true,
+  createdAt: true,
+} as const;
+
+type EndpointRow = { [K in keyof typeof dtoSelect]: K extends "createdAt" ? Date : K extends "enabled" ? boolean : K extends "disabledReason" ? string | null : string };
+
+function toDto(row: EndpointRow): EndpointDto {
+  return {
+    ...row,
+    eventTypes: JSON.parse(row.eventTypes) as string[],
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+const live = (userId: string, id?: string) => ({ userId, deletedAt: null, ...(id ? { id } : {}) });
+
+export async function listEndpoints(userId: string): Promise<EndpointDto[]> {
+  const rows = await prisma.endpoint.findMany({ where: live(userId), select: dtoSelect, orderBy: { id: "desc" } });
+  return rows.map(toDto);
+}
+
+export async function getEndpoint(userId: string, id: string): Promise<EndpointDto | null> {
+  const row = await prisma.endpoint.findFirst({ where: live(userId, id), select: dtoSelect });
+  return row ? toDto(row) : null;
+}
+
+/** The signing secret, only on explicit request (reveal, create response). */
+export async function getEndpointSecret(userId: string, id: string): Promise<string | null> {
+  const row = await prisma.endpoint.findFirst({ where: live(userId, id), select: { secret: true } });
+  return row?.secret ?? null;
+}
+
+export async function createEndpoint(userId: string, input: CreateEndpointInput): Promise<EndpointDto & { secret: string }> {
+  const secret = generateSigningSecret();
+  const row = await prisma.endpoint.create({
+    data: { id: newId("ep"), userId, name: input.name, url: input.url, description: input.description, secret },
+    select: dtoSelect,
+  });
+  return { ...toDto(row), secret };
+}
+
+export async function setEndpointEnabled(userId: string, id: string, enabled: boolean): Promise<EndpointDto | null> {
+  const { count } = await prisma.endpoint.updateMany({
+    where: live(userId, id),
+    data: { enabled, disabledReason: null },
+  });
+  return count ? getEndpoint(userId, id) : null;
+}
+
+/**
+ * Deleting hides the endpoint but keeps it and its deliveries for the log. Deliveries still
+ * waiting are failed, so nothing is left pending towards an endpoint that no longer exists.
+ */
+export async function deleteEndpoint(userId: string, id: string, now = new Date()): Promise<boolean> {
+  const { count } = await prisma.endpoint.updateMany({ where: live(userId, id), data: { deletedAt: now, enabled: false } });
+  if (count === 0) return false;
+  await prisma.delivery.updateMany({
+    where: { userId, endpointId: id, status: "pending" },
+    data: { status: "failed", nextAttemptAt: null, completedAt: now, lastError: "The endpoint was deleted" },
+  });
+  return true;
+}

@@ -1,0 +1,64 @@
+/**
+ * Hookline's configuration, read from the environment once and validated, so a typo fails at
+ * start with a clear message instead of misbehaving later. Nothing else reads process.env.
+ */
+import { z } from "zod";
+import { parseCidrList } from "./webhooks/ssrf-guard";
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from "./webhooks/retry-policy";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  DATABASE_URL: z.string().min(1).default("file:./data/hookline.db"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Public origin of the dashboard, e.g. https://hooks.example.com (used for Secure cookies). */
+  HOOKLINE_PUBLIC_URL: z.url().optional(),
+  /** Address ranges the SSRF guard lets through, e.g. `127.0.0.0/8,::1/128`. */
+  HOOKLINE_ALLOWED_CIDRS: z
+    .string()
+    .default("")
+    .transform((text, ctx) => {
+      try {
+        return parseCidrList(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  HOOKLINE_RETRY_SCHEDULE: z
+    .string()
+    .default(DEFAULT_RETRY_SCHEDULE)
+    .transform((text, ctx) => {
+      try {
+        return parseRetrySchedule(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** `off` keeps the web server from running deliveries (use `npm run worker` instead). */
+  HOOKLINE_WORKER: z.enum(["on", "off"]).default("on"),
+  HOOKLINE_ATTEMPT_TIMEOUT_MS: positiveInt(15_000),
+  HOOKLINE_RETENTION_DAYS: positiveInt(30),
+  /** Deliveries in flight at once, across all endpoints. */
+  HOOKLINE_WORKER_CONCURRENCY: positiveInt(64),
+  /** How often the worker looks for due work when nothing woke it. */
+  HOOKLINE_POLL_INTERVAL_MS: positiveInt(500),
+  /** On SIGTERM, how long in-flight deliveries may finish before they are released. */
+  HOOKLINE_SHUTDOWN_GRACE_MS: positiveInt(5_000),
+  /** How long a signed-in session lasts. */
+  HOOKLINE_SESSION_DAYS: positiveInt(30),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function loadEnv(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    throw new Error(`Invalid Hookline configuration:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = loadEnv();

@@ -1,0 +1,35 @@
+/**
+ * Recovering work from a worker that died: a `delivering` row whose lease has expired is put
+ * back to `pending`, due now, and the lost attempt is recorded so the log shows what happened.
+ * Receivers may see that event again (at-least-once); they dedupe on `webhook-id`.
+ */
+import type Database from "better-sqlite3";
+import { newId } from "../ids";
+
+export const LEASE_EXPIRED_ERROR = "The worker stopped during this attempt (lease expired); the delivery was re-queued";
+
+export function reclaimExpiredLeases(db: Database.Database, now: number): number {
+  const expired = db
+    .prepare(`SELECT id, attempts, updatedAt FROM "Delivery" WHERE status = 'delivering' AND lockedUntil <= ?`)
+    .all(now) as Array<{ id: string; attempts: number; updatedAt: number }>;
+  if (expired.length === 0) return 0;
+  const insertAttempt = db.prepare(`
+    INSERT INTO "Attempt" (id, deliveryId, number, startedAt, durationMs, requestHeaders, error)
+    VALUES (?, ?, ?, ?, ?, '{}', ?)`);
+  const release = db.prepare(`
+    UPDATE "Delivery" SET status = 'pending', nextAttemptAt = ?, lockedBy = NULL, lockedUntil = NULL,
+           lastError = ?, updatedAt = ?
+     WHERE id = ? AND status = 'delivering' AND lockedUntil <= ?`);
+  const run = db.transaction(() => {
+    let released = 0;
+    for (const row of expired) {
+      // Only if the row is still expired inside the write lock (another worker may have won).
+      if (release.run(now, LEASE_EXPIRED_ERROR, now, row.id, now).changes === 1) {
+        insertAttempt.run(newId("att", now), row.id, row.attempts, row.updatedAt, now - row.updatedAt, LEASE_EXPIRED_ERROR);
+        released++;
+      }
+    }
+    return released;
+  });
+  return run.immediate();
+}

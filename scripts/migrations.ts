@@ -1,0 +1,146 @@
+/**
+ * Offline migrations. Prisma 7's CLI needs a native schema engine these machines cannot
+ * download, so this drives Prisma's own schema engine compiled to WebAssembly over the
+ * better-sqlite3 driver adapter. The files it reads and writes keep Prisma's standard layout
+ * (prisma/migrations/<timestamp>_<name>/migration.sql + migration_lock.toml), so
+ * `prisma migrate deploy` works too wherever the native engine is available.
+
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
+
+const ROOT = path.resolve(__dirname, "..");
+const SCHEMA_PATH = path.join(ROOT, "prisma", "schema.prisma");
+const MIGRATIONS_DIR = path.join(ROOT, "prisma", "migrations");
+const LOCKFILE = "migration_lock.toml";
+
+type Engine = Awaited<ReturnType<typeof bg.SchemaEngine.new>>;
+
+let wasmReady = false;
+function loadWasm() {
+  if (wasmReady) return;
+  const require = createRequire(__filename);
+  // The package exports only its JS; the .wasm sits beside the bindings module.
+  const wasmPath = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+  const module = new WebAssembly.Module(readFileSync(wasmPath));
+  const instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports });
+  bg.__wbg_set_wasm(instance.exports);
+  (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
+  wasmReady = true;
+}
+
+/** The file path inside a `file:` DATABASE_URL; its folder is created if missing. */
+function databaseFile(url: string): string {
+  const file = url.replace(/^file:/, "");
+  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  return file;
+}
+
+/**
+ * The shadow database replays migrations as multi-statement scripts through executeRaw, which
+ * better-sqlite3 refuses ("contains more than one statement"): fall back to executeScript.
+ */
+function tolerateScripts<T extends { connect(): Promise<unknown>; connectToShadowDb(): Promise<unknown> }>(factory: T): T {
+  const wrap = async (adapterPromise: Promise<unknown>) => {
+    const adapter = (await adapterPromise) as {
+      executeRaw(query: { sql: string }): Promise<number>;
+      executeScript(script: string): Promise<void>;
+    };
+    const executeRaw = adapter.executeRaw.bind(adapter);
+    adapter.executeRaw = async (query) => {
+      try {
+        return await executeRaw(query);
+      } catch (error) {
+        if (!String((error as Error)?.message ?? error).includes("more than one statement")) throw error;
+        await adapter.executeScript(query.sql);
+        return 0;
+      }
+    };
+    return adapter;
+  };
+  return Object.assign(Object.create(Object.getPrototypeOf(factory)), factory, {
+    provider: "sqlite",
+    adapterName: (factory as unknown as { adapterName: string }).adapterName,
+    connect: () => wrap(factory.connect()),
+    connectToShadowDb: () => wrap(factory.connectToShadowDb()),
+  });
+}
+
+async function openEngine(databaseUrl: string): Promise<Engine> {
+  loadWasm();
+  const factory = tolerateScripts(new PrismaBetterSqlite3({ url: databaseFile(databaseUrl) }, { timestampFormat: "unixepoch-ms" }));
+  const datamodel = readFileSync(SCHEMA_PATH, "utf8");
+  const log = (message: string) => {
+    if (process.env.HOOKLINE_MIGRATE_DEBUG) console.error(message);
+  };
+  return bg.SchemaEngine.new({ datamodels: [[SCHEMA_PATH, datamodel]] }, log, bindMigrationAwareSqlAdapterFactory(factory));
+}
+
+function migrationsList() {
+  const directories = existsSync(MIGRATIONS_DIR)
+    ? readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort()
+    : [];
+  const lockPath = path.join(MIGRATIONS_DIR, LOCKFILE);
+  return {
+    baseDir: MIGRATIONS_DIR,
+    lockfile: { path: LOCKFILE, content: existsSync(lockPath) ? readFileSync(lockPath, "utf8") : null },
+    shadowDbInitScript: "",
+    migrationDirectories: directories.map((name) => ({
+      path: name,
+      migrationFile: {
+        path: "migration.sql",
+        content: { tag: "ok" as const, value: readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8") },
+      },
+    })),
+  };
+}
+
+const NO_FILTERS = { externalTables: [], externalEnums: [] };
+
+/** Applies every pending migration to the database at `databaseUrl`; returns their names. */
+export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
+  const engine = await openEngine(databaseUrl);
+  try {
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(), filters: NO_FILTERS });
+    return appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+/** Writes a new migration holding the SQL that takes the existing migrations to the schema. */
+export async function createMigration(name: string): Promise<string | null> {
+  // Diff against the migrations on a throwaway database so local data is never touched.
+  const engine = await openEngine(":memory:");
+  try {
+    const list = migrationsList();
+    const { stdout } = await engine.diff({
+      from: list.migrationDirectories.length ? { tag: "migrations", ...list } : { tag: "empty" },
+      to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: readFileSync(SCHEMA_PATH, "utf8") }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTERS,
+    } as Parameters<Engine["diff"]>[0]);
+    const sql = (stdout ?? "").trim();
+    if (!sql || /^-- This is an empty migration\.?$/.test(sql)) return null;
+    const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+    const dir = path.join(MIGRATIONS_DIR, `${stamp}_${name.replace(/[^a-zA-Z0-9_]/g, "_")}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "migration.sql"), sql + "\n");
+    const lockPath = path.join(MIGRATIONS_DIR, LOCKFILE);
+    if (!existsSync(lockPath)) {
+      writeFileSync(lockPath, '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "sqlite"\n');
+    }
+    return dir;
+  } finally {
+    engine.free();
+  }
+}
+

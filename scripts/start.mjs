@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `npm start`: everything a fresh checkout needs to serve Hookline, in order:
+// generate the Prisma client if missing, migrate the database (this also validates the
+// configuration), build the app when the sources are newer than the last build, then run
+// `next start` with the worker inside it. Signals go to Next, whose instrumentation drains
+// in-flight deliveries before exiting (NEXT_MANUAL_SIG_HANDLE leaves that to us).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/** Newest modification time of any source file the build depends on. */
+function newestSource() {
+  let newest = 0;
+  const visit = (target) => {
+    if (!existsSync(target)) return;
+    const stat = statSync(target);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(target)) if (entry !== "generated") visit(path.join(target, entry));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const entry of ["app", "components", "lib", "prisma/schema.prisma", "proxy.ts", "instrumentation.ts", "next.config.js", "package.json", "postcss.config.mjs"]) {
+    visit(path.join(root, entry));
+  }
+  return newest;
+}
+
+function buildIsCurrent() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  return existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource();
+}
+
+if (!existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) run(bin("prisma"), ["generate"]);
+run(bin("tsx"), ["scripts/db-migrate.ts", "deploy"]);
+if (process.env.HOOKLINE_SKIP_BUILD !== "1" && !buildIsCurrent()) run(bin("next"), ["build"]);
+
+const port = process.env.PORT ?? "3000";
+const server = spawn(bin("next"), ["start", "-p", port], {
+  cwd: root,
+  stdio: ["ignore", "pipe", "inherit"],
+  env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true" },
+});
+server.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  if (/Ready in/.test(String(chunk))) {
+    console.log(`\nHookline is running: open ${process.env.HOOKLINE_PUBLIC_URL ?? `http://localhost:${port}`}\n`);
+  }
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -1,0 +1,21 @@
+/**
+ * The worker as its own process: `npm run worker`, with HOOKLINE_WORKER=off on the web server.
+ * Migrates first (idempotent), so it can start before or after the web server.
+ */
+import { sqlite } from "../lib/db";
+import { env } from "../lib/env";
+import { startWorker } from "../lib/worker/run";
+import { exitGracefullyOnSignal } from "../lib/worker/server";
+import { migrateDatabase } from "./migrations";
+
+async function main() {
+  await migrateDatabase(env.DATABASE_URL);
+  const worker = startWorker({ db: sqlite() });
+  exitGracefullyOnSignal(worker);
+  console.log(`[hookline] worker ${worker.id} running (poll every ${env.HOOKLINE_POLL_INTERVAL_MS} ms)`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
