@@ -1,0 +1,138 @@
+/**
+ * Real HTTP webhook receivers for integration tests: a node:http server on 127.0.0.1 (port 0)
+ * whose answers are scripted per request, and which records every request it gets (method,
+ * path, headers, raw body). A scripted answer of "hang" reads the request and never answers,
+ * to exercise the worker's attempt timeout; close() destroys such connections.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** What the receiver does with one request. */
+export type Reply = { status: number; headers?: Record<string, string>; body?: string } | "hang";
+
+/** A fixed list (request n gets entry n; the last entry repeats) or a function of the request. */
+export type Script = Reply[] | ((request: RecordedRequest, index: number) => Reply);
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, e.g. `/hooks?x=1`. */
+  path: string;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** The body exactly as received (what a signature must be verified against). */
+  rawBody: string;
+  receivedAt: number;
+}
+
+export interface Receiver {
+  /** `http://127.0.0.1:<port>/` */
+  url: string;
+  port: number;
+  /** Every request received so far, in arrival order. */
+  requests: RecordedRequest[];
+  /** Replace the script; indexes keep counting from the requests already received. */
+  setScript(script: Script): void;
+  close(): Promise<void>;
+}
+
+function replyFor(script: Script, request: RecordedRequest, index: number): Reply {
+  if (typeof script === "function") return script(request, index);
+  if (script.length === 0) return { status: 200 };
+  return script[Math.min(index, script.length - 1)];
+}
+
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+export async function startReceiver(script: Script = [{ status: 200 }]): Promise<Receiver> {
+  let current = script;
+  const requests: RecordedRequest[] = [];
+  const hanging = new Set<http.ServerResponse>();
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const recorded: RecordedRequest = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: flattenHeaders(req.headers),
+        rawBody: Buffer.concat(chunks).toString("utf8"),
+        receivedAt: Date.now(),
+      };
+      const index = requests.length;
+      requests.push(recorded);
+      let reply: Reply;
+      try {
+        reply = replyFor(current, recorded, index);
+      } catch (error) {
+        reply = { status: 599, body: `receiver script threw: ${(error as Error).message}` };
+      }
+      if (reply === "hang") {
+        hanging.add(res);
+        res.on("close", () => hanging.delete(res));
+        return;
+      }
+      res.writeHead(reply.status, reply.headers ?? {});
+      res.end(reply.body ?? "");
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    requests,
+    setScript(script) {
+      current = script;
+    },
+    async close() {
+      for (const res of hanging) res.destroy();
+      hanging.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets from the worker's undici Agent would otherwise hold close() open.
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value (which it resolves to) or the time is up. */
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  { timeoutMs = 10_000, intervalMs = 20, what = "condition" }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await check();
+      if (last) return last as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last value: ${describe(last)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
