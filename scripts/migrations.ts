@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import Database from "better-sqlite3";
 import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -26,8 +27,8 @@ function loadWasm() {
   const require = createRequire(__filename);
   // The package exports only its JS; the .wasm sits beside the bindings module.
   const wasmPath = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
-  const module = new WebAssembly.Module(readFileSync(wasmPath));
-  const instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports });
+  const wasmModule = new WebAssembly.Module(readFileSync(wasmPath));
+  const instance = new WebAssembly.Instance(wasmModule, { "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
   wasmReady = true;
@@ -104,12 +105,43 @@ function migrationsList() {
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
+/**
+ * Names of migrations not yet applied to the database, read straight from Prisma's
+ * `_prisma_migrations` table. The schema engine takes an EXCLUSIVE lock on the file, which
+ * fails while another process (the web server, a worker) has it open, so it is only started
+ * when there is really something to apply.
+ */
+export function pendingMigrations(databaseUrl: string): string[] {
+  const all = migrationsList().migrationDirectories.map((directory) => directory.path);
+  const file = databaseFile(databaseUrl);
+  if (file === ":memory:" || !existsSync(file)) return all;
+  const db = new Database(file, { readonly: true, timeout: 5000 });
+  try {
+    const table = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get();
+    if (!table) return all;
+    const applied = new Set(
+      (db.prepare(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as Array<{ migration_name: string }>).map(
+        (row) => row.migration_name,
+      ),
+    );
+    return all.filter((name) => !applied.has(name));
+  } finally {
+    db.close();
+  }
+}
+
 /** Applies every pending migration to the database at `databaseUrl`; returns their names. */
 export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
+  if (pendingMigrations(databaseUrl).length === 0) return [];
   const engine = await openEngine(databaseUrl);
   try {
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(), filters: NO_FILTERS });
     return appliedMigrationNames;
+  } catch (error) {
+    // The engine's own message is cryptic when the file is locked (e.g. "SocketTimeout").
+    throw new Error(
+      `Migrating ${databaseUrl} failed. Applying a migration needs the database to itself: stop any Hookline server or worker using it, then try again.\nCause: ${(error as Error).message.split("\n")[0]}`,
+    );
   } finally {
     engine.free();
   }

@@ -2,7 +2,7 @@
 // `npm test`: everything the tests need, then every suite, stopping at the first failure.
 //   1. Debian's Chromium for the browser tests (installed with apt-get when missing and root).
 //   2. The Prisma client and a production build of the app (the e2e tests run `next start`).
-//   3. Type check, unit + integration tests (vitest), then e2e tests (Playwright).
+//   3. Type check and lint, unit + integration tests (vitest), then e2e tests (Playwright).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -32,6 +32,7 @@ function ensureChromium() {
 ensureChromium();
 if (!existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) step("Generating the Prisma client", bin("prisma"), ["generate"]);
 step("Type check", bin("tsc"), ["--noEmit", "-p", "."]);
+step("Lint", bin("eslint"), ["."]);
 step("Building the app", bin("next"), ["build"]);
 step("Unit and integration tests", bin("vitest"), ["run"]);
 step("End-to-end tests", bin("playwright"), ["test"]);

@@ -65,7 +65,7 @@ export function rawAttempts(deliveryId: string): Array<{ number: number; started
 }
 
 /** Registers afterEach clean-up in the calling test file and hands out tracked resources. */
-export function useHarness() {
+export function setUpHarness() {
   let workers: WorkerHandle[] = [];
   let receivers: Receiver[] = [];
   let logged: string[] = [];

@@ -32,6 +32,8 @@ export interface Receiver {
   requests: RecordedRequest[];
   /** Replace the script; indexes keep counting from the requests already received. */
   setScript(script: Script): void;
+  /** Answers every request that is hanging now. */
+  answerHanging(reply: Exclude<Reply, "hang">): void;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,10 @@ export async function startReceiver(script: Script = [{ status: 200 }]): Promise
     requests,
     setScript(script) {
       current = script;
+    },
+    answerHanging(reply) {
+      for (const res of hanging) res.writeHead(reply.status, reply.headers ?? {}).end(reply.body ?? "");
+      hanging.clear();
     },
     async close() {
       for (const res of hanging) res.destroy();

@@ -4,9 +4,9 @@ import { Webhook } from "standardwebhooks";
 import { createEvent } from "@/lib/events/queries";
 import { getDelivery } from "@/lib/deliveries/queries";
 import { waitFor } from "../helpers/receiver";
-import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, rawAttempts, rawDelivery, useHarness } from "../helpers/harness";
+import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, rawAttempts, rawDelivery, setUpHarness } from "../helpers/harness";
 
-const harness = useHarness();
+const harness = setUpHarness();
 
 describe("retries until the receiver answers 2xx", () => {
   it("500, 500, 200: succeeds on the 3rd attempt, every request signed and identical in id", async () => {

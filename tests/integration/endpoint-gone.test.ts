@@ -6,9 +6,9 @@ import { createEvent, sendTestEvent } from "@/lib/events/queries";
 import { getEndpoint, listEndpoints } from "@/lib/endpoints/queries";
 import { listDeliveries } from "@/lib/deliveries/queries";
 import { waitFor } from "../helpers/receiver";
-import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, rawDelivery, useHarness } from "../helpers/harness";
+import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, rawDelivery, setUpHarness } from "../helpers/harness";
 
-const harness = useHarness();
+const harness = setUpHarness();
 
 describe("410 Gone", () => {
   it("fails the delivery after one attempt, disables the endpoint, and nothing more reaches it", async () => {

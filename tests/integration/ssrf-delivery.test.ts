@@ -2,9 +2,9 @@
 // policy refuses is never connected to; the refusal is recorded as a failed attempt.
 import { describe, expect, it } from "vitest";
 import { createEvent } from "@/lib/events/queries";
-import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, useHarness } from "../helpers/harness";
+import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 
-const harness = useHarness();
+const harness = setUpHarness();
 
 describe("SSRF guard at delivery time", () => {
   it("refuses a host name that resolves to loopback when no range is allowed", async () => {

@@ -1,8 +1,11 @@
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const root = path.dirname(fileURLToPath(import.meta.url));
+
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(__dirname) } },
+  resolve: { alias: { "@": root } },
   test: {
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/helpers/global-setup.ts"],
@@ -11,6 +14,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // server-only is a Next.js build-time guard; outside Next it is an empty module.
-    alias: { "server-only": path.resolve(__dirname, "tests/helpers/empty-module.ts") },
+    alias: { "server-only": path.join(root, "tests/helpers/empty-module.ts") },
   },
 });

@@ -1,0 +1,136 @@
+/**
+ * SPEC §5: "A restart loses nothing. SIGTERM finishes or releases in-flight work."
+ * Runs the real server (`node scripts/start.mjs` → `next start` with the worker inside) on this
+ * test file's database, and stops it with SIGTERM while a delivery is in flight.
+ * Needs a production build (`npm test` makes one before running this suite).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Webhook } from "standardwebhooks";
+import { env } from "@/lib/env";
+import { createEvent } from "@/lib/events/queries";
+import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, rawAttempts, rawDelivery } from "../helpers/harness";
+import { startReceiver, waitFor, type Receiver } from "../helpers/receiver";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface RunningServer {
+  process: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function startServer(port: number, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+    throw new Error("This test runs the built app: run `npm run build` first (npm test does).");
+  }
+  let output = "";
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: env.DATABASE_URL,
+      HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8",
+      HOOKLINE_SKIP_BUILD: "1",
+      HOOKLINE_POLL_INTERVAL_MS: "100",
+      HOOKLINE_ATTEMPT_TIMEOUT_MS: "20000",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so clean-up can stop start.mjs and the Next server it runs.
+    detached: true,
+  }, 120_000);
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  await waitFor(() => output.includes("Hookline is running"), { timeoutMs: 60_000, what: `server start:\n${output}` });
+  running.push(child);
+  return { process: child, output: () => output, exited };
+}
+
+const running: ChildProcess[] = [];
+const receivers: Receiver[] = [];
+
+afterEach(async () => {
+  for (const child of running.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
+});
+
+describe("stopping the server with SIGTERM", () => {
+  it("releases a delivery stuck in flight, and the restarted server completes it", async () => {
+    // The first request hangs until the server gives up on it; later ones succeed.
+    const receiver = await startReceiver((_request, index) => (index === 0 ? "hang" : { status: 200 }));
+    receivers.push(receiver);
+    const account = await newAccount();
+    const endpoint = await newEndpoint(account.id, receiver.url);
+    const port = await freePort();
+
+    const first = await startServer(port, { HOOKLINE_SHUTDOWN_GRACE_MS: "500" });
+    const event = await createEvent(account.id, { type: "order.created", payload: '{"order":42}' });
+    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    await waitFor(() => receiver.requests.length === 1, { timeoutMs: 10_000, what: "the first attempt to arrive" });
+
+    first.process.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain("finishing in-flight deliveries");
+
+    // Released, not lost: pending again, due now, with the cut-short attempt on record.
+    const released = rawDelivery(deliveryId);
+    expect(released.status).toBe("pending");
+    expect(released.lockedBy).toBeNull();
+    expect(rawAttempts(deliveryId)).toEqual([expect.objectContaining({ number: 1, responseStatus: null, error: expect.stringMatching(/^Interrupted/) })]);
+
+    await startServer(port);
+    const delivery = await finishedDelivery(account.id, deliveryId, 20_000);
+    expect(delivery.status).toBe("succeeded");
+    expect(delivery.attemptLog.map((attempt) => attempt.responseStatus)).toEqual([null, 200]);
+    expect(receiver.requests).toHaveLength(2);
+    expect(receiver.requests[1].headers["webhook-id"]).toBe(event.id);
+    expect(() => new Webhook(endpoint.secret).verify(receiver.requests[1].rawBody, receiver.requests[1].headers)).not.toThrow();
+  }, 120_000);
+
+  it("lets an attempt that answers within the grace period finish before exiting", async () => {
+    const receiver = await startReceiver({ status: 200 });
+    receivers.push(receiver);
+    const account = await newAccount();
+    const endpoint = await newEndpoint(account.id, receiver.url);
+    const port = await freePort();
+    const server = await startServer(port, { HOOKLINE_SHUTDOWN_GRACE_MS: "10000" });
+
+    // Answer only after SIGTERM was sent, so the attempt is in flight during shutdown.
+    receiver.setScript(() => "hang");
+    const event = await createEvent(account.id, { type: "order.created", payload: "{}" });
+    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    await waitFor(() => receiver.requests.length === 1, { timeoutMs: 10_000, what: "the attempt to arrive" });
+
+    server.process.kill("SIGTERM");
+    await waitFor(() => server.output().includes("finishing in-flight deliveries"), { what: "shutdown to begin" });
+    receiver.answerHanging({ status: 204 });
+    expect(await server.exited).toBe(0);
+
+    const delivery = rawDelivery(deliveryId);
+    expect(delivery.status).toBe("succeeded");
+    expect(rawAttempts(deliveryId)).toEqual([expect.objectContaining({ number: 1, responseStatus: 204, error: null })]);
+    expect(receiver.requests).toHaveLength(1);
+  }, 120_000);
+});
