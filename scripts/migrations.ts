@@ -132,7 +132,24 @@ export function pendingMigrations(databaseUrl: string): string[] {
 
 /** Applies every pending migration to the database at `databaseUrl`; returns their names. */
 export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
-  if (pendingMigrations(databaseUrl).length === 0) return [];
+  const applied = pendingMigrations(databaseUrl).length ? await applyPending(databaseUrl) : [];
+  enableWriteAheadLog(databaseUrl);
+  return applied;
+}
+
+/** WAL is a property of the file: set once here, every later connection (Prisma's too) uses it. */
+function enableWriteAheadLog(databaseUrl: string): void {
+  const file = databaseFile(databaseUrl);
+  if (file === ":memory:") return;
+  const db = new Database(file, { timeout: 5000 });
+  try {
+    db.pragma("journal_mode = WAL");
+  } finally {
+    db.close();
+  }
+}
+
+async function applyPending(databaseUrl: string): Promise<string[]> {
   const engine = await openEngine(databaseUrl);
   try {
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(), filters: NO_FILTERS });

@@ -1,5 +1,5 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { env } from "../env";
 import { SESSION_COOKIE, userForSessionToken, type SessionUser } from "./session";
@@ -16,12 +16,18 @@ export async function requireUser(): Promise<SessionUser> {
   return user;
 }
 
+/** Secure cookies when the public URL is https, or a TLS-terminating proxy says so. */
+async function servedOverHttps(): Promise<boolean> {
+  if (env.HOOKLINE_PUBLIC_URL) return env.HOOKLINE_PUBLIC_URL.startsWith("https://");
+  return (await headers()).get("x-forwarded-proto") === "https";
+}
+
 export async function setSessionCookie(token: string, expiresAt: Date): Promise<void> {
   const store = await cookies();
   store.set(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",
-    secure: env.HOOKLINE_PUBLIC_URL?.startsWith("https://") ?? false,
+    secure: await servedOverHttps(),
     path: "/",
     expires: expiresAt,
   });

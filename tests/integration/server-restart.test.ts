@@ -51,11 +51,12 @@ async function startServer(port: number, extraEnv: Record<string, string> = {}):
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so clean-up can stop start.mjs and the Next server it runs.
     detached: true,
-  }, 120_000);
+  });
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  await waitFor(() => output.includes("Hookline is running"), { timeoutMs: 60_000, what: `server start:\n${output}` });
+  await waitFor(() => output.includes("Hookline is running") || child.exitCode !== null, { timeoutMs: 60_000, what: "the server to start" });
+  if (child.exitCode !== null) throw new Error(`The server exited during start:\n${output}`);
   running.push(child);
   return { process: child, output: () => output, exited };
 }
@@ -110,15 +111,14 @@ describe("stopping the server with SIGTERM", () => {
   }, 120_000);
 
   it("lets an attempt that answers within the grace period finish before exiting", async () => {
-    const receiver = await startReceiver({ status: 200 });
+    // Every request hangs until the test answers it, after SIGTERM was sent.
+    const receiver = await startReceiver(() => "hang");
     receivers.push(receiver);
     const account = await newAccount();
     const endpoint = await newEndpoint(account.id, receiver.url);
     const port = await freePort();
     const server = await startServer(port, { HOOKLINE_SHUTDOWN_GRACE_MS: "10000" });
 
-    // Answer only after SIGTERM was sent, so the attempt is in flight during shutdown.
-    receiver.setScript(() => "hang");
     const event = await createEvent(account.id, { type: "order.created", payload: "{}" });
     const deliveryId = deliveryIdOf(event.id, endpoint.id);
     await waitFor(() => receiver.requests.length === 1, { timeoutMs: 10_000, what: "the attempt to arrive" });
