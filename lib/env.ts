@@ -4,9 +4,23 @@
  */
 import { z } from "zod";
 import { parseCidrList } from "./webhooks/ssrf-guard";
-import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from "./webhooks/retry-policy";
+import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseRetrySchedule } from "./webhooks/retry-policy";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** A duration like `5d` or `500ms`, in milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseDuration(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
 
 const schema = z.object({
   DATABASE_URL: z.string().min(1).default("file:./data/hookline.db"),
@@ -41,7 +55,15 @@ const schema = z.object({
   HOOKLINE_ATTEMPT_TIMEOUT_MS: positiveInt(15_000),
   HOOKLINE_RETENTION_DAYS: positiveInt(30),
   /** Deliveries in flight at once, across all endpoints. */
-  HOOKLINE_WORKER_CONCURRENCY: positiveInt(64),
+  HOOKLINE_WORKER_CONCURRENCY: positiveInt(128),
+  /** Deliveries in flight at once towards one endpoint, so a slow one cannot take every slot. */
+  HOOKLINE_ENDPOINT_CONCURRENCY: positiveInt(16),
+  /** How long past the attempt timeout a claim stays leased (time to record the outcome). */
+  HOOKLINE_LEASE_MARGIN_MS: positiveInt(5_000),
+  /** An endpoint failing this long without a success… */
+  HOOKLINE_AUTO_DISABLE_AFTER: duration("5d"),
+  /** …and at least this many times in a row is disabled automatically. */
+  HOOKLINE_AUTO_DISABLE_MIN_FAILURES: positiveInt(20),
   /** How often the worker looks for due work when nothing woke it. */
   HOOKLINE_POLL_INTERVAL_MS: positiveInt(500),
   /** On SIGTERM, how long in-flight deliveries may finish before they are released. */

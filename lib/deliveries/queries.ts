@@ -4,6 +4,7 @@
  */
 import { prisma } from "../db";
 import { webhookBody } from "../webhooks/body";
+import { notifyNewWork } from "../worker/wake";
 
 export const DELIVERY_STATUSES = ["pending", "delivering", "succeeded", "failed"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -137,4 +138,22 @@ export async function getDelivery(userId: string, id: string): Promise<DeliveryD
       error: attempt.error,
     })),
   };
+}
+
+export type RetryResult = { ok: true; delivery: DeliveryLogRow } | { ok: false; reason: "not_found" | "in_progress" };
+
+/**
+ * Manual retry (of a failed delivery) or replay (of a succeeded one): queue one more attempt
+ * now. A delivery still pending or in flight is already on its way, so it is left alone.
+ */
+export async function retryDelivery(userId: string, id: string, now = new Date()): Promise<RetryResult> {
+  const { count } = await prisma.delivery.updateMany({
+    where: { id, userId, status: { in: ["failed", "succeeded"] } },
+    data: { status: "pending", nextAttemptAt: now, completedAt: null },
+  });
+  const row = await prisma.delivery.findFirst({ where: { id, userId }, select: logSelect });
+  if (!row) return { ok: false, reason: "not_found" };
+  if (count === 0) return { ok: false, reason: "in_progress" };
+  notifyNewWork([row.endpointId]);
+  return { ok: true, delivery: toLogRow(row) };
 }

@@ -6,6 +6,7 @@ import { prisma } from "../db";
 import { newId } from "../ids";
 import type { CreateEndpointInput } from "../validations/endpoint";
 import { generateSigningSecret } from "../webhooks/sign";
+import { notifyNewWork } from "../worker/wake";
 
 export interface EndpointDto {
   id: string;
@@ -69,12 +70,18 @@ export async function createEndpoint(userId: string, input: CreateEndpointInput)
   return { ...toDto(row), secret };
 }
 
+/**
+ * Disable or enable by hand. Enabling clears the failure streak (so the endpoint is not
+ * disabled again by its old failures) and wakes the worker for the deliveries that waited.
+ */
 export async function setEndpointEnabled(userId: string, id: string, enabled: boolean): Promise<EndpointDto | null> {
   const { count } = await prisma.endpoint.updateMany({
     where: live(userId, id),
-    data: { enabled, disabledReason: null },
+    data: enabled ? { enabled, disabledReason: null, consecutiveFailures: 0, failingSince: null } : { enabled, disabledReason: null },
   });
-  return count ? getEndpoint(userId, id) : null;
+  if (!count) return null;
+  if (enabled) notifyNewWork([id]);
+  return getEndpoint(userId, id);
 }
 
 /**
@@ -89,4 +96,20 @@ export async function deleteEndpoint(userId: string, id: string, now = new Date(
     data: { status: "failed", nextAttemptAt: null, completedAt: now, lastError: "The endpoint was deleted" },
   });
   return true;
+}
+
+/**
+ * "Recover": re-queue the endpoint's failed deliveries created at or after `since`, due now.
+ * Returns how many were re-queued, or null for an unknown endpoint. If the endpoint is
+ * disabled they wait until it is enabled again.
+ */
+export async function recoverFailedDeliveries(userId: string, id: string, since: Date, now = new Date()): Promise<number | null> {
+  const endpoint = await prisma.endpoint.findFirst({ where: live(userId, id), select: { id: true } });
+  if (!endpoint) return null;
+  const { count } = await prisma.delivery.updateMany({
+    where: { userId, endpointId: id, status: "failed", createdAt: { gte: since } },
+    data: { status: "pending", nextAttemptAt: now, completedAt: null },
+  });
+  if (count) notifyNewWork([id]);
+  return count;
 }

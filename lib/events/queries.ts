@@ -50,7 +50,7 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
       })),
     }),
   ]);
-  if (targets.length) notifyNewWork();
+  if (targets.length) notifyNewWork(targets.map((endpoint) => endpoint.id));
   return { id: eventId, type: input.type, data: JSON.parse(input.payload), createdAt: now.toISOString(), deliveries: targets.length };
 }
 

@@ -12,6 +12,13 @@ export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** Parses one duration such as `500ms`, `5s`, `5m`, `2h`, `5d` into milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) throw new Error(`"${text.trim()}" must be a number with a unit (ms, s, m, h, d)`);
+  return Math.round(Number(match[1]) * UNIT_MS[match[2]]);
+}
+
 /** Parses `"0s,5s,5m,2h"` into milliseconds; throws a readable error on a bad entry. */
 export function parseRetrySchedule(text: string): number[] {
   const entries = text.split(",").map((part) => part.trim());
@@ -19,9 +26,11 @@ export function parseRetrySchedule(text: string): number[] {
     throw new Error(`retry schedule "${text}" must be a comma-separated list like "0s,5s,5m"`);
   }
   return entries.map((entry) => {
-    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(entry);
-    if (!match) throw new Error(`retry schedule entry "${entry}" must be a number with a unit (ms, s, m, h, d)`);
-    return Math.round(Number(match[1]) * UNIT_MS[match[2]]);
+    try {
+      return parseDuration(entry);
+    } catch {
+      throw new Error(`retry schedule entry "${entry}" must be a number with a unit (ms, s, m, h, d)`);
+    }
   });
 }
 

@@ -76,7 +76,6 @@ function agentFor(allowedCidrs: Cidr[], timeoutMs: number): Agent {
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       keepAliveTimeout: 30_000,
-      connections: 32,
     });
     agents.set(key, agent);
   }

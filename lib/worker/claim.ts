@@ -1,8 +1,13 @@
 /**
- * Claiming due deliveries. One conditional UPDATE … RETURNING leases a batch: it moves them to
- * `delivering`, bumps `attempts` (so the attempt number is known before sending) and sets the
- * lease (`lockedBy`, `lockedUntil`). Only `pending` rows whose time has come and whose endpoint
- * is enabled are taken, so two workers can never hold the same delivery at once.
+ * Claiming due deliveries, endpoint by endpoint.
+ *
+ * Contract: one IMMEDIATE transaction leases a batch. For each requested endpoint, a
+ * conditional UPDATE … RETURNING takes its oldest due `pending` rows (index
+ * endpointId+status+nextAttemptAt, so the cost is the rows taken, however large another
+ * endpoint's backlog is), moves them to `delivering`, bumps `attempts` (the attempt's number is
+ * known before sending) and sets the lease (`lockedBy`, `lockedUntil`). Only this statement
+ * moves a row out of `pending`, so two workers never hold the same delivery at once.
+ * Disabled and deleted endpoints are skipped: their deliveries wait.
  */
 import type Database from "better-sqlite3";
 
@@ -25,56 +30,107 @@ export interface ClaimedDelivery {
   previousSecretUntil: number | null;
 }
 
+export interface ClaimRequest {
+  endpointId: string;
+  limit: number;
+}
+
 export interface ClaimOptions {
   workerId: string;
   now: number;
   leaseMs: number;
-  limit: number;
 }
 
-const statements = new WeakMap<Database.Database, { claim: Database.Statement; details: Database.Statement }>();
+interface EndpointRow {
+  url: string;
+  headers: string;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretUntil: number | null;
+  enabled: number;
+  deletedAt: number | null;
+}
 
 function prepare(db: Database.Database) {
+  return {
+    dueEndpoints: db.prepare(`
+      SELECT DISTINCT d.endpointId FROM "Delivery" d
+       WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
+       LIMIT ?`),
+    endpoint: db.prepare(`
+      SELECT url, headers, secret, previousSecret, previousSecretUntil, enabled, deletedAt
+        FROM "Endpoint" WHERE id = ?`),
+    claim: db.prepare(`
+      UPDATE "Delivery"
+         SET status = 'delivering', attempts = attempts + 1,
+             lockedBy = @workerId, lockedUntil = @leaseUntil, updatedAt = @now
+       WHERE id IN (
+         SELECT id FROM "Delivery"
+          WHERE endpointId = @endpointId AND status = 'pending' AND nextAttemptAt <= @now
+          ORDER BY nextAttemptAt
+          LIMIT @limit)
+      RETURNING id, userId, eventId, attempts`),
+    event: db.prepare(`SELECT type, payload, createdAt FROM "Event" WHERE id = ?`),
+  };
+}
+
+const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+
+function statementsFor(db: Database.Database) {
   let prepared = statements.get(db);
-  if (!prepared) {
-    prepared = {
-      claim: db.prepare(`
-        UPDATE "Delivery"
-           SET status = 'delivering', attempts = attempts + 1,
-               lockedBy = @workerId, lockedUntil = @leaseUntil, updatedAt = @now
-         WHERE id IN (
-           SELECT d.id FROM "Delivery" d JOIN "Endpoint" e ON e.id = d.endpointId
-            WHERE d.status = 'pending' AND d.nextAttemptAt <= @now
-              AND e.enabled = 1 AND e.deletedAt IS NULL
-            ORDER BY d.nextAttemptAt
-            LIMIT @limit)
-        RETURNING id`),
-      details: db.prepare(`
-        SELECT d.id, d.userId, d.eventId, d.endpointId, d.attempts,
-               ev.type AS eventType, ev.payload, ev.createdAt AS eventCreatedAt,
-               e.url, e.headers, e.secret, e.previousSecret, e.previousSecretUntil
-          FROM "Delivery" d
-          JOIN "Event" ev ON ev.id = d.eventId
-          JOIN "Endpoint" e ON e.id = d.endpointId
-         WHERE d.id = ?`),
-    };
-    statements.set(db, prepared);
-  }
+  if (!prepared) statements.set(db, (prepared = prepare(db)));
   return prepared;
 }
 
-export function claimDueDeliveries(db: Database.Database, options: ClaimOptions): ClaimedDelivery[] {
-  const { claim, details } = prepare(db);
-  const run = db.transaction(() => {
-    const ids = claim.all({
-      workerId: options.workerId,
-      leaseUntil: options.now + options.leaseMs,
-      now: options.now,
-      limit: options.limit,
-    }) as Array<{ id: string }>;
-    return ids.map(({ id }) => details.get(id) as ClaimedDelivery);
+/** Endpoints that have pending deliveries due by `now` (the worker's list of work). */
+export function endpointsWithDueWork(db: Database.Database, now: number, limit = 10_000): string[] {
+  return (statementsFor(db).dueEndpoints.all(now, limit) as Array<{ endpointId: string }>).map((row) => row.endpointId);
+}
+
+export interface ClaimResult {
+  claimed: ClaimedDelivery[];
+  /** Requested endpoints that gave fewer rows than asked: nothing more is due for them now. */
+  drained: string[];
+}
+
+export function claimDueDeliveries(db: Database.Database, requests: ClaimRequest[], options: ClaimOptions): ClaimResult {
+  const sql = statementsFor(db);
+  const run = db.transaction((): ClaimResult => {
+    const claimed: ClaimedDelivery[] = [];
+    const drained: string[] = [];
+    for (const { endpointId, limit } of requests) {
+      const endpoint = sql.endpoint.get(endpointId) as EndpointRow | undefined;
+      if (!endpoint || !endpoint.enabled || endpoint.deletedAt !== null) {
+        drained.push(endpointId);
+        continue;
+      }
+      const rows = sql.claim.all({
+        workerId: options.workerId,
+        leaseUntil: options.now + options.leaseMs,
+        now: options.now,
+        endpointId,
+        limit,
+      }) as Array<{ id: string; userId: string; eventId: string; attempts: number }>;
+      if (rows.length < limit) drained.push(endpointId);
+      for (const row of rows) {
+        const event = sql.event.get(row.eventId) as { type: string; payload: string; createdAt: number };
+        claimed.push({
+          ...row,
+          endpointId,
+          eventType: event.type,
+          payload: event.payload,
+          eventCreatedAt: event.createdAt,
+          url: endpoint.url,
+          headers: endpoint.headers,
+          secret: endpoint.secret,
+          previousSecret: endpoint.previousSecret,
+          previousSecretUntil: endpoint.previousSecretUntil,
+        });
+      }
+    }
+    return { claimed, drained };
   });
-  // IMMEDIATE takes the write lock up front, so a concurrent worker waits instead of failing
-  // with SQLITE_BUSY_SNAPSHOT halfway through.
+  // IMMEDIATE takes the write lock up front, so a concurrent worker waits (busy timeout)
+  // instead of failing with SQLITE_BUSY_SNAPSHOT halfway through.
   return run.immediate();
 }

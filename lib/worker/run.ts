@@ -4,21 +4,24 @@
  * Contract:
  * - Work lives in the database; this loop only leases it (claim.ts), so a crash loses nothing:
  *   an expired lease is reclaimed (reclaim.ts) and the delivery attempted again.
- * - A new delivery is attempted at once when its creator calls notifyNewWork() in this
- *   process; otherwise the loop polls every HOOKLINE_POLL_INTERVAL_MS.
- * - At most `concurrency` attempts are in flight.
+ * - New deliveries are attempted at once when their creator calls notifyNewWork() in this
+ *   process; otherwise the loop polls every `pollIntervalMs` for endpoints with due work.
+ * - At most `concurrency` attempts are in flight, and at most `endpointConcurrency` towards
+ *   one endpoint. Free slots are shared round-robin among endpoints with work, so a slow or
+ *   dead endpoint holds at most its own share and never delays the others.
  * - Every attempt started is recorded and its delivery completed, rescheduled or failed
- *   (complete.ts), whatever was thrown.
- * - stop() stops claiming, lets in-flight attempts finish within the grace period, then aborts
- *   the rest, which are recorded as interrupted and re-queued due at once.
+ *   (complete.ts), whatever was thrown. Outcomes are written in batches, one transaction per
+ *   batch; until written, the delivery stays leased to this worker.
+ * - stop() stops claiming, lets in-flight attempts finish within the grace period, aborts the
+ *   rest (recorded as interrupted and re-queued due at once) and writes every outcome.
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type Database from "better-sqlite3";
 import { env } from "../env";
 import type { Cidr } from "../webhooks/ssrf-guard";
-import { claimDueDeliveries, type ClaimedDelivery } from "./claim";
-import { recordAttemptOutcome } from "./complete";
+import { claimDueDeliveries, endpointsWithDueWork, type ClaimedDelivery, type ClaimRequest } from "./claim";
+import { recordAttemptOutcomes, type Completion } from "./complete";
 import { attemptDelivery, type AttemptRecord } from "./dispatch";
 import { reclaimExpiredLeases } from "./reclaim";
 import { onNewWork } from "./wake";
@@ -26,10 +29,14 @@ import { onNewWork } from "./wake";
 export interface WorkerOptions {
   db: Database.Database;
   concurrency?: number;
+  endpointConcurrency?: number;
   pollIntervalMs?: number;
   attemptTimeoutMs?: number;
+  leaseMarginMs?: number;
   schedule?: number[];
   allowedCidrs?: Cidr[];
+  autoDisableAfterMs?: number;
+  autoDisableMinFailures?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -37,79 +44,177 @@ export interface WorkerHandle {
   readonly id: string;
   /** Attempts currently in flight. */
   inFlight(): number;
-  /** Runs one claim round now (tests use it instead of waiting for the poll). */
+  /** Looks for due work now instead of at the next poll. */
   poke(): void;
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Extra lease time beyond the attempt timeout, covering the time to record the outcome. */
-const LEASE_MARGIN_MS = 30_000;
+/** Outcomes waiting to be written are flushed at once past this many. */
+const MAX_BATCH = 512;
 
 export function startWorker(options: WorkerOptions): WorkerHandle {
   const db = options.db;
   const concurrency = options.concurrency ?? env.HOOKLINE_WORKER_CONCURRENCY;
+  const endpointConcurrency = options.endpointConcurrency ?? env.HOOKLINE_ENDPOINT_CONCURRENCY;
   const pollIntervalMs = options.pollIntervalMs ?? env.HOOKLINE_POLL_INTERVAL_MS;
   const timeoutMs = options.attemptTimeoutMs ?? env.HOOKLINE_ATTEMPT_TIMEOUT_MS;
-  const schedule = options.schedule ?? env.HOOKLINE_RETRY_SCHEDULE;
+  const leaseMs = timeoutMs + (options.leaseMarginMs ?? env.HOOKLINE_LEASE_MARGIN_MS);
   const allowedCidrs = options.allowedCidrs ?? env.HOOKLINE_ALLOWED_CIDRS;
+  const completeOptions = {
+    schedule: options.schedule ?? env.HOOKLINE_RETRY_SCHEDULE,
+    autoDisableAfterMs: options.autoDisableAfterMs ?? env.HOOKLINE_AUTO_DISABLE_AFTER,
+    autoDisableMinFailures: options.autoDisableMinFailures ?? env.HOOKLINE_AUTO_DISABLE_MIN_FAILURES,
+  };
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`[hookline worker] ${message}`, error ?? ""));
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
   const inFlight = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  const inFlightByEndpoint = new Map<string, number>();
+  /** Endpoints believed to have due work, in round-robin order. */
+  let active: string[] = [];
+  const activeSet = new Set<string>();
+  let completions: Completion[] = [];
+  let flushScheduled = false;
   let stopping = false;
+  let claiming = false;
 
-  async function run(delivery: ClaimedDelivery, abort: AbortController): Promise<void> {
-    let attempt: AttemptRecord;
-    try {
-      attempt = await attemptDelivery(delivery, { timeoutMs, allowedCidrs, signal: abort.signal });
-    } catch (error) {
-      // sendWebhook never throws; this is a bug in building the request (e.g. bad stored headers).
-      log(`could not build the request for ${delivery.id}`, error);
-      attempt = { startedAt: Date.now(), requestHeaders: {}, result: { durationMs: 0, error: `Internal error: ${(error as Error).message}` } };
-    }
-    try {
-      recordAttemptOutcome(db, delivery, attempt, { workerId: id, now: Date.now(), schedule });
-    } catch (error) {
-      // The lease will expire and the delivery be retried; nothing is lost.
-      log(`could not record the attempt of ${delivery.id}`, error);
+  function activate(endpointIds: Iterable<string>): void {
+    for (const endpointId of endpointIds) {
+      if (!activeSet.has(endpointId)) {
+        activeSet.add(endpointId);
+        active.push(endpointId);
+      }
     }
   }
 
-  function pump(): void {
-    if (stopping) return;
+  function flush(): void {
+    flushScheduled = false;
+    if (completions.length === 0) return;
+    const batch = completions;
+    completions = [];
+    const now = Date.now();
     try {
-      while (!stopping && inFlight.size < concurrency) {
-        const claimed = claimDueDeliveries(db, {
-          workerId: id,
-          now: Date.now(),
-          leaseMs: timeoutMs + LEASE_MARGIN_MS,
-          limit: concurrency - inFlight.size,
-        });
+      const outcomes = recordAttemptOutcomes(db, batch, { ...completeOptions, workerId: id, now });
+      // A retry due before the next poll gets its own wake-up, so short schedules stay short.
+      outcomes.forEach((outcome, index) => {
+        const { delivery } = batch[index];
+        if (outcome === "retrying") wakeAt(delivery.endpointId, now);
+      });
+    } catch (error) {
+      // Still leased to us: try again shortly; if we die first, the lease expires and the
+      // deliveries are attempted again (at-least-once).
+      log(`could not record ${batch.length} attempt(s); retrying`, error);
+      completions = batch.concat(completions);
+      setTimeout(scheduleFlush, 100).unref();
+      return;
+    }
+    pump();
+  }
+
+  function scheduleFlush(): void {
+    if (completions.length >= MAX_BATCH) return flush();
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  }
+
+  const nextDue = db.prepare(`SELECT nextAttemptAt FROM "Delivery" WHERE endpointId = ? AND status = 'pending' ORDER BY nextAttemptAt LIMIT 1`);
+  function wakeAt(endpointId: string, now: number): void {
+    const row = nextDue.get(endpointId) as
+      | { nextAttemptAt: number }
+      | undefined;
+    if (!row) return;
+    const delay = row.nextAttemptAt - now;
+    if (delay < pollIntervalMs) {
+      setTimeout(() => {
+        activate([endpointId]);
+        pump();
+      }, Math.max(delay, 0)).unref();
+    }
+  }
+
+  async function attempt(delivery: ClaimedDelivery, abort: AbortController): Promise<void> {
+    let record: AttemptRecord;
+    try {
+      record = await attemptDelivery(delivery, { timeoutMs, allowedCidrs, signal: abort.signal });
+    } catch (error) {
+      // sendWebhook never throws; this is a bug in building the request (e.g. bad stored headers).
+      log(`could not build the request for ${delivery.id}`, error);
+      record = { startedAt: Date.now(), requestHeaders: {}, result: { durationMs: 0, error: `Internal error: ${(error as Error).message}` } };
+    }
+    completions.push({ delivery, attempt: record });
+    scheduleFlush();
+  }
+
+  function start(delivery: ClaimedDelivery): void {
+    const abort = new AbortController();
+    inFlightByEndpoint.set(delivery.endpointId, (inFlightByEndpoint.get(delivery.endpointId) ?? 0) + 1);
+    const done = attempt(delivery, abort).finally(() => {
+      inFlight.delete(delivery.id);
+      const left = (inFlightByEndpoint.get(delivery.endpointId) ?? 1) - 1;
+      if (left > 0) inFlightByEndpoint.set(delivery.endpointId, left);
+      else inFlightByEndpoint.delete(delivery.endpointId);
+      // The endpoint may have more due work now that a slot is free.
+      activate([delivery.endpointId]);
+    });
+    inFlight.set(delivery.id, { abort, done });
+  }
+
+  /** Shares the free slots among endpoints with work, round-robin, each within its own cap. */
+  function planClaims(): ClaimRequest[] {
+    let room = concurrency - inFlight.size;
+    const eligible = active.filter((endpointId) => (inFlightByEndpoint.get(endpointId) ?? 0) < endpointConcurrency);
+    if (room <= 0 || eligible.length === 0) return [];
+    const share = Math.max(1, Math.ceil(room / eligible.length));
+    const requests: ClaimRequest[] = [];
+    for (const endpointId of eligible) {
+      if (room <= 0) break;
+      const limit = Math.min(share, room, endpointConcurrency - (inFlightByEndpoint.get(endpointId) ?? 0));
+      requests.push({ endpointId, limit });
+      room -= limit;
+    }
+    // Whoever was served goes to the back of the line.
+    const served = new Set(requests.map((request) => request.endpointId));
+    active = [...active.filter((endpointId) => !served.has(endpointId)), ...active.filter((endpointId) => served.has(endpointId))];
+    return requests;
+  }
+
+  function pump(): void {
+    if (stopping || claiming) return;
+    claiming = true;
+    try {
+      for (;;) {
+        const requests = planClaims();
+        if (requests.length === 0) break;
+        const { claimed, drained } = claimDueDeliveries(db, requests, { workerId: id, now: Date.now(), leaseMs });
+        for (const endpointId of drained) activeSet.delete(endpointId);
+        if (drained.length) active = active.filter((endpointId) => activeSet.has(endpointId));
+        for (const delivery of claimed) start(delivery);
         if (claimed.length === 0) break;
-        for (const delivery of claimed) {
-          const abort = new AbortController();
-          const done = run(delivery, abort).finally(() => {
-            inFlight.delete(delivery.id);
-            pump();
-          });
-          inFlight.set(delivery.id, { abort, done });
-        }
       }
     } catch (error) {
       log("claiming deliveries failed; will retry at the next poll", error);
+    } finally {
+      claiming = false;
     }
   }
 
   function tick(): void {
     try {
-      reclaimExpiredLeases(db, Date.now());
+      const now = Date.now();
+      reclaimExpiredLeases(db, now);
+      activate(endpointsWithDueWork(db, now));
     } catch (error) {
-      log("reclaiming expired leases failed", error);
+      log("looking for due work failed", error);
     }
     pump();
   }
 
-  const stopListening = onNewWork(pump);
+  const stopListening = onNewWork((endpointIds) => {
+    activate(endpointIds);
+    pump();
+  });
   const timer = setInterval(tick, pollIntervalMs);
   timer.unref();
   setImmediate(tick);
@@ -117,7 +222,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   return {
     id,
     inFlight: () => inFlight.size,
-    poke: pump,
+    poke: tick,
     async stop(graceMs = env.HOOKLINE_SHUTDOWN_GRACE_MS) {
       if (stopping) return;
       stopping = true;
@@ -129,6 +234,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
         for (const job of inFlight.values()) job.abort.abort();
         await all();
       }
+      flush();
     },
   };
 }
