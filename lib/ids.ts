@@ -58,3 +58,13 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
   }
   return `${prefix}_${encodeTime(lastTime)}${encodeRandom(lastRandom)}`;
 }
+
+/** The smallest id with this prefix made at `time`: `id < idAt(prefix, t)` means "made before t". */
+export function idAt(prefix: IdPrefix, time: number): string {
+  return `${prefix}_${encodeTime(time)}${"0".repeat(16)}`;
+}
+
+/** A random id stamped with a chosen past `time` (seeding and imports), outside the monotonic sequence. */
+export function idFromTime(prefix: IdPrefix, time: number): string {
+  return `${prefix}_${encodeTime(time)}${encodeRandom(new Uint8Array(randomBytes(10)))}`;
+}

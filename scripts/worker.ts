@@ -12,6 +12,9 @@ async function main() {
   await migrateDatabase(env.DATABASE_URL);
   const worker = startWorker({ db: sqlite() });
   exitGracefullyOnSignal(worker);
+  // The worker's timers are unref'd so they never keep a web server or a test alive; this
+  // process exists only to run them, so it holds itself open until a signal stops it.
+  setInterval(() => {}, 2 ** 31 - 1);
   console.log(`[hookline] worker ${worker.id} running (poll every ${env.HOOKLINE_POLL_INTERVAL_MS} ms)`);
 }
 

@@ -43,7 +43,13 @@ export class BlockedAddressError extends Error {
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-type LookupFunction = (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => void;
+export type LookupFunction = (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => void;
+
+/** Where a delivery may connect: the SSRF allow-list, and the resolver (tests inject one). */
+export interface NetworkPolicy {
+  allowedCidrs: Cidr[];
+  resolve?: LookupFunction;
+}
 
 /** A dns.lookup replacement that returns only addresses the SSRF guard allows. */
 export function guardedLookup(allowedCidrs: Cidr[], resolve: LookupFunction = dns.lookup as LookupFunction): LookupFunction {
@@ -65,19 +71,25 @@ export function guardedLookup(allowedCidrs: Cidr[], resolve: LookupFunction = dn
 }
 
 const agents = new Map<string, Agent>();
+const agentsByResolver = new WeakMap<LookupFunction, Map<string, Agent>>();
 
-/** One keep-alive Agent per SSRF policy (in practice one per process). */
-function agentFor(allowedCidrs: Cidr[], timeoutMs: number): Agent {
-  const key = `${allowedCidrs.map((cidr) => cidr.text).join(",")}|${timeoutMs}`;
-  let agent = agents.get(key);
+/** One keep-alive Agent per network policy and timeout (in practice one per process). */
+function agentFor(policy: NetworkPolicy, timeoutMs: number): Agent {
+  let cache = agents;
+  if (policy.resolve) {
+    cache = agentsByResolver.get(policy.resolve) ?? new Map();
+    agentsByResolver.set(policy.resolve, cache);
+  }
+  const key = `${policy.allowedCidrs.map((cidr) => cidr.text).join(",")}|${timeoutMs}`;
+  let agent = cache.get(key);
   if (!agent) {
     agent = new Agent({
-      connect: { lookup: guardedLookup(allowedCidrs), timeout: timeoutMs },
+      connect: { lookup: guardedLookup(policy.allowedCidrs, policy.resolve), timeout: timeoutMs },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       keepAliveTimeout: 30_000,
     });
-    agents.set(key, agent);
+    cache.set(key, agent);
   }
   return agent;
 }
@@ -114,22 +126,27 @@ function describeError(error: unknown, timeoutMs: number, host: string): string 
 }
 
 /** Reads at most MAX_RESPONSE_BODY_BYTES of the body, then drops the rest. */
-async function readCappedBody(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const room = MAX_RESPONSE_BODY_BYTES - size;
-    chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-    size += Math.min(chunk.length, room);
-    if (size >= MAX_RESPONSE_BODY_BYTES) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).toString("utf8");
+function readCappedBody(body: NodeJS.ReadableStream & { destroy(): void }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = () => resolve(Buffer.concat(chunks).toString("utf8"));
+    body.on("data", (chunk: Buffer) => {
+      if (size >= MAX_RESPONSE_BODY_BYTES) return;
+      const room = MAX_RESPONSE_BODY_BYTES - size;
+      chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+      size += Math.min(chunk.length, room);
+      if (size >= MAX_RESPONSE_BODY_BYTES) {
+        body.destroy();
+        finish();
+      }
+    });
+    body.on("end", finish);
+    body.on("error", reject);
+  });
 }
 
-export async function sendWebhook(req: SendRequest, allowedCidrs: Cidr[]): Promise<SendResult> {
+export async function sendWebhook(req: SendRequest, policy: NetworkPolicy): Promise<SendResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let url: URL;
@@ -140,30 +157,46 @@ export async function sendWebhook(req: SendRequest, allowedCidrs: Cidr[]): Promi
   }
   const literal = parseIp(url.hostname);
   if (literal) {
-    const verdict = checkAddress(url.hostname, allowedCidrs);
+    const verdict = checkAddress(url.hostname, policy.allowedCidrs);
     if (!verdict.allowed) return { durationMs: 0, error: `Blocked by policy: ${verdict.reason}` };
   }
 
-  const timeout = AbortSignal.timeout(req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+  // One timer bounds the whole attempt (connect, headers and a trickling body alike); it is
+  // cleared as soon as the attempt ends, so finished attempts leave no timers behind.
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, req.timeoutMs);
+  const onShutdown = () => abort.abort();
+  req.signal?.addEventListener("abort", onShutdown, { once: true });
+  let status: number | undefined;
+  let responseHeaders: Record<string, string> | undefined;
   try {
     const response = await request(url, {
       method: "POST",
       headers: req.headers,
       body: req.body,
-      signal,
-      dispatcher: agentFor(allowedCidrs, req.timeoutMs),
+      signal: abort.signal,
+      dispatcher: agentFor(policy, req.timeoutMs),
     });
-    const responseHeaders: Record<string, string> = {};
+    status = response.statusCode;
+    responseHeaders = {};
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(", ") : value;
     }
     const responseBody = await readCappedBody(response.body);
-    return { durationMs: elapsed(), status: response.statusCode, responseHeaders, responseBody };
+    return { durationMs: elapsed(), status, responseHeaders, responseBody };
   } catch (error) {
-    if (req.signal?.aborted && !timeout.aborted) {
+    if (req.signal?.aborted && !timedOut) {
       return { durationMs: elapsed(), error: "Interrupted: the worker shut down before the response arrived", interrupted: true };
     }
-    return { durationMs: elapsed(), error: describeError(timeout.aborted ? { name: "TimeoutError" } : error, req.timeoutMs, url.host) };
+    const description = describeError(timedOut ? { name: "TimeoutError" } : error, req.timeoutMs, url.host);
+    // A status that arrived before the body failed is still worth recording.
+    return { durationMs: elapsed(), status, responseHeaders, error: status === undefined ? description : `${description} (while reading the response body)` };
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener("abort", onShutdown);
   }
 }

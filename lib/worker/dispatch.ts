@@ -6,8 +6,7 @@
  */
 import { webhookBody } from "../webhooks/body";
 import { signatureHeaders } from "../webhooks/sign";
-import { sendWebhook, type SendResult } from "../webhooks/send";
-import type { Cidr } from "../webhooks/ssrf-guard";
+import { sendWebhook, type NetworkPolicy, type SendResult } from "../webhooks/send";
 import { USER_AGENT } from "../version";
 import type { ClaimedDelivery } from "./claim";
 
@@ -41,14 +40,14 @@ export function buildRequestHeaders(delivery: ClaimedDelivery, body: string, now
 
 export async function attemptDelivery(
   delivery: ClaimedDelivery,
-  options: { timeoutMs: number; allowedCidrs: Cidr[]; signal?: AbortSignal; now?: number },
+  options: { timeoutMs: number; network: NetworkPolicy; signal?: AbortSignal; now?: number },
 ): Promise<AttemptRecord> {
   const startedAt = options.now ?? Date.now();
   const body = webhookBody(delivery.eventType, delivery.eventCreatedAt, delivery.payload);
   const requestHeaders = buildRequestHeaders(delivery, body, startedAt);
   const result = await sendWebhook(
     { url: delivery.url, headers: requestHeaders, body, timeoutMs: options.timeoutMs, signal: options.signal },
-    options.allowedCidrs,
+    options.network,
   );
   return { startedAt, requestHeaders, result };
 }

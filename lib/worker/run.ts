@@ -19,10 +19,12 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type Database from "better-sqlite3";
 import { env } from "../env";
+import type { LookupFunction, NetworkPolicy } from "../webhooks/send";
 import type { Cidr } from "../webhooks/ssrf-guard";
 import { claimDueDeliveries, endpointsWithDueWork, type ClaimedDelivery, type ClaimRequest } from "./claim";
 import { recordAttemptOutcomes, type Completion } from "./complete";
 import { attemptDelivery, type AttemptRecord } from "./dispatch";
+import { purgeExpiredHistory } from "./purge";
 import { reclaimExpiredLeases } from "./reclaim";
 import { onNewWork } from "./wake";
 
@@ -35,8 +37,12 @@ export interface WorkerOptions {
   leaseMarginMs?: number;
   schedule?: number[];
   allowedCidrs?: Cidr[];
+  /** DNS resolver for host names (defaults to the system's; tests inject one). */
+  resolve?: LookupFunction;
   autoDisableAfterMs?: number;
   autoDisableMinFailures?: number;
+  /** History older than this is purged periodically. */
+  retentionDays?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -51,6 +57,9 @@ export interface WorkerHandle {
 
 /** Outcomes waiting to be written are flushed at once past this many. */
 const MAX_BATCH = 512;
+/** Retention purge: first run shortly after start, then hourly. */
+const PURGE_FIRST_MS = 60_000;
+const PURGE_EVERY_MS = 3_600_000;
 
 export function startWorker(options: WorkerOptions): WorkerHandle {
   const db = options.db;
@@ -59,7 +68,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   const pollIntervalMs = options.pollIntervalMs ?? env.HOOKLINE_POLL_INTERVAL_MS;
   const timeoutMs = options.attemptTimeoutMs ?? env.HOOKLINE_ATTEMPT_TIMEOUT_MS;
   const leaseMs = timeoutMs + (options.leaseMarginMs ?? env.HOOKLINE_LEASE_MARGIN_MS);
-  const allowedCidrs = options.allowedCidrs ?? env.HOOKLINE_ALLOWED_CIDRS;
+  const network: NetworkPolicy = { allowedCidrs: options.allowedCidrs ?? env.HOOKLINE_ALLOWED_CIDRS, resolve: options.resolve };
   const completeOptions = {
     schedule: options.schedule ?? env.HOOKLINE_RETRY_SCHEDULE,
     autoDisableAfterMs: options.autoDisableAfterMs ?? env.HOOKLINE_AUTO_DISABLE_AFTER,
@@ -137,7 +146,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   async function attempt(delivery: ClaimedDelivery, abort: AbortController): Promise<void> {
     let record: AttemptRecord;
     try {
-      record = await attemptDelivery(delivery, { timeoutMs, allowedCidrs, signal: abort.signal });
+      record = await attemptDelivery(delivery, { timeoutMs, network, signal: abort.signal });
     } catch (error) {
       // sendWebhook never throws; this is a bug in building the request (e.g. bad stored headers).
       log(`could not build the request for ${delivery.id}`, error);
@@ -219,6 +228,14 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   timer.unref();
   setImmediate(tick);
 
+  const retentionDays = options.retentionDays ?? env.HOOKLINE_RETENTION_DAYS;
+  const purge = () =>
+    purgeExpiredHistory(db, retentionDays).catch((error) => log("purging expired history failed; will try again later", error));
+  const firstPurge = setTimeout(purge, PURGE_FIRST_MS);
+  const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
+  firstPurge.unref();
+  purgeTimer.unref();
+
   return {
     id,
     inFlight: () => inFlight.size,
@@ -227,6 +244,8 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       if (stopping) return;
       stopping = true;
       clearInterval(timer);
+      clearTimeout(firstPurge);
+      clearInterval(purgeTimer);
       stopListening();
       const all = () => Promise.all([...inFlight.values()].map((job) => job.done));
       const graceOver = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());

@@ -5,6 +5,8 @@ import { requireUser } from "@/lib/auth/current-user";
 import { getDelivery } from "@/lib/deliveries/queries";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatTime } from "@/components/format";
+import { AutoRefresh } from "@/components/auto-refresh";
+import { RetryButton } from "../_components/retry-button";
 
 export const metadata: Metadata = { title: "Delivery" };
 
@@ -34,6 +36,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
 
   return (
     <div className="space-y-8">
+      <AutoRefresh active={delivery.status === "pending" || delivery.status === "delivering"} />
       <div>
         <Link href="/deliveries" className="text-sm text-indigo-700 underline">
           ← Deliveries
@@ -67,6 +70,9 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             </dd>
           </div>
         </dl>
+        <div className="mt-4">
+          <RetryButton key={`${delivery.status}-${delivery.attempts}`} deliveryId={delivery.id} finished={delivery.status === "succeeded" || delivery.status === "failed"} />
+        </div>
       </div>
 
       <section aria-labelledby="request-heading" className="space-y-3">

@@ -1,0 +1,27 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { retryDeliveryAction } from "../actions";
+
+export function RetryButton({ deliveryId, finished }: { deliveryId: string; finished: boolean }) {
+  const [state, action, pending] = useActionState(retryDeliveryAction, {});
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-3">
+      <input type="hidden" name="deliveryId" value={deliveryId} />
+      <Button type="submit" variant="secondary" disabled={pending || !finished} title={finished ? undefined : "Already queued or in flight"}>
+        Retry
+      </Button>
+      {state.error && (
+        <span role="alert" className="text-sm text-red-700">
+          {state.error}
+        </span>
+      )}
+      {state.message && (
+        <span role="status" className="text-sm text-emerald-700">
+          {state.message}
+        </span>
+      )}
+    </form>
+  );
+}

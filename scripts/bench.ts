@@ -1,0 +1,238 @@
+/**
+ * `npm run bench [-- --quick]`: Hookline's delivery engine measured against the machine's
+ * limit, every process local (127.0.0.1). Figures are ratios against baselines measured in the
+ * same run, because these machines are shared and noisy.
+ *
+ *   raw        undici Pool request() loop of signed POSTs, keep-alive, no database (baseline)
+ *   durable    Hookline's worker (own process) delivering the same POSTs, every attempt
+ *              recorded in SQLite; ratio = durable / raw at the same concurrency
+ *   latency    events created at a fixed rate in the worker's process (as the API does);
+ *              event accepted → first attempt started, p50/p99
+ *   isolation  healthy throughput again, with a dead endpoint (never answers, 10 s timeout)
+ *              holding a backlog; slow_penalty = 1 − with/without
+ *   memory     peak RSS of the worker process
+ *
+ * Ends with one line `BENCH {json}`.
+ */
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Pool } from "undici";
+
+const quick = process.argv.includes("--quick");
+const SIZES = quick
+  ? { raw: 10_000, durable: 10_000, latencySeconds: 5, slowBacklog: 300 }
+  : { raw: 50_000, durable: 50_000, latencySeconds: 15, slowBacklog: 1_000 };
+const CONCURRENCY = 128;
+const ENDPOINT_CONCURRENCY = 16;
+const HEALTHY_ENDPOINTS = 8;
+const OFFERED_RATE = 200;
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), "hookline-bench-"));
+Object.assign(process.env, {
+  DATABASE_URL: `file:${path.join(workDir, "bench.db")}`,
+  HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8",
+  HOOKLINE_ATTEMPT_TIMEOUT_MS: "10000",
+  HOOKLINE_POLL_INTERVAL_MS: "100",
+  HOOKLINE_WORKER_CONCURRENCY: String(CONCURRENCY),
+  HOOKLINE_ENDPOINT_CONCURRENCY: String(ENDPOINT_CONCURRENCY),
+});
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function startReceiver(): Promise<{ child: ChildProcess; origin: string }> {
+  const child = spawn(process.execPath, [path.join(__dirname, "bench", "receiver.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk) => resolve(String(chunk).trim())));
+  return { child, origin: `http://127.0.0.1:${port}` };
+}
+
+/** The engine process and a request/response helper over IPC. */
+function startEngine() {
+  const child = fork(path.join(__dirname, "bench", "engine.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const replies: Array<(message: Record<string, unknown>) => void> = [];
+  child.on("message", (message) => replies.shift()?.(message as Record<string, unknown>));
+  const next = () => new Promise<Record<string, unknown>>((resolve) => replies.push(resolve));
+  return {
+    child,
+    ready: next(),
+    async send(command: Record<string, unknown>) {
+      const reply = next();
+      child.send(command);
+      return reply;
+    },
+    /** Peak resident set size so far, from the kernel's high-water mark. */
+    peakRssMb(): number {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+    },
+  };
+}
+
+async function main() {
+  const { migrateDatabase } = await import("./migrations");
+  await migrateDatabase(process.env.DATABASE_URL!);
+  const { sqlite } = await import("../lib/db");
+  const { newId } = await import("../lib/ids");
+  const { createAccount } = await import("../lib/auth/accounts");
+  const { createEndpoint } = await import("../lib/endpoints/queries");
+  const { signatureHeaders, generateSigningSecret } = await import("../lib/webhooks/sign");
+  const { webhookBody } = await import("../lib/webhooks/body");
+  const { USER_AGENT } = await import("../lib/version");
+  const db = sqlite();
+
+  const receiver = await startReceiver();
+  const engine = startEngine();
+  await engine.ready;
+  await engine.send({ cmd: "start" });
+
+  let accounts = 0;
+  async function account(endpointPaths: string[]) {
+    const user = await createAccount(`bench-${++accounts}@example.test`, "bench password");
+    if ("emailTaken" in user) throw new Error("bench account exists");
+    const endpoints = [];
+    for (const endpointPath of endpointPaths) {
+      endpoints.push(await createEndpoint(user.id, { name: endpointPath, url: `${receiver.origin}${endpointPath}`, description: "" }));
+    }
+    return { userId: user.id, endpointIds: endpoints.map((endpoint) => endpoint.id) };
+  }
+
+  /** Inserts `perEndpoint` events × endpoints deliveries, due now, in one transaction. */
+  function seed(userId: string, endpointIds: string[], events: number): void {
+    const now = Date.now();
+    const insertEvent = db.prepare(`INSERT INTO "Event" (id, userId, type, payload, createdAt) VALUES (?, ?, 'bench.delivery', ?, ?)`);
+    const insertDelivery = db.prepare(
+      `INSERT INTO "Delivery" (id, userId, eventId, endpointId, status, attempts, nextAttemptAt, createdAt, updatedAt)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+    );
+    db.transaction(() => {
+      for (let i = 0; i < events; i++) {
+        const eventId = newId("msg", now);
+        insertEvent.run(eventId, userId, `{"order":${i},"amount":4200,"currency":"EUR"}`, now);
+        for (const endpointId of endpointIds) insertDelivery.run(newId("dlv", now), userId, eventId, endpointId, now, now, now);
+      }
+    }).immediate();
+  }
+
+  const remaining = (endpointIds: string[]) =>
+    endpointIds.reduce(
+      (sum, endpointId) =>
+        sum + (db.prepare(`SELECT count(*) AS n FROM "Delivery" WHERE endpointId = ? AND status IN ('pending', 'delivering')`).get(endpointId) as { n: number }).n,
+      0,
+    );
+
+  async function until(done: () => boolean, timeoutMs = 600_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error("benchmark phase timed out");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Deliveries/s to healthy endpoints, optionally beside a dead endpoint with a backlog. */
+  async function healthyThroughput(withDeadEndpoint: boolean): Promise<number> {
+    const paths = Array.from({ length: HEALTHY_ENDPOINTS }, (_, i) => `/healthy/${i}`);
+    const { userId, endpointIds } = await account(withDeadEndpoint ? ["/slow", ...paths] : paths);
+    const healthy = withDeadEndpoint ? endpointIds.slice(1) : endpointIds;
+    if (withDeadEndpoint) {
+      seed(userId, [endpointIds[0]], SIZES.slowBacklog);
+      await engine.send({ cmd: "wake", endpointIds: [endpointIds[0]] });
+      // Let the dead endpoint take its slots before the healthy work arrives.
+      await until(() => (db.prepare(`SELECT count(*) AS n FROM "Delivery" WHERE endpointId = ? AND status = 'delivering'`).get(endpointIds[0]) as { n: number }).n > 0);
+    }
+    seed(userId, healthy, SIZES.durable / HEALTHY_ENDPOINTS);
+    const started = performance.now();
+    await engine.send({ cmd: "wake", endpointIds: healthy });
+    await until(() => remaining(healthy) === 0);
+    return SIZES.durable / ((performance.now() - started) / 1000);
+  }
+
+  // 1. Raw baseline: the fastest keep-alive client, signing each POST, nothing stored.
+  const rawPerS = await (async () => {
+    const pool = new Pool(receiver.origin, { connections: CONCURRENCY });
+    const secret = generateSigningSecret();
+    let sent = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (sent < SIZES.raw) {
+          const id = `msg_raw${sent++}`;
+          const body = webhookBody("bench.raw", Date.now(), `{"order":${sent},"amount":4200,"currency":"EUR"}`);
+          const response = await pool.request({
+            path: "/raw",
+            method: "POST",
+            headers: { "content-type": "application/json", "user-agent": USER_AGENT, ...signatureHeaders([secret], id, Math.floor(Date.now() / 1000), body) },
+            body,
+          });
+          await response.body.dump();
+        }
+      }),
+    );
+    const rate = SIZES.raw / ((performance.now() - started) / 1000);
+    await pool.close();
+    return rate;
+  })();
+
+  // 2. Durable throughput.
+  const durablePerS = await healthyThroughput(false);
+
+  // 3. Latency at a fixed offered rate.
+  const latency = await (async () => {
+    const { userId, endpointIds } = await account(["/latency"]);
+    const { accepted } = (await engine.send({ cmd: "offer", userId, perSecond: OFFERED_RATE, seconds: SIZES.latencySeconds })) as {
+      accepted: Array<[string, number]>;
+    };
+    await until(() => remaining(endpointIds) === 0);
+    const startedAt = new Map(
+      (
+        db
+          .prepare(`SELECT d.eventId, a.startedAt FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.endpointId = ? AND a.number = 1`)
+          .all(endpointIds[0]) as Array<{ eventId: string; startedAt: number }>
+      ).map((row) => [row.eventId, row.startedAt]),
+    );
+    const samples = accepted.map(([eventId, at]) => Math.max(0, startedAt.get(eventId)! - at)).sort((a, b) => a - b);
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99), count: samples.length };
+  })();
+
+  // 4. Isolation: the same healthy load beside a dead endpoint.
+  const withDeadPerS = await healthyThroughput(true);
+  const slowPenalty = Math.max(0, 1 - withDeadPerS / durablePerS);
+
+  const rssMb = engine.peakRssMb();
+  await engine.send({ cmd: "stop" }).catch(() => undefined);
+  receiver.child.kill("SIGTERM");
+  rmSync(workDir, { recursive: true, force: true });
+
+  const result = {
+    raw_per_s: Math.round(rawPerS),
+    durable_per_s: Math.round(durablePerS),
+    ratio: Number((durablePerS / rawPerS).toFixed(3)),
+    p50_ms: latency.p50,
+    p99_ms: latency.p99,
+    slow_penalty: Number(slowPenalty.toFixed(3)),
+    rss_mb: Math.round(rssMb),
+  };
+  const cpu = os.cpus();
+  console.log(`\nHookline benchmark${quick ? " (quick)" : ""}: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  console.log(`concurrency ${CONCURRENCY} (≤ ${ENDPOINT_CONCURRENCY} per endpoint), ${HEALTHY_ENDPOINTS} endpoints, receiver in its own process\n`);
+  const rows: Array<[string, string, string]> = [
+    ["raw signed POSTs/s (baseline, no database)", String(result.raw_per_s), ""],
+    ["durable deliveries/s (every attempt in SQLite)", String(result.durable_per_s), ""],
+    ["durable / raw", String(result.ratio), "target ≥ 0.5"],
+    [`latency p50 at ${OFFERED_RATE} events/s (${latency.count} events)`, `${result.p50_ms} ms`, "target ≤ 25 ms"],
+    ["latency p99", `${result.p99_ms} ms`, "target ≤ 150 ms"],
+    ["healthy deliveries/s beside a dead endpoint", String(Math.round(withDeadPerS)), ""],
+    ["slow-endpoint penalty", `${(slowPenalty * 100).toFixed(1)} %`, "target ≤ 10 %"],
+    ["worker peak RSS", `${result.rss_mb} MB`, "target ≤ 400 MB"],
+  ];
+  for (const [name, value, target] of rows) console.log(`${name.padEnd(52)} ${value.padStart(10)}   ${target}`);
+  console.log(`\nBENCH ${JSON.stringify(result)}`);
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

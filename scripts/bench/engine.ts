@@ -1,0 +1,54 @@
+/**
+ * Benchmark engine: Hookline's worker in its own process (as `npm run worker` runs it), driven
+ * by the benchmark over IPC. "offer" creates events in-process at a fixed rate, the way the
+ * API does (createEvent → in-process wake-up), and reports when each was accepted.
+ */
+import { sqlite } from "../../lib/db";
+import { createEvent } from "../../lib/events/queries";
+import { startWorker, type WorkerHandle } from "../../lib/worker/run";
+import { notifyNewWork } from "../../lib/worker/wake";
+
+type Command =
+  | { cmd: "start" }
+  | { cmd: "wake"; endpointIds: string[] }
+  | { cmd: "offer"; userId: string; perSecond: number; seconds: number }
+  | { cmd: "stop" };
+
+let worker: WorkerHandle | undefined;
+const reply = (message: unknown) => process.send!(message);
+
+async function offer(userId: string, perSecond: number, seconds: number) {
+  const accepted: Array<[string, number]> = [];
+  const total = perSecond * seconds;
+  const interval = 1000 / perSecond;
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    // Open-loop: event i is offered at start + i·interval, however long earlier ones took.
+    const wait = start + i * interval - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const event = await createEvent(userId, { type: "bench.latency", payload: `{"n":${i}}` });
+    accepted.push([event.id, Date.now()]);
+  }
+  return accepted;
+}
+
+process.on("message", async (message: Command) => {
+  switch (message.cmd) {
+    case "start":
+      worker = startWorker({ db: sqlite(), log: (text, error) => console.error(`[engine] ${text}`, error ?? "") });
+      reply({ started: true });
+      break;
+    case "wake":
+      notifyNewWork(message.endpointIds);
+      reply({ woken: true });
+      break;
+    case "offer":
+      reply({ accepted: await offer(message.userId, message.perSecond, message.seconds) });
+      break;
+    case "stop":
+      await worker?.stop(1000);
+      reply({ stopped: true });
+      process.exit(0);
+  }
+});
+reply({ ready: true });
