@@ -39,6 +39,8 @@ export interface ClaimOptions {
   workerId: string;
   now: number;
   leaseMs: number;
+  /** Caps a request for an endpoint with a rate limit: how many may start now (rate-limit.ts). */
+  rateLimit?: (endpointId: string, perSecond: number, wanted: number) => number;
 }
 
 interface EndpointRow {
@@ -49,6 +51,7 @@ interface EndpointRow {
   previousSecretUntil: number | null;
   enabled: number;
   deletedAt: number | null;
+  rateLimitPerSecond: number | null;
 }
 
 function prepare(db: Database.Database) {
@@ -58,7 +61,7 @@ function prepare(db: Database.Database) {
        WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
        LIMIT ?`),
     endpoint: db.prepare(`
-      SELECT url, headers, secret, previousSecret, previousSecretUntil, enabled, deletedAt
+      SELECT url, headers, secret, previousSecret, previousSecretUntil, enabled, deletedAt, rateLimitPerSecond
         FROM "Endpoint" WHERE id = ?`),
     claim: db.prepare(`
       UPDATE "Delivery"
@@ -89,7 +92,8 @@ export function endpointsWithDueWork(db: Database.Database, now: number, limit =
 
 export interface ClaimResult {
   claimed: ClaimedDelivery[];
-  /** Requested endpoints that gave fewer rows than asked: nothing more is due for them now. */
+  /** Requested endpoints that gave fewer rows than asked (nothing more due now) or none at all
+   * (disabled, or over their rate limit). */
   drained: string[];
 }
 
@@ -98,9 +102,19 @@ export function claimDueDeliveries(db: Database.Database, requests: ClaimRequest
   const run = db.transaction((): ClaimResult => {
     const claimed: ClaimedDelivery[] = [];
     const drained: string[] = [];
-    for (const { endpointId, limit } of requests) {
+    for (const request of requests) {
+      const { endpointId } = request;
       const endpoint = sql.endpoint.get(endpointId) as EndpointRow | undefined;
       if (!endpoint || !endpoint.enabled || endpoint.deletedAt !== null) {
+        drained.push(endpointId);
+        continue;
+      }
+      const limit =
+        endpoint.rateLimitPerSecond && options.rateLimit
+          ? options.rateLimit(endpointId, endpoint.rateLimitPerSecond, request.limit)
+          : request.limit;
+      if (limit <= 0) {
+        // Over its rate limit: set aside until the limiter wakes it.
         drained.push(endpointId);
         continue;
       }

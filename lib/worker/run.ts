@@ -7,7 +7,7 @@
  * - New deliveries are attempted at once when their creator calls notifyNewWork() in this
  *   process; otherwise the loop polls every `pollIntervalMs` for endpoints with due work.
  * - At most `concurrency` attempts are in flight, and at most `endpointConcurrency` towards
- *   one endpoint. Free slots are shared round-robin among endpoints with work, so a slow or
+ *   one endpoint (and no more per second than its optional rate limit allows). Free slots are shared round-robin among endpoints with work, so a slow or
  *   dead endpoint holds at most its own share and never delays the others.
  * - Every attempt started is recorded and its delivery completed, rescheduled or failed
  *   (complete.ts), whatever was thrown. Outcomes are written in batches, one transaction per
@@ -25,6 +25,7 @@ import { claimDueDeliveries, endpointsWithDueWork, type ClaimedDelivery, type Cl
 import { recordAttemptOutcomes, type Completion } from "./complete";
 import { attemptDelivery, type AttemptRecord } from "./dispatch";
 import { purgeExpiredHistory } from "./purge";
+import { grantAttempts, type TokenBucket } from "./rate-limit";
 import { reclaimExpiredLeases } from "./reclaim";
 import { onNewWork } from "./wake";
 
@@ -82,6 +83,8 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   /** Endpoints believed to have due work, in round-robin order. */
   let active: string[] = [];
   const activeSet = new Set<string>();
+  const buckets = new Map<string, TokenBucket>();
+  const rateWakes = new Set<string>();
   let completions: Completion[] = [];
   let flushScheduled = false;
   let stopping = false;
@@ -189,6 +192,21 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     return requests;
   }
 
+  /** Rate-limited endpoints get what their bucket allows, and a wake-up when it refills. */
+  function rateLimit(endpointId: string, perSecond: number, wanted: number): number {
+    const grant = grantAttempts(buckets.get(endpointId), perSecond, Date.now(), wanted);
+    buckets.set(endpointId, grant.bucket);
+    if (grant.granted === 0 && !rateWakes.has(endpointId)) {
+      rateWakes.add(endpointId);
+      setTimeout(() => {
+        rateWakes.delete(endpointId);
+        activate([endpointId]);
+        pump();
+      }, grant.retryInMs).unref();
+    }
+    return grant.granted;
+  }
+
   function pump(): void {
     if (stopping || claiming) return;
     claiming = true;
@@ -196,7 +214,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       for (;;) {
         const requests = planClaims();
         if (requests.length === 0) break;
-        const { claimed, drained } = claimDueDeliveries(db, requests, { workerId: id, now: Date.now(), leaseMs });
+        const { claimed, drained } = claimDueDeliveries(db, requests, { workerId: id, now: Date.now(), leaseMs, rateLimit });
         for (const endpointId of drained) activeSet.delete(endpointId);
         if (drained.length) active = active.filter((endpointId) => activeSet.has(endpointId));
         for (const delivery of claimed) start(delivery);

@@ -17,13 +17,18 @@ export function startServerWorker(): void {
 }
 
 export function exitGracefullyOnSignal(worker: WorkerHandle): void {
+  let stopping = false;
+  // `on`, not `once`: a second signal (a supervisor repeating itself) must not fall through to
+  // the default handler and kill the process halfway through the drain.
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     console.log(`[hookline] ${signal}: finishing in-flight deliveries…`);
     worker
       .stop()
       .catch((error) => console.error("[hookline] shutdown error", error))
       .finally(() => process.exit(0));
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
 }

@@ -2,13 +2,14 @@
  * Real HTTP webhook receivers for integration tests: a node:http server on 127.0.0.1 (port 0)
  * whose answers are scripted per request, and which records every request it gets (method,
  * path, headers, raw body). A scripted answer of "hang" reads the request and never answers,
- * to exercise the worker's attempt timeout; close() destroys such connections.
+ * to exercise the worker's attempt timeout; close() destroys such connections. An answer with
+ * `delayMs` is sent that long after the request was read (a receiver doing some work).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** What the receiver does with one request. */
-export type Reply = { status: number; headers?: Record<string, string>; body?: string } | "hang";
+export type Reply = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | "hang";
 
 /** A fixed list (request n gets entry n; the last entry repeats) or a function of the request. */
 export type Script = Reply[] | ((request: RecordedRequest, index: number) => Reply);
@@ -55,6 +56,7 @@ export async function startReceiver(script: Script = [{ status: 200 }]): Promise
   let current = script;
   const requests: RecordedRequest[] = [];
   const hanging = new Set<http.ServerResponse>();
+  const delayed = new Set<NodeJS.Timeout>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -80,8 +82,19 @@ export async function startReceiver(script: Script = [{ status: 200 }]): Promise
         res.on("close", () => hanging.delete(res));
         return;
       }
-      res.writeHead(reply.status, reply.headers ?? {});
-      res.end(reply.body ?? "");
+      const { status, headers, body, delayMs } = reply;
+      const answer = () => {
+        // The client may have gone away meanwhile (e.g. a worker killed mid-attempt).
+        if (res.destroyed || res.writableEnded) return;
+        res.writeHead(status, headers ?? {});
+        res.end(body ?? "");
+      };
+      if (!delayMs) return answer();
+      const timer = setTimeout(() => {
+        delayed.delete(timer);
+        answer();
+      }, delayMs);
+      delayed.add(timer);
     });
   });
 
@@ -103,6 +116,8 @@ export async function startReceiver(script: Script = [{ status: 200 }]): Promise
       hanging.clear();
     },
     async close() {
+      for (const timer of delayed) clearTimeout(timer);
+      delayed.clear();
       for (const res of hanging) res.destroy();
       hanging.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
