@@ -1,11 +1,13 @@
 // Runs before each test file is imported: give the file its own SQLite database (a copy of
 // the migrated template) and a configuration suited to tests, before lib/env.ts reads it.
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { inject } from "vitest";
+import { afterAll, inject } from "vitest";
 
-const file = path.join(mkdtempSync(path.join(os.tmpdir(), "hookline-db-")), "test.db");
+const dir = mkdtempSync(path.join(os.tmpdir(), "hookline-db-"));
+const file = path.join(dir, "test.db");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 copyFileSync(inject("templateDatabase"), file);
 process.env.DATABASE_URL = `file:${file}`;
 process.env.HOOKLINE_ALLOWED_CIDRS ??= "127.0.0.0/8";

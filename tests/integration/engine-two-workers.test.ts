@@ -1,0 +1,154 @@
+/**
+ * SPEC §5: claims are leases, "two workers never hold the same delivery at once". Two real
+ * worker processes (`node --import tsx scripts/worker.ts`, as `npm run worker` runs it) share this test file's
+ * SQLite database; 600 events fan out to 3 endpoints whose receivers answer after 0–20 ms.
+ * Without crashes or timeouts, at-least-once must in fact be exactly once: every webhook-id
+ * reaches every endpoint once, never twice at the same time, and both workers take part.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { sqlite } from "@/lib/db";
+import { env } from "@/lib/env";
+import { createEvent } from "@/lib/events/queries";
+import { waitFor } from "../helpers/receiver";
+import { newAccount, newEndpoint } from "../helpers/harness";
+import { setUpTrackedReceivers } from "../helpers/tracked-receiver";
+
+const ROOT = path.resolve(__dirname, "../..");
+const EVENTS = 600;
+
+const startTrackedReceiver = setUpTrackedReceivers();
+
+interface WorkerProcess {
+  process: ChildProcess;
+  id: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const running: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        // The whole process group: the tsx wrapper and the node process it runs.
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+});
+
+async function startWorkerProcess(): Promise<WorkerProcess> {
+  let output = "";
+  // As `npm run worker` starts it: one node process with tsx's loader.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: env.DATABASE_URL,
+      HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8",
+      HOOKLINE_POLL_INTERVAL_MS: "25",
+      // Far above any answer time here, so no attempt times out and is legitimately repeated.
+      HOOKLINE_ATTEMPT_TIMEOUT_MS: "30000",
+      HOOKLINE_WORKER_CONCURRENCY: "32",
+      HOOKLINE_ENDPOINT_CONCURRENCY: "8",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  running.push(child);
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const started = await waitFor(() => /worker (\S+) running/.exec(output) ?? (child.exitCode !== null ? "exited" : null), {
+    timeoutMs: 60_000,
+    what: "the worker process to start",
+  });
+  if (started === "exited") throw new Error(`The worker exited during start:\n${output}`);
+  return { process: child, id: (started as RegExpExecArray)[1], output: () => output, exited };
+}
+
+describe("two worker processes on one database", () => {
+  it("deliver 600 events × 3 endpoints exactly once each, sharing the work", async () => {
+    const receivers = await Promise.all(
+      [1, 2, 3].map(() => startTrackedReceiver(() => ({ status: 200, delayMs: Math.floor(Math.random() * 21) }))),
+    );
+    const user = await newAccount();
+    const endpoints = [];
+    for (const [index, receiver] of receivers.entries()) endpoints.push(await newEndpoint(user.id, receiver.url, `Receiver ${index + 1}`));
+
+    const workers = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
+    expect(workers[0].id).not.toBe(workers[1].id);
+
+    // Attempt rows do not name the worker, so sample the leases while the work is in flight:
+    // `lockedBy` says which worker holds each delivery at that moment.
+    const claimedBy = new Map<string, Set<string>>();
+    const sampleLeases = sqlite().prepare(`SELECT id, lockedBy FROM "Delivery" WHERE status = 'delivering'`);
+    const sample = () => {
+      for (const row of sampleLeases.all() as Array<{ id: string; lockedBy: string | null }>) {
+        const key = row.lockedBy ?? "(none)";
+        if (!claimedBy.has(key)) claimedBy.set(key, new Set());
+        claimedBy.get(key)!.add(row.id);
+      }
+    };
+    const sampler = setInterval(sample, 5);
+
+    const eventIds: string[] = [];
+    try {
+      for (let i = 0; i < EVENTS; i++) {
+        const event = await createEvent(user.id, { type: "order.created", payload: JSON.stringify({ i }) });
+        expect(event.deliveries).toBe(3);
+        eventIds.push(event.id);
+      }
+      const unfinished = sqlite().prepare(`SELECT count(*) AS n FROM "Delivery" WHERE userId = ? AND status NOT IN ('succeeded', 'failed')`);
+      await waitFor(() => (unfinished.get(user.id) as { n: number }).n === 0, {
+        timeoutMs: 120_000,
+        intervalMs: 5,
+        what: "every delivery to finish",
+      });
+    } finally {
+      clearInterval(sampler);
+    }
+
+    // Every delivery succeeded, at the first attempt, and exactly one attempt was recorded each.
+    const outcomes = sqlite()
+      .prepare(`SELECT status, attempts, count(*) AS n FROM "Delivery" WHERE userId = ? GROUP BY status, attempts`)
+      .all(user.id);
+    expect(outcomes).toEqual([{ status: "succeeded", attempts: 1, n: EVENTS * 3 }]);
+    const attemptRows = sqlite()
+      .prepare(`SELECT count(*) AS n FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.userId = ?`)
+      .get(user.id) as { n: number };
+    expect(attemptRows.n).toBe(EVENTS * 3);
+
+    // Each webhook-id reached each endpoint exactly once, and never twice at the same time.
+    const expected = [...eventIds].sort();
+    for (const receiver of receivers) {
+      const ids = receiver.requests.map((request) => request.headers["webhook-id"]);
+      expect(ids).toHaveLength(EVENTS);
+      expect([...new Set(ids)].sort()).toEqual(expected);
+      expect(receiver.maxOpenSameWebhookId()).toBe(1);
+      // Within both workers' per-endpoint caps (8 each).
+      expect(receiver.maxOpen()).toBeLessThanOrEqual(16);
+    }
+
+    // Both workers did some of the work, and no one else did (lower bounds: sampled leases).
+    const holders = [...claimedBy.keys()].sort();
+    expect(holders).toEqual(workers.map((worker) => worker.id).sort());
+    for (const worker of workers) expect(claimedBy.get(worker.id)!.size).toBeGreaterThan(0);
+    // No delivery was ever seen leased by both.
+    const [first, second] = workers.map((worker) => claimedBy.get(worker.id)!);
+    expect([...first].filter((id) => second.has(id))).toEqual([]);
+
+    // Nothing went wrong inside either worker, and both stop cleanly on SIGTERM.
+    for (const worker of workers) worker.process.kill("SIGTERM");
+    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
+    for (const worker of workers) {
+      const lines = worker.output().split("\n").filter((line) => line.trim() && !/worker \S+ running|finishing in-flight deliveries/.test(line));
+      expect(lines, `unexpected output from worker ${worker.id}`).toEqual([]);
+    }
+  }, 180_000);
+});
