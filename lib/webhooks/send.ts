@@ -22,8 +22,8 @@ export interface SendRequest {
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
-  /** Aborts the attempt early (worker shutdown). */
-  signal?: AbortSignal;
+  /** Aborting it cuts the attempt short (worker shutdown); also used for the timeout. */
+  abort?: AbortController;
 }
 
 export interface SendResult {
@@ -34,9 +34,12 @@ export interface SendResult {
   responseBody?: string;
   /** Set when no usable response arrived. */
   error?: string;
-  /** The attempt was cut short by `signal` (shutdown), not by the receiver. */
+  /** The attempt was cut short through `abort` (shutdown), not by the receiver or the timeout. */
   interrupted?: boolean;
 }
+
+/** The abort reason that marks our own timeout, as opposed to a shutdown. */
+const ATTEMPT_TIMEOUT = Symbol("attempt timeout");
 
 export class BlockedAddressError extends Error {
   readonly code = "HOOKLINE_BLOCKED_ADDRESS";
@@ -163,14 +166,8 @@ export async function sendWebhook(req: SendRequest, policy: NetworkPolicy): Prom
 
   // One timer bounds the whole attempt (connect, headers and a trickling body alike); it is
   // cleared as soon as the attempt ends, so finished attempts leave no timers behind.
-  const abort = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, req.timeoutMs);
-  const onShutdown = () => abort.abort();
-  req.signal?.addEventListener("abort", onShutdown, { once: true });
+  const abort = req.abort ?? new AbortController();
+  const timer = setTimeout(() => abort.abort(ATTEMPT_TIMEOUT), req.timeoutMs);
   let status: number | undefined;
   let responseHeaders: Record<string, string> | undefined;
   try {
@@ -189,7 +186,8 @@ export async function sendWebhook(req: SendRequest, policy: NetworkPolicy): Prom
     const responseBody = await readCappedBody(response.body);
     return { durationMs: elapsed(), status, responseHeaders, responseBody };
   } catch (error) {
-    if (req.signal?.aborted && !timedOut) {
+    const timedOut = abort.signal.reason === ATTEMPT_TIMEOUT;
+    if (abort.signal.aborted && !timedOut) {
       return { durationMs: elapsed(), error: "Interrupted: the worker shut down before the response arrived", interrupted: true };
     }
     const description = describeError(timedOut ? { name: "TimeoutError" } : error, req.timeoutMs, url.host);
@@ -197,6 +195,5 @@ export async function sendWebhook(req: SendRequest, policy: NetworkPolicy): Prom
     return { durationMs: elapsed(), status, responseHeaders, error: status === undefined ? description : `${description} (while reading the response body)` };
   } finally {
     clearTimeout(timer);
-    req.signal?.removeEventListener("abort", onShutdown);
   }
 }

@@ -28,6 +28,8 @@ export interface ClaimedDelivery {
   secret: string;
   previousSecret: string | null;
   previousSecretUntil: number | null;
+  /** The endpoint's failure streak when claimed: a success only has to reset a non-empty one. */
+  endpointFailing: boolean;
 }
 
 export interface ClaimRequest {
@@ -52,16 +54,22 @@ interface EndpointRow {
   enabled: number;
   deletedAt: number | null;
   rateLimitPerSecond: number | null;
+  consecutiveFailures: number;
+  failingSince: number | null;
 }
 
 function prepare(db: Database.Database) {
   return {
+    // One index probe per live endpoint (endpoints are few; deliveries are many).
     dueEndpoints: db.prepare(`
-      SELECT DISTINCT d.endpointId FROM "Delivery" d
-       WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
+      SELECT e.id AS endpointId FROM "Endpoint" e
+       WHERE e.enabled = 1 AND e.deletedAt IS NULL
+         AND EXISTS (SELECT 1 FROM "Delivery" d
+                      WHERE d.endpointId = e.id AND d.status = 'pending' AND d.nextAttemptAt <= ?)
        LIMIT ?`),
     endpoint: db.prepare(`
-      SELECT url, headers, secret, previousSecret, previousSecretUntil, enabled, deletedAt, rateLimitPerSecond
+      SELECT url, headers, secret, previousSecret, previousSecretUntil, enabled, deletedAt, rateLimitPerSecond,
+             consecutiveFailures, failingSince
         FROM "Endpoint" WHERE id = ?`),
     claim: db.prepare(`
       UPDATE "Delivery"
@@ -139,6 +147,7 @@ export function claimDueDeliveries(db: Database.Database, requests: ClaimRequest
           secret: endpoint.secret,
           previousSecret: endpoint.previousSecret,
           previousSecretUntil: endpoint.previousSecretUntil,
+          endpointFailing: endpoint.consecutiveFailures > 0 || endpoint.failingSince !== null,
         });
       }
     }

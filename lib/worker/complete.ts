@@ -87,7 +87,7 @@ export function recordAttemptOutcomes(db: Database.Database, completions: Comple
         delivery.attempts,
       );
       if (updated.changes === 1) {
-        if (decision.endpointHealth === "success") sql.endpointSucceeded.run(delivery.endpointId);
+        if (decision.endpointHealth === "success" && delivery.endpointFailing) sql.endpointSucceeded.run(delivery.endpointId);
         if (decision.endpointHealth === "failure") sql.endpointFailed.run(now, delivery.endpointId);
         if (decision.disableEndpoint) sql.disableEndpoint.run(decision.disableEndpoint, now, delivery.endpointId);
       }

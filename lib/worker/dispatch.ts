@@ -40,13 +40,13 @@ export function buildRequestHeaders(delivery: ClaimedDelivery, body: string, now
 
 export async function attemptDelivery(
   delivery: ClaimedDelivery,
-  options: { timeoutMs: number; network: NetworkPolicy; signal?: AbortSignal; now?: number },
+  options: { timeoutMs: number; network: NetworkPolicy; abort?: AbortController; now?: number },
 ): Promise<AttemptRecord> {
   const startedAt = options.now ?? Date.now();
   const body = webhookBody(delivery.eventType, delivery.eventCreatedAt, delivery.payload);
   const requestHeaders = buildRequestHeaders(delivery, body, startedAt);
   const result = await sendWebhook(
-    { url: delivery.url, headers: requestHeaders, body, timeoutMs: options.timeoutMs, signal: options.signal },
+    { url: delivery.url, headers: requestHeaders, body, timeoutMs: options.timeoutMs, abort: options.abort },
     options.network,
   );
   return { startedAt, requestHeaders, result };

@@ -10,7 +10,12 @@ export const LEASE_EXPIRED_ERROR = "The worker stopped during this attempt (leas
 
 export function reclaimExpiredLeases(db: Database.Database, now: number): number {
   const expired = db
-    .prepare(`SELECT id, attempts, updatedAt FROM "Delivery" WHERE status = 'delivering' AND lockedUntil <= ?`)
+    // Through the endpoints, so the (endpointId, status, …) index finds the few in-flight rows.
+    .prepare(
+      `SELECT d.id, d.attempts, d.updatedAt FROM "Endpoint" e
+         JOIN "Delivery" d ON d.endpointId = e.id AND d.status = 'delivering'
+        WHERE d.lockedUntil <= ?`,
+    )
     .all(now) as Array<{ id: string; attempts: number; updatedAt: number }>;
   if (expired.length === 0) return 0;
   const insertAttempt = db.prepare(`

@@ -23,6 +23,7 @@ import type { LookupFunction, NetworkPolicy } from "../webhooks/send";
 import type { Cidr } from "../webhooks/ssrf-guard";
 import { claimDueDeliveries, endpointsWithDueWork, type ClaimedDelivery, type ClaimRequest } from "./claim";
 import { recordAttemptOutcomes, type Completion } from "./complete";
+import type { DeliveryOutcome } from "./outcome";
 import { attemptDelivery, type AttemptRecord } from "./dispatch";
 import { purgeExpiredHistory } from "./purge";
 import { grantAttempts, type TokenBucket } from "./rate-limit";
@@ -56,7 +57,7 @@ export interface WorkerHandle {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Outcomes waiting to be written are flushed at once past this many. */
+/** Outcomes waiting to be written are written at once past this many. */
 const MAX_BATCH = 512;
 /** Retention purge: first run shortly after start, then hourly. */
 const PURGE_FIRST_MS = 60_000;
@@ -68,6 +69,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   const endpointConcurrency = options.endpointConcurrency ?? env.HOOKLINE_ENDPOINT_CONCURRENCY;
   const pollIntervalMs = options.pollIntervalMs ?? env.HOOKLINE_POLL_INTERVAL_MS;
   const timeoutMs = options.attemptTimeoutMs ?? env.HOOKLINE_ATTEMPT_TIMEOUT_MS;
+  const minClaim = Math.max(1, Math.floor(endpointConcurrency / 4));
   const leaseMs = timeoutMs + (options.leaseMarginMs ?? env.HOOKLINE_LEASE_MARGIN_MS);
   const network: NetworkPolicy = { allowedCidrs: options.allowedCidrs ?? env.HOOKLINE_ALLOWED_CIDRS, resolve: options.resolve };
   const completeOptions = {
@@ -86,9 +88,9 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   const buckets = new Map<string, TokenBucket>();
   const rateWakes = new Set<string>();
   let completions: Completion[] = [];
-  let flushScheduled = false;
+  let cycleScheduled = false;
   let stopping = false;
-  let claiming = false;
+  let cycling = false;
 
   function activate(endpointIds: Iterable<string>): void {
     for (const endpointId of endpointIds) {
@@ -99,35 +101,54 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     }
   }
 
-  function flush(): void {
-    flushScheduled = false;
-    if (completions.length === 0) return;
+  /**
+   * One write transaction per turn: record the attempts that finished, then claim work for the
+   * free slots. Together they touch mostly the same pages, so one commit does the work of two.
+   */
+  function cycle(): void {
+    cycleScheduled = false;
+    if (cycling) return;
+    cycling = true;
     const batch = completions;
     completions = [];
     const now = Date.now();
+    let outcomes: DeliveryOutcome[] = [];
+    let claimed: ClaimedDelivery[] = [];
     try {
-      const outcomes = recordAttemptOutcomes(db, batch, { ...completeOptions, workerId: id, now });
-      // A retry due before the next poll gets its own wake-up, so short schedules stay short.
-      outcomes.forEach((outcome, index) => {
-        const { delivery } = batch[index];
-        if (outcome === "retrying") wakeAt(delivery.endpointId, now);
-      });
+      db.transaction(() => {
+        if (batch.length) outcomes = recordAttemptOutcomes(db, batch, { ...completeOptions, workerId: id, now });
+        const requests = stopping ? [] : planClaims();
+        if (requests.length) {
+          const result = claimDueDeliveries(db, requests, { workerId: id, now, leaseMs, rateLimit });
+          for (const endpointId of result.drained) activeSet.delete(endpointId);
+          if (result.drained.length) active = active.filter((endpointId) => activeSet.has(endpointId));
+          claimed = result.claimed;
+        }
+      }).immediate();
     } catch (error) {
-      // Still leased to us: try again shortly; if we die first, the lease expires and the
-      // deliveries are attempted again (at-least-once).
-      log(`could not record ${batch.length} attempt(s); retrying`, error);
+      // Finished attempts are still leased to us: try again shortly; if we die first, the lease
+      // expires and the deliveries are attempted again (at-least-once).
+      log(`could not record ${batch.length} attempt(s) or claim new work; retrying`, error);
       completions = batch.concat(completions);
-      setTimeout(scheduleFlush, 100).unref();
+      setTimeout(scheduleCycle, 100).unref();
       return;
+    } finally {
+      cycling = false;
     }
-    pump();
+    // A retry due before the next poll gets its own wake-up, so short schedules stay short.
+    outcomes.forEach((outcome, index) => {
+      if (outcome === "retrying") wakeAt(batch[index].delivery.endpointId, now);
+    });
+    for (const delivery of claimed) start(delivery);
+    // Slots may still be free (an endpoint had less than its share): go round again.
+    if (claimed.length && inFlight.size < concurrency) scheduleCycle();
   }
 
-  function scheduleFlush(): void {
-    if (completions.length >= MAX_BATCH) return flush();
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flush);
+  function scheduleCycle(): void {
+    if (completions.length >= MAX_BATCH) return cycle();
+    if (!cycleScheduled) {
+      cycleScheduled = true;
+      setImmediate(cycle);
     }
   }
 
@@ -141,7 +162,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     if (delay < pollIntervalMs) {
       setTimeout(() => {
         activate([endpointId]);
-        pump();
+        scheduleCycle();
       }, Math.max(delay, 0)).unref();
     }
   }
@@ -149,14 +170,14 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   async function attempt(delivery: ClaimedDelivery, abort: AbortController): Promise<void> {
     let record: AttemptRecord;
     try {
-      record = await attemptDelivery(delivery, { timeoutMs, network, signal: abort.signal });
+      record = await attemptDelivery(delivery, { timeoutMs, network, abort });
     } catch (error) {
       // sendWebhook never throws; this is a bug in building the request (e.g. bad stored headers).
       log(`could not build the request for ${delivery.id}`, error);
       record = { startedAt: Date.now(), requestHeaders: {}, result: { durationMs: 0, error: `Internal error: ${(error as Error).message}` } };
     }
     completions.push({ delivery, attempt: record });
-    scheduleFlush();
+    scheduleCycle();
   }
 
   function start(delivery: ClaimedDelivery): void {
@@ -176,7 +197,12 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   /** Shares the free slots among endpoints with work, round-robin, each within its own cap. */
   function planClaims(): ClaimRequest[] {
     let room = concurrency - inFlight.size;
-    const eligible = active.filter((endpointId) => (inFlightByEndpoint.get(endpointId) ?? 0) < endpointConcurrency);
+    // Claiming a few rows costs nearly as much as claiming many, so a busy endpoint waits until
+    // a quarter of its slots are free (an idle one is served at once).
+    const eligible = active.filter((endpointId) => {
+      const busy = inFlightByEndpoint.get(endpointId) ?? 0;
+      return busy === 0 || endpointConcurrency - busy >= minClaim;
+    });
     if (room <= 0 || eligible.length === 0) return [];
     const share = Math.max(1, Math.ceil(room / eligible.length));
     const requests: ClaimRequest[] = [];
@@ -201,30 +227,10 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       setTimeout(() => {
         rateWakes.delete(endpointId);
         activate([endpointId]);
-        pump();
+        scheduleCycle();
       }, grant.retryInMs).unref();
     }
     return grant.granted;
-  }
-
-  function pump(): void {
-    if (stopping || claiming) return;
-    claiming = true;
-    try {
-      for (;;) {
-        const requests = planClaims();
-        if (requests.length === 0) break;
-        const { claimed, drained } = claimDueDeliveries(db, requests, { workerId: id, now: Date.now(), leaseMs, rateLimit });
-        for (const endpointId of drained) activeSet.delete(endpointId);
-        if (drained.length) active = active.filter((endpointId) => activeSet.has(endpointId));
-        for (const delivery of claimed) start(delivery);
-        if (claimed.length === 0) break;
-      }
-    } catch (error) {
-      log("claiming deliveries failed; will retry at the next poll", error);
-    } finally {
-      claiming = false;
-    }
   }
 
   function tick(): void {
@@ -235,12 +241,12 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     } catch (error) {
       log("looking for due work failed", error);
     }
-    pump();
+    scheduleCycle();
   }
 
   const stopListening = onNewWork((endpointIds) => {
     activate(endpointIds);
-    pump();
+    scheduleCycle();
   });
   const timer = setInterval(tick, pollIntervalMs);
   timer.unref();
@@ -271,7 +277,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
         for (const job of inFlight.values()) job.abort.abort();
         await all();
       }
-      flush();
+      cycle();
     },
   };
 }

@@ -24,6 +24,7 @@ function delivery(overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery {
     secret: generateSigningSecret(),
     previousSecret: null,
     previousSecretUntil: null,
+    endpointFailing: false,
     ...overrides,
   };
 }

@@ -33,7 +33,4 @@ PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
 
 -- CreateIndex
-CREATE INDEX "Delivery_status_nextAttemptAt_endpointId_idx" ON "Delivery"("status", "nextAttemptAt", "endpointId");
-
--- CreateIndex
 CREATE INDEX "Delivery_endpointId_status_nextAttemptAt_idx" ON "Delivery"("endpointId", "status", "nextAttemptAt");
