@@ -55,7 +55,7 @@ const schema = z.object({
   HOOKLINE_ATTEMPT_TIMEOUT_MS: positiveInt(15_000),
   HOOKLINE_RETENTION_DAYS: positiveInt(30),
   /** Deliveries in flight at once, across all endpoints. */
-  HOOKLINE_WORKER_CONCURRENCY: positiveInt(128),
+  HOOKLINE_WORKER_CONCURRENCY: positiveInt(256),
   /** Deliveries in flight at once towards one endpoint, so a slow one cannot take every slot. */
   HOOKLINE_ENDPOINT_CONCURRENCY: positiveInt(16),
   /** How long past the attempt timeout a claim stays leased (time to record the outcome). */

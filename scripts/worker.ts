@@ -2,15 +2,13 @@
  * The worker as its own process: `npm run worker`, with HOOKLINE_WORKER=off on the web server.
  * Migrates first (idempotent), so it can start before or after the web server.
  */
-import { sqlite } from "../lib/db";
 import { env } from "../lib/env";
-import { startWorker } from "../lib/worker/run";
-import { exitGracefullyOnSignal } from "../lib/worker/server";
+import { exitGracefullyOnSignal, startProcessWorker } from "../lib/worker/server";
 import { migrateDatabase } from "./migrations";
 
 async function main() {
   await migrateDatabase(env.DATABASE_URL);
-  const worker = startWorker({ db: sqlite() });
+  const worker = startProcessWorker();
   exitGracefullyOnSignal(worker);
   // The worker's timers are unref'd so they never keep a web server or a test alive; this
   // process exists only to run them, so it holds itself open until a signal stops it.

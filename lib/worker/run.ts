@@ -25,6 +25,7 @@ import { claimDueDeliveries, endpointsWithDueWork, type ClaimedDelivery, type Cl
 import { recordAttemptOutcomes, type Completion } from "./complete";
 import type { DeliveryOutcome } from "./outcome";
 import { attemptDelivery, type AttemptRecord } from "./dispatch";
+import { startCheckpointer } from "./checkpointer";
 import { purgeExpiredHistory } from "./purge";
 import { grantAttempts, type TokenBucket } from "./rate-limit";
 import { reclaimExpiredLeases } from "./reclaim";
@@ -244,6 +245,10 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     scheduleCycle();
   }
 
+  // Checkpoints happen on another thread, not inside this loop's commits (checkpointer.ts).
+  const checkpointer = db.memory ? null : startCheckpointer(db.name, log);
+  if (checkpointer) db.pragma("wal_autocheckpoint = 0");
+
   const stopListening = onNewWork((endpointIds) => {
     activate(endpointIds);
     scheduleCycle();
@@ -278,6 +283,10 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
         await all();
       }
       cycle();
+      if (checkpointer) {
+        db.pragma("wal_autocheckpoint = 1000");
+        await checkpointer.stop();
+      }
     },
   };
 }

@@ -3,17 +3,29 @@
  * per process, and none when HOOKLINE_WORKER=off (a separate `npm run worker` does the work).
  * On SIGTERM/SIGINT it drains in-flight deliveries before the process exits.
  */
-import { sqlite } from "../db";
+import { prisma, sqlite } from "../db";
 import { env } from "../env";
-import { startWorker, type WorkerHandle } from "./run";
+import { startWorker, type WorkerOptions, type WorkerHandle } from "./run";
 
 const holder = globalThis as unknown as { hooklineWorker?: WorkerHandle };
 
 export function startServerWorker(): void {
   if (env.HOOKLINE_WORKER === "off" || holder.hooklineWorker) return;
-  const worker = startWorker({ db: sqlite() });
+  const worker = startProcessWorker();
   holder.hooklineWorker = worker;
   exitGracefullyOnSignal(worker);
+}
+
+/**
+ * The worker on this process's database connections. While it runs, WAL checkpoints happen on
+ * its checkpoint thread (checkpointer.ts), so Prisma's connection stops doing them inside its
+ * own commits too: such a checkpoint would block this process's event loop, deliveries
+ * included, for as long as the fsync takes.
+ */
+export function startProcessWorker(options: Omit<WorkerOptions, "db"> = {}): WorkerHandle {
+  const worker = startWorker({ db: sqlite(), ...options });
+  prisma.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0").catch((error) => console.error("[hookline] could not hand checkpoints to the worker", error));
+  return worker;
 }
 
 export function exitGracefullyOnSignal(worker: WorkerHandle): void {

@@ -3,9 +3,9 @@
  * by the benchmark over IPC. "offer" creates events in-process at a fixed rate, the way the
  * API does (createEvent → in-process wake-up), and reports when each was accepted.
  */
-import { sqlite } from "../../lib/db";
 import { createEvent } from "../../lib/events/queries";
-import { startWorker, type WorkerHandle } from "../../lib/worker/run";
+import type { WorkerHandle } from "../../lib/worker/run";
+import { startProcessWorker } from "../../lib/worker/server";
 import { notifyNewWork } from "../../lib/worker/wake";
 
 type Command =
@@ -35,7 +35,7 @@ async function offer(userId: string, perSecond: number, seconds: number) {
 process.on("message", async (message: Command) => {
   switch (message.cmd) {
     case "start":
-      worker = startWorker({ db: sqlite(), log: (text, error) => console.error(`[engine] ${text}`, error ?? "") });
+      worker = startProcessWorker({ log: (text, error) => console.error(`[engine] ${text}`, error ?? "") });
       reply({ started: true });
       break;
     case "wake":

@@ -134,3 +134,34 @@ describe("stopping the server with SIGTERM", () => {
     expect(receiver.requests).toHaveLength(1);
   }, 120_000);
 });
+
+describe("running the worker as its own process", () => {
+  it("HOOKLINE_WORKER=off keeps the server from delivering; `npm run worker` then picks the work up", async () => {
+    const receiver = await startReceiver([{ status: 200 }]);
+    receivers.push(receiver);
+    const account = await newAccount();
+    const endpoint = await newEndpoint(account.id, receiver.url);
+    await startServer(await freePort(), { HOOKLINE_WORKER: "off" });
+
+    const event = await createEvent(account.id, { type: "order.created", payload: "{}" });
+    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    // Several poll intervals (100 ms here) pass with nobody delivering.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(receiver.requests).toHaveLength(0);
+    expect(rawDelivery(deliveryId).status).toBe("pending");
+
+    let output = "";
+    const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: env.DATABASE_URL, HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8", HOOKLINE_POLL_INTERVAL_MS: "100" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    running.push(worker);
+    worker.stdout!.on("data", (chunk) => (output += chunk));
+    worker.stderr!.on("data", (chunk) => (output += chunk));
+    const delivery = await finishedDelivery(account.id, deliveryId, 30_000);
+    expect(delivery.status, output).toBe("succeeded");
+    expect(receiver.requests).toHaveLength(1);
+  }, 120_000);
+});
