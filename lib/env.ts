@@ -68,6 +68,8 @@ const schema = z.object({
   HOOKLINE_POLL_INTERVAL_MS: positiveInt(500),
   /** On SIGTERM, how long in-flight deliveries may finish before they are released. */
   HOOKLINE_SHUTDOWN_GRACE_MS: positiveInt(5_000),
+  /** REST API requests per second allowed for one API key (429 with Retry-After beyond). */
+  HOOKLINE_API_RATE_LIMIT: positiveInt(100),
   /** How long a signed-in session lasts. */
   HOOKLINE_SESSION_DAYS: positiveInt(30),
 });

@@ -17,6 +17,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <nav aria-label="Main" className="flex gap-1">
             <NavLink href="/endpoints">Endpoints</NavLink>
             <NavLink href="/deliveries">Deliveries</NavLink>
+            <NavLink href="/settings">Settings</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-3">
             <span className="hidden text-sm text-slate-600 sm:inline">{user.email}</span>

@@ -46,7 +46,11 @@ export interface DeliveryDetail extends DeliveryLogRow {
 
 export interface DeliveryFilter {
   endpointId?: string;
+  eventId?: string;
   status?: DeliveryStatus;
+  /** ISO times bounding `createdAt` (since inclusive, until exclusive). */
+  since?: string;
+  until?: string;
   cursor?: string;
   limit?: number;
 }
@@ -64,6 +68,12 @@ type DeliveryRow = {
   event: { type: string };
   endpoint: { name: string; url: string };
 };
+
+/** The API's shape of a delivery (the log row without its display-only fields). */
+export function toDeliveryDto(row: DeliveryLogRow): DeliveryDto {
+  const { id, eventId, endpointId, status, attempts, nextAttemptAt, lastStatusCode, lastError, createdAt } = row;
+  return { id, eventId, endpointId, status, attempts, nextAttemptAt, lastStatusCode, lastError, createdAt };
+}
 
 function toLogRow(row: DeliveryRow): DeliveryLogRow {
   return {
@@ -102,7 +112,11 @@ export async function listDeliveries(userId: string, filter: DeliveryFilter = {}
     where: {
       userId,
       ...(filter.endpointId ? { endpointId: filter.endpointId } : {}),
+      ...(filter.eventId ? { eventId: filter.eventId } : {}),
       ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.since || filter.until
+        ? { createdAt: { ...(filter.since ? { gte: new Date(filter.since) } : {}), ...(filter.until ? { lt: new Date(filter.until) } : {}) } }
+        : {}),
       ...(filter.cursor ? { id: { lt: filter.cursor } } : {}),
     },
     select: logSelect,

@@ -4,7 +4,7 @@
  */
 import { prisma } from "../db";
 import { newId } from "../ids";
-import type { CreateEndpointInput } from "../validations/endpoint";
+import type { CreateEndpointInput, UpdateEndpointInput } from "../validations/endpoint";
 import { generateSigningSecret } from "../webhooks/sign";
 import { notifyNewWork } from "../worker/wake";
 
@@ -61,13 +61,79 @@ export async function getEndpointSecret(userId: string, id: string): Promise<str
   return row?.secret ?? null;
 }
 
+/** A page of endpoints, newest first (`id < cursor`). */
+export async function listEndpointsPage(userId: string, page: { cursor?: string; limit?: number }): Promise<{ data: EndpointDto[]; nextCursor: string | null }> {
+  const limit = page.limit ?? 50;
+  const rows = await prisma.endpoint.findMany({
+    where: { ...live(userId), ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
+    select: dtoSelect,
+    orderBy: { id: "desc" },
+    take: limit + 1,
+  });
+  const data = rows.slice(0, limit).map(toDto);
+  return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
+}
+
 export async function createEndpoint(userId: string, input: CreateEndpointInput): Promise<EndpointDto & { secret: string }> {
   const secret = generateSigningSecret();
   const row = await prisma.endpoint.create({
-    data: { id: newId("ep"), userId, name: input.name, url: input.url, description: input.description, secret },
+    data: {
+      id: newId("ep"),
+      userId,
+      name: input.name,
+      url: input.url,
+      description: input.description,
+      secret,
+      ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+      ...(input.eventTypes ? { eventTypes: JSON.stringify(input.eventTypes) } : {}),
+      ...(input.headers ? { headers: JSON.stringify(input.headers) } : {}),
+    },
     select: dtoSelect,
   });
   return { ...toDto(row), secret };
+}
+
+/** Changes the given fields; enabling also clears the failure streak (see setEndpointEnabled). */
+export async function updateEndpoint(userId: string, id: string, input: UpdateEndpointInput): Promise<EndpointDto | null> {
+  const { count } = await prisma.endpoint.updateMany({
+    where: live(userId, id),
+    data: {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.url !== undefined ? { url: input.url } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.eventTypes !== undefined ? { eventTypes: JSON.stringify(input.eventTypes) } : {}),
+      ...(input.headers !== undefined ? { headers: JSON.stringify(input.headers) } : {}),
+    },
+  });
+  if (!count) return null;
+  if (input.enabled !== undefined) return setEndpointEnabled(userId, id, input.enabled);
+  return getEndpoint(userId, id);
+}
+
+/** How long the replaced secret keeps signing beside the new one after a rotation. */
+export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Rotation: a new secret signs from now on, and the old one keeps signing beside it for 24 h
+ * (two signatures in `webhook-signature`), so receivers can switch without dropping events.
+ */
+export async function rotateEndpointSecret(
+  userId: string,
+  id: string,
+  now = new Date(),
+): Promise<(EndpointDto & { secret: string; previousSecretExpiresAt: string }) | null> {
+  const current = await prisma.endpoint.findFirst({ where: live(userId, id), select: { secret: true } });
+  if (!current) return null;
+  const secret = generateSigningSecret();
+  const previousSecretUntil = new Date(now.getTime() + SECRET_OVERLAP_MS);
+  const { count } = await prisma.endpoint.updateMany({
+    where: { ...live(userId, id), secret: current.secret },
+    data: { secret, previousSecret: current.secret, previousSecretUntil },
+  });
+  // Lost a race with another rotation: report the endpoint as it is now.
+  if (!count) return null;
+  const endpoint = await getEndpoint(userId, id);
+  return endpoint && { ...endpoint, secret, previousSecretExpiresAt: previousSecretUntil.toISOString() };
 }
 
 /**

@@ -17,17 +17,46 @@ export interface EventDto {
 
 export interface CreatedEvent extends EventDto {
   deliveries: number;
+  /** True when an idempotency key matched an earlier event, which is returned instead. */
+  replayed?: boolean;
 }
 
 export interface NewEvent {
   type: string;
   /** The event's data, already valid JSON text. */
   payload: string;
+  /** The same key within 24 h returns the original event and creates nothing. */
+  idempotencyKey?: string;
+}
+
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** The earlier event with this key, if it is still within the idempotency window. */
+async function findIdempotentEvent(userId: string, key: string, now: Date): Promise<CreatedEvent | null> {
+  const earlier = await prisma.event.findUnique({
+    where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
+    select: { id: true, type: true, payload: true, createdAt: true, _count: { select: { deliveries: true } } },
+  });
+  if (!earlier) return null;
+  if (now.getTime() - earlier.createdAt.getTime() >= IDEMPOTENCY_WINDOW_MS) {
+    // Expired: the key is free again.
+    await prisma.event.updateMany({ where: { id: earlier.id }, data: { idempotencyKey: null } });
+    return null;
+  }
+  return { ...toEventDto(earlier), deliveries: earlier._count.deliveries, replayed: true };
+}
+
+function toEventDto(row: { id: string; type: string; payload: string; createdAt: Date }): EventDto {
+  return { id: row.id, type: row.type, data: JSON.parse(row.payload), createdAt: row.createdAt.toISOString() };
 }
 
 /** Creates the event and its deliveries. `endpointId` targets one endpoint (test events). */
 export async function createEvent(userId: string, input: NewEvent, options: { endpointId?: string } = {}): Promise<CreatedEvent> {
   const now = new Date();
+  if (input.idempotencyKey) {
+    const earlier = await findIdempotentEvent(userId, input.idempotencyKey, now);
+    if (earlier) return earlier;
+  }
   const endpoints = await prisma.endpoint.findMany({
     where: { userId, deletedAt: null, enabled: true, ...(options.endpointId ? { id: options.endpointId } : {}) },
     select: { id: true, eventTypes: true },
@@ -36,22 +65,50 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
     ? endpoints
     : endpoints.filter((endpoint) => matchesEventTypes(JSON.parse(endpoint.eventTypes) as string[], input.type));
   const eventId = newId("msg", now.getTime());
-  await prisma.$transaction([
-    prisma.event.create({ data: { id: eventId, userId, type: input.type, payload: input.payload, createdAt: now } }),
-    prisma.delivery.createMany({
-      data: targets.map((endpoint) => ({
-        id: newId("dlv", now.getTime()),
-        userId,
-        eventId,
-        endpointId: endpoint.id,
-        status: "pending",
-        nextAttemptAt: now,
-        createdAt: now,
-      })),
-    }),
-  ]);
+  try {
+    await prisma.$transaction([
+      prisma.event.create({
+        data: { id: eventId, userId, type: input.type, payload: input.payload, idempotencyKey: input.idempotencyKey ?? null, createdAt: now },
+      }),
+      prisma.delivery.createMany({
+        data: targets.map((endpoint) => ({
+          id: newId("dlv", now.getTime()),
+          userId,
+          eventId,
+          endpointId: endpoint.id,
+          status: "pending",
+          nextAttemptAt: now,
+          createdAt: now,
+        })),
+      }),
+    ]);
+  } catch (error) {
+    // Two requests with the same new key raced: the unique index let one through; return it.
+    if ((error as { code?: string }).code === "P2002" && input.idempotencyKey) {
+      const winner = await findIdempotentEvent(userId, input.idempotencyKey, now);
+      if (winner) return winner;
+    }
+    throw error;
+  }
   if (targets.length) notifyNewWork(targets.map((endpoint) => endpoint.id));
   return { id: eventId, type: input.type, data: JSON.parse(input.payload), createdAt: now.toISOString(), deliveries: targets.length };
+}
+
+export async function listEvents(userId: string, page: { cursor?: string; limit?: number; type?: string }): Promise<{ data: EventDto[]; nextCursor: string | null }> {
+  const limit = page.limit ?? 50;
+  const rows = await prisma.event.findMany({
+    where: { userId, ...(page.type ? { type: page.type } : {}), ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
+    select: { id: true, type: true, payload: true, createdAt: true },
+    orderBy: { id: "desc" },
+    take: limit + 1,
+  });
+  const data = rows.slice(0, limit).map(toEventDto);
+  return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
+}
+
+export async function getEvent(userId: string, id: string): Promise<EventDto | null> {
+  const row = await prisma.event.findFirst({ where: { userId, id }, select: { id: true, type: true, payload: true, createdAt: true } });
+  return row ? toEventDto(row) : null;
 }
 
 /** "Send test event": a `webhook.test` event for one endpoint, with the classic greeting. */

@@ -1,12 +1,21 @@
 import { z } from "zod";
 import { DELIVERY_STATUSES } from "../deliveries/queries";
 
+const isoTime = (field: string) => z.iso.datetime({ offset: true, error: `${field} must be an ISO 8601 date-time, e.g. 2026-11-28T00:00:00Z` });
+
+/** Cursor pagination shared by every list: newest first, `nextCursor` continues. */
+export const pageQuerySchema = z.strictObject({
+  limit: z.coerce.number({ error: "limit must be a number" }).int("limit must be a whole number").min(1, "limit must be between 1 and 200").max(200, "limit must be between 1 and 200").optional(),
+  cursor: z.string().max(64, "cursor is not valid").optional(),
+});
+
 /** Query of the delivery log (dashboard and API): all optional, unknown values refused. */
-export const deliveryListQuerySchema = z.object({
+export const deliveryListQuerySchema = pageQuerySchema.extend({
   endpointId: z.string().max(64).optional(),
-  status: z.enum(DELIVERY_STATUSES, { error: `Status must be one of ${DELIVERY_STATUSES.join(", ")}` }).optional(),
-  cursor: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1, "Limit must be between 1 and 200").max(200, "Limit must be between 1 and 200").optional(),
+  eventId: z.string().max(64).optional(),
+  status: z.enum(DELIVERY_STATUSES, { error: `status must be one of ${DELIVERY_STATUSES.join(", ")}` }).optional(),
+  since: isoTime("since").optional(),
+  until: isoTime("until").optional(),
 });
 
 export type DeliveryListQuery = z.infer<typeof deliveryListQuerySchema>;

@@ -3,6 +3,8 @@ import { env } from "../env";
 import { checkAddress, parseIp, type Cidr } from "../webhooks/ssrf-guard";
 
 export const MAX_URL_LENGTH = 2048;
+export const MAX_EVENT_TYPE_FILTERS = 50;
+export const MAX_CUSTOM_HEADERS = 20;
 
 /**
  * Why `text` cannot be an endpoint URL, or null when it can. Pure: the SSRF allow-list is
@@ -29,17 +31,109 @@ export function endpointUrlProblem(text: string, allowedCidrs: Cidr[]): string |
 }
 
 export const endpointUrl = z
-  .string({ error: "URL is required" })
+  .string({ error: "URL must be a string" })
   .trim()
   .superRefine((text, ctx) => {
     const problem = endpointUrlProblem(text, env.HOOKLINE_ALLOWED_CIDRS);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
-export const createEndpointSchema = z.object({
-  name: z.string({ error: "Name is required" }).trim().min(1, "Name is required").max(100, "Name must be at most 100 characters"),
-  url: endpointUrl,
-  description: z.string().trim().max(500, "Description must be at most 500 characters").default(""),
+const FILTER_PATTERN = /^(?:[a-zA-Z0-9_.-]{1,128}|[a-zA-Z0-9_.-]{1,126}\.\*)$/;
+
+/** Event types the endpoint receives: exact types or prefix wildcards (`order.*`); empty = all. */
+export const eventTypeFilters = z
+  .array(z.string().regex(FILTER_PATTERN, "Each filter is an event type (order.created) or a prefix wildcard (order.*)"), {
+    error: "eventTypes must be an array of strings",
+  })
+  .max(MAX_EVENT_TYPE_FILTERS, `At most ${MAX_EVENT_TYPE_FILTERS} filters`)
+  .transform((filters) => [...new Set(filters)]);
+
+/** Headers the delivery contract owns, or that only the HTTP connection may set. */
+export const RESERVED_HEADERS = new Set([
+  "connection",
+  "content-length",
+  "content-type",
+  "host",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "user-agent",
+  "webhook-id",
+  "webhook-signature",
+  "webhook-timestamp",
+]);
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
+
+/** Extra request headers sent with every delivery, e.g. `{"x-tenant": "acme"}`. */
+export const customHeaders = z
+  .record(z.string(), z.string({ error: "Header values must be strings" }), { error: "headers must be an object of strings" })
+  .superRefine((headers, ctx) => {
+    const names = Object.keys(headers);
+    if (names.length > MAX_CUSTOM_HEADERS) ctx.addIssue({ code: "custom", message: `At most ${MAX_CUSTOM_HEADERS} headers` });
+    const seen = new Set<string>();
+    for (const name of names) {
+      const lower = name.toLowerCase();
+      const value = headers[name];
+      if (!HEADER_NAME.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "Not a valid header name" });
+      else if (RESERVED_HEADERS.has(lower)) ctx.addIssue({ code: "custom", path: [name], message: `${lower} is set by Hookline and cannot be overridden` });
+      else if (seen.has(lower)) ctx.addIssue({ code: "custom", path: [name], message: "Header names must be unique regardless of case" });
+      if (value.length > 1000) ctx.addIssue({ code: "custom", path: [name], message: "Header values must be at most 1000 characters" });
+      else if (/[\r\n\0]/.test(value)) ctx.addIssue({ code: "custom", path: [name], message: "Header values must not contain line breaks" });
+      seen.add(lower);
+    }
+  });
+
+const name = z.string({ error: "Name is required" }).trim().min(1, "Name is required").max(100, "Name must be at most 100 characters");
+const description = z.string({ error: "Description must be a string" }).trim().max(500, "Description must be at most 500 characters");
+
+/** The dashboard's "Add endpoint" form (its other settings are edited on the endpoint page). */
+export const createEndpointSchema = z.object({ name, url: endpointUrl, description: description.default("") });
+
+/**
+ * The API's create body. `destination` is accepted as an alias of `url`, so the classic
+ * `{"name": "joe", "destination": "https://…"}` works. Unknown fields are refused.
+ */
+export const createEndpointApiSchema = z
+  .strictObject({
+    name,
+    url: endpointUrl.optional(),
+    destination: endpointUrl.optional().describe("Alias of `url`."),
+    description: description.optional(),
+    enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
+    eventTypes: eventTypeFilters.optional(),
+    headers: customHeaders.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.url === undefined && body.destination === undefined) ctx.addIssue({ code: "custom", path: ["url"], message: "URL is required" });
+    if (body.url !== undefined && body.destination !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["destination"], message: "Send url or destination, not both" });
+    }
+  })
+  .transform(({ destination, url, ...rest }) => ({ ...rest, url: (url ?? destination)!, description: rest.description ?? "" }));
+
+/** PATCH body: any subset of the settable fields. */
+export const updateEndpointSchema = z.strictObject({
+  name: name.optional(),
+  url: endpointUrl.optional(),
+  description: description.optional(),
+  enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
+  eventTypes: eventTypeFilters.optional(),
+  headers: customHeaders.optional(),
 });
 
-export type CreateEndpointInput = z.infer<typeof createEndpointSchema>;
+export const recoverSchema = z.strictObject({
+  since: z.iso.datetime({ offset: true, error: "since must be an ISO 8601 date-time, e.g. 2026-11-28T00:00:00Z" }),
+});
+
+export type CreateEndpointInput = z.infer<typeof createEndpointSchema> & {
+  enabled?: boolean;
+  eventTypes?: string[];
+  headers?: Record<string, string>;
+};
+export type UpdateEndpointInput = z.infer<typeof updateEndpointSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageQuerySchema } from "./delivery";
 
 export const EVENT_TYPE_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
 export const MAX_EVENT_DATA_BYTES = 256 * 1024;
@@ -6,3 +7,19 @@ export const MAX_EVENT_DATA_BYTES = 256 * 1024;
 export const eventType = z
   .string({ error: "Type is required" })
   .regex(EVENT_TYPE_PATTERN, "Type must be 1–128 characters of letters, digits, '_', '.' or '-'");
+
+export const idempotencyKey = z
+  .string({ error: "idempotencyKey must be a string" })
+  .min(1, "idempotencyKey must not be empty")
+  .max(255, "idempotencyKey must be at most 255 characters");
+
+/** POST /api/v1/events. `data` is any JSON value (its size is checked after parsing: 413). */
+export const createEventSchema = z.strictObject({
+  type: eventType,
+  data: z.json({ error: "data must be a JSON value" }),
+  idempotencyKey: idempotencyKey.optional(),
+});
+
+export type CreateEventInput = z.infer<typeof createEventSchema>;
+
+export const eventListQuerySchema = pageQuerySchema.extend({ type: eventType.optional() });

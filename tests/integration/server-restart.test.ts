@@ -4,76 +4,19 @@
  * test file's database, and stops it with SIGTERM while a delivery is in flight.
  * Needs a production build (`npm test` makes one before running this suite).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import path from "node:path";
+import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { env } from "@/lib/env";
 import { createEvent } from "@/lib/events/queries";
 import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, rawAttempts, rawDelivery } from "../helpers/harness";
 import { startReceiver, waitFor, type Receiver } from "../helpers/receiver";
+import { freePort, ROOT, startServer, stopServersAfterEach, trackProcess } from "../helpers/server";
 
-const ROOT = path.resolve(__dirname, "../..");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-interface RunningServer {
-  process: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function startServer(port: number, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
-  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
-    throw new Error("This test runs the built app: run `npm run build` first (npm test does).");
-  }
-  let output = "";
-  const child = spawn(process.execPath, ["scripts/start.mjs"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: env.DATABASE_URL,
-      HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8",
-      HOOKLINE_SKIP_BUILD: "1",
-      HOOKLINE_POLL_INTERVAL_MS: "100",
-      HOOKLINE_ATTEMPT_TIMEOUT_MS: "20000",
-      ...extraEnv,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, so clean-up can stop start.mjs and the Next server it runs.
-    detached: true,
-  });
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  await waitFor(() => output.includes("Hookline is running") || child.exitCode !== null, { timeoutMs: 60_000, what: "the server to start" });
-  if (child.exitCode !== null) throw new Error(`The server exited during start:\n${output}`);
-  running.push(child);
-  return { process: child, output: () => output, exited };
-}
-
-const running: ChildProcess[] = [];
+stopServersAfterEach();
 const receivers: Receiver[] = [];
 
 afterEach(async () => {
-  for (const child of running.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  }
   await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
 });
 
@@ -86,7 +29,7 @@ describe("stopping the server with SIGTERM", () => {
     const endpoint = await newEndpoint(account.id, receiver.url);
     const port = await freePort();
 
-    const first = await startServer(port, { HOOKLINE_SHUTDOWN_GRACE_MS: "500" });
+    const first = await startServer({ HOOKLINE_SHUTDOWN_GRACE_MS: "500" }, port);
     const event = await createEvent(account.id, { type: "order.created", payload: '{"order":42}' });
     const deliveryId = deliveryIdOf(event.id, endpoint.id);
     await waitFor(() => receiver.requests.length === 1, { timeoutMs: 10_000, what: "the first attempt to arrive" });
@@ -101,7 +44,7 @@ describe("stopping the server with SIGTERM", () => {
     expect(released.lockedBy).toBeNull();
     expect(rawAttempts(deliveryId)).toEqual([expect.objectContaining({ number: 1, responseStatus: null, error: expect.stringMatching(/^Interrupted/) })]);
 
-    await startServer(port);
+    await startServer({}, port);
     const delivery = await finishedDelivery(account.id, deliveryId, 20_000);
     expect(delivery.status).toBe("succeeded");
     expect(delivery.attemptLog.map((attempt) => attempt.responseStatus)).toEqual([null, 200]);
@@ -116,8 +59,7 @@ describe("stopping the server with SIGTERM", () => {
     receivers.push(receiver);
     const account = await newAccount();
     const endpoint = await newEndpoint(account.id, receiver.url);
-    const port = await freePort();
-    const server = await startServer(port, { HOOKLINE_SHUTDOWN_GRACE_MS: "10000" });
+    const server = await startServer({ HOOKLINE_SHUTDOWN_GRACE_MS: "10000" });
 
     const event = await createEvent(account.id, { type: "order.created", payload: "{}" });
     const deliveryId = deliveryIdOf(event.id, endpoint.id);
@@ -141,7 +83,7 @@ describe("running the worker as its own process", () => {
     receivers.push(receiver);
     const account = await newAccount();
     const endpoint = await newEndpoint(account.id, receiver.url);
-    await startServer(await freePort(), { HOOKLINE_WORKER: "off" });
+    await startServer({ HOOKLINE_WORKER: "off" });
 
     const event = await createEvent(account.id, { type: "order.created", payload: "{}" });
     const deliveryId = deliveryIdOf(event.id, endpoint.id);
@@ -157,7 +99,7 @@ describe("running the worker as its own process", () => {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
-    running.push(worker);
+    trackProcess(worker);
     worker.stdout!.on("data", (chunk) => (output += chunk));
     worker.stderr!.on("data", (chunk) => (output += chunk));
     const delivery = await finishedDelivery(account.id, deliveryId, 30_000);

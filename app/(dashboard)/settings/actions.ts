@@ -1,0 +1,33 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { validatedActionWithUser, type ActionState } from "@/lib/actions";
+import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
+import { createApiKeySchema } from "@/lib/validations/api-key";
+
+export interface CreateApiKeyState extends ActionState {
+  /**
+   * The full key, present only in the response to the action that created it: it lives in the
+   * creating page's memory and nowhere else (the database holds its hash), so a reload loses it.
+   */
+  newKey?: { id: string; name: string; key: string };
+}
+
+// The wrapper passes the handler's result through as is, so the extra `newKey` reaches the form.
+export const createApiKeyAction: (previous: CreateApiKeyState, formData: FormData) => Promise<CreateApiKeyState> = validatedActionWithUser(
+  createApiKeySchema,
+  async ({ name }, user): Promise<CreateApiKeyState> => {
+    const { key, apiKey } = await createApiKey(user.id, name);
+    revalidatePath("/settings");
+    return { newKey: { id: apiKey.id, name: apiKey.name, key } };
+  },
+);
+
+const apiKeyIdSchema = z.object({ keyId: z.string().min(1) });
+
+export const revokeApiKeyAction = validatedActionWithUser(apiKeyIdSchema, async ({ keyId }, user): Promise<ActionState> => {
+  if (!(await revokeApiKey(user.id, keyId))) return { error: "This API key no longer exists." };
+  revalidatePath("/settings");
+  return { message: "API key revoked." };
+});

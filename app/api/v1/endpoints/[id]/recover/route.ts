@@ -1,0 +1,10 @@
+import { apiRoute, json, notFound, readJson } from "@/lib/api/http";
+import { recoverFailedDeliveries } from "@/lib/endpoints/queries";
+import { recoverSchema } from "@/lib/validations/endpoint";
+
+export const POST = apiRoute<{ id: string }>(async ({ request, userId, params }) => {
+  const { since } = await readJson(request, recoverSchema);
+  const recovered = await recoverFailedDeliveries(userId, params.id, new Date(since));
+  if (recovered === null) throw notFound("endpoint");
+  return json({ recovered }, 202);
+});

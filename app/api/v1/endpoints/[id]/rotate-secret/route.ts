@@ -1,0 +1,8 @@
+import { apiRoute, json, notFound } from "@/lib/api/http";
+import { rotateEndpointSecret } from "@/lib/endpoints/queries";
+
+export const POST = apiRoute<{ id: string }>(async ({ userId, params }) => {
+  const endpoint = await rotateEndpointSecret(userId, params.id);
+  if (!endpoint) throw notFound("endpoint");
+  return json(endpoint);
+});

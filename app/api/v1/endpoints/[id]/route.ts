@@ -1,0 +1,22 @@
+import { apiRoute, json, noContent, notFound, readJson } from "@/lib/api/http";
+import { deleteEndpoint, getEndpoint, updateEndpoint } from "@/lib/endpoints/queries";
+import { updateEndpointSchema } from "@/lib/validations/endpoint";
+
+type Params = { id: string };
+
+export const GET = apiRoute<Params>(async ({ userId, params }) => {
+  const endpoint = await getEndpoint(userId, params.id);
+  if (!endpoint) throw notFound("endpoint");
+  return json(endpoint);
+});
+
+export const PATCH = apiRoute<Params>(async ({ request, userId, params }) => {
+  const endpoint = await updateEndpoint(userId, params.id, await readJson(request, updateEndpointSchema));
+  if (!endpoint) throw notFound("endpoint");
+  return json(endpoint);
+});
+
+export const DELETE = apiRoute<Params>(async ({ userId, params }) => {
+  if (!(await deleteEndpoint(userId, params.id))) throw notFound("endpoint");
+  return noContent();
+});

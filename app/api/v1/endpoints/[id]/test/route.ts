@@ -1,0 +1,9 @@
+import { ApiError, apiRoute, json, notFound } from "@/lib/api/http";
+import { sendTestEvent } from "@/lib/events/queries";
+
+export const POST = apiRoute<{ id: string }>(async ({ userId, params }) => {
+  const event = await sendTestEvent(userId, params.id);
+  if (!event) throw notFound("endpoint");
+  if (event.deliveries === 0) throw new ApiError(409, "Conflict", "The endpoint is disabled: enable it to send a test event.");
+  return json(event, 202);
+});

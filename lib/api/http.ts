@@ -1,0 +1,159 @@
+/**
+ * The REST API's request/response plumbing: Bearer-key authentication, a per-key rate limit,
+ * body checks (content type, size, JSON, schema) and RFC 9457 problem+json errors. Route
+ * handlers stay thin: parse → lib → respond.
+ *
+ * Contract: user input never produces a 500; anything unexpected becomes a generic 500
+ * problem with the details in the server log only.
+ */
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { authenticateApiKey, type ApiKeyIdentity } from "../auth/api-keys";
+import { env } from "../env";
+import { grantAttempts, type TokenBucket } from "../worker/rate-limit";
+
+/** Largest request body accepted (the event data limit plus room for the envelope). */
+export const MAX_BODY_BYTES = 256 * 1024 + 4 * 1024;
+
+export type FieldErrors = Record<string, string[]>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly extra: { errors?: FieldErrors; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, "Not Found", `No ${what} with this id.`);
+
+export function problem(status: number, title: string, detail: string, extra: { errors?: FieldErrors; headers?: Record<string, string> } = {}) {
+  return NextResponse.json(
+    { type: "about:blank", status, title, detail, ...(extra.errors ? { errors: extra.errors } : {}) },
+    { status, headers: { "content-type": "application/problem+json", ...extra.headers } },
+  );
+}
+
+/** Zod issues as `{ "field.path": ["message", …] }`. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "body";
+    (errors[key] ??= []).push(issue.message);
+  }
+  return errors;
+}
+
+export function validationError(error: z.ZodError): ApiError {
+  return new ApiError(422, "Unprocessable Content", "The request has invalid fields; see `errors`.", { errors: fieldErrors(error) });
+}
+
+/** Parses a value with `schema`, throwing a 422 problem with per-field errors. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+/** The JSON body, checked for type and size, then validated. */
+export async function readJson<S extends z.ZodType>(request: NextRequest, schema: S): Promise<z.infer<S>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+    throw new ApiError(415, "Unsupported Media Type", "Send the body as JSON with `content-type: application/json`.");
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await readBodyText(request);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "Bad Request", "The body is not valid JSON.");
+  }
+  return parseWith(schema, body);
+}
+
+const tooLarge = () => new ApiError(413, "Content Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes (event data at most 256 KiB).`);
+
+/** Reads the body, giving up as soon as it passes the limit (a missing content-length too). */
+async function readBodyText(request: NextRequest): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Query parameters as a plain object (first value wins), empty values dropped. */
+export function queryOf(request: NextRequest): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of request.nextUrl.searchParams) if (value !== "" && !(key in query)) query[key] = value;
+  return query;
+}
+
+const buckets = ((globalThis as unknown as { hooklineApiBuckets?: Map<string, TokenBucket> }).hooklineApiBuckets ??= new Map());
+
+/** Per-key token bucket: HOOKLINE_API_RATE_LIMIT requests per second, bursts of one second. */
+function checkRateLimit(keyId: string): void {
+  const grant = grantAttempts(buckets.get(keyId), env.HOOKLINE_API_RATE_LIMIT, Date.now(), 1);
+  buckets.set(keyId, grant.bucket);
+  if (grant.granted === 0) {
+    const seconds = Math.max(1, Math.ceil(grant.retryInMs / 1000));
+    throw new ApiError(429, "Too Many Requests", `This API key is limited to ${env.HOOKLINE_API_RATE_LIMIT} requests per second.`, {
+      headers: { "retry-after": String(seconds) },
+    });
+  }
+}
+
+async function authenticate(request: NextRequest): Promise<ApiKeyIdentity> {
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const identity = match ? await authenticateApiKey(match[1]) : null;
+  if (!identity) {
+    throw new ApiError(401, "Unauthorized", "Send a valid API key as `Authorization: Bearer hl_…` (create one in Settings).", {
+      headers: { "www-authenticate": 'Bearer realm="hookline"' },
+    });
+  }
+  return identity;
+}
+
+export interface ApiContext<P> {
+  request: NextRequest;
+  userId: string;
+  params: P;
+}
+
+function toResponse(error: unknown): NextResponse {
+  if (error instanceof ApiError) return problem(error.status, error.title, error.detail, error.extra);
+  console.error("[hookline api] unexpected error", error);
+  return problem(500, "Internal Server Error", "Something went wrong on our side; it has been logged.");
+}
+
+/** Wraps an authenticated API route handler. */
+export function apiRoute<P = Record<string, never>>(handler: (context: ApiContext<P>) => Promise<Response>) {
+  return async (request: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const identity = await authenticate(request);
+      checkRateLimit(identity.keyId);
+      return await handler({ request, userId: identity.userId, params: await context.params });
+    } catch (error) {
+      return toResponse(error);
+    }
+  };
+}
+
+export const json = (body: unknown, status = 200) => NextResponse.json(body, { status, headers: { "cache-control": "no-store" } });
+export const noContent = () => new NextResponse(null, { status: 204 });

@@ -1,0 +1,115 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with, so
+ * it cannot drift from what the API accepts. Every route under app/api/v1 must be listed in
+ * ROUTES (a test fails otherwise).
+ */
+import { z } from "zod";
+import { VERSION } from "../version";
+import { deliveryListQuerySchema, pageQuerySchema } from "../validations/delivery";
+import { createEndpointApiSchema, recoverSchema, updateEndpointSchema } from "../validations/endpoint";
+import { createEventSchema, eventListQuerySchema } from "../validations/event";
+import {
+  createdEventDto,
+  deliveryDetailDto,
+  deliveryDto,
+  endpointDto,
+  endpointWithSecretDto,
+  eventDto,
+  pageOf,
+  problemDto,
+  recoveredDto,
+  rotatedEndpointDto,
+} from "./schemas";
+
+type Method = "get" | "post" | "patch" | "delete";
+
+export interface RouteDoc {
+  method: Method;
+  path: string;
+  summary: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  status: number;
+  response?: z.ZodType;
+  /** Error statuses besides 401/429 (which every route may answer). */
+  errors: number[];
+}
+
+export const ROUTES: RouteDoc[] = [
+  { method: "get", path: "/api/v1/endpoints", summary: "List endpoints", query: pageQuerySchema, status: 200, response: pageOf(endpointDto), errors: [422] },
+  { method: "post", path: "/api/v1/endpoints", summary: "Create an endpoint (`destination` is an alias of `url`)", body: createEndpointApiSchema, status: 201, response: endpointWithSecretDto, errors: [400, 413, 415, 422] },
+  { method: "get", path: "/api/v1/endpoints/{id}", summary: "Get an endpoint", status: 200, response: endpointDto, errors: [404] },
+  { method: "patch", path: "/api/v1/endpoints/{id}", summary: "Update an endpoint", body: updateEndpointSchema, status: 200, response: endpointDto, errors: [400, 404, 413, 415, 422] },
+  { method: "delete", path: "/api/v1/endpoints/{id}", summary: "Delete an endpoint (its history stays in the log)", status: 204, errors: [404] },
+  { method: "post", path: "/api/v1/endpoints/{id}/rotate-secret", summary: "Rotate the signing secret (the old one signs alongside for 24 h)", status: 200, response: rotatedEndpointDto, errors: [404] },
+  { method: "post", path: "/api/v1/endpoints/{id}/test", summary: "Send a `webhook.test` event to this endpoint only", status: 202, response: createdEventDto, errors: [404, 409] },
+  { method: "post", path: "/api/v1/endpoints/{id}/recover", summary: "Re-queue the endpoint's failed deliveries created since a time", body: recoverSchema, status: 202, response: recoveredDto, errors: [400, 404, 415, 422] },
+  { method: "post", path: "/api/v1/events", summary: "Send an event (fans out to every matching enabled endpoint; `Idempotency-Key` header or `idempotencyKey` field)", body: createEventSchema, status: 202, response: createdEventDto, errors: [400, 413, 415, 422] },
+  { method: "get", path: "/api/v1/events", summary: "List events", query: eventListQuerySchema, status: 200, response: pageOf(eventDto), errors: [422] },
+  { method: "get", path: "/api/v1/events/{id}", summary: "Get an event", status: 200, response: eventDto, errors: [404] },
+  { method: "get", path: "/api/v1/deliveries", summary: "List deliveries", query: deliveryListQuerySchema, status: 200, response: pageOf(deliveryDto), errors: [422] },
+  { method: "get", path: "/api/v1/deliveries/{id}", summary: "Get a delivery with every attempt", status: 200, response: deliveryDetailDto, errors: [404] },
+  { method: "post", path: "/api/v1/deliveries/{id}/retry", summary: "Retry a failed delivery, or replay a succeeded one", status: 202, response: deliveryDto, errors: [404, 409] },
+];
+
+const ERROR_TEXT: Record<number, string> = {
+  400: "Malformed JSON",
+  401: "Missing, unknown or revoked API key",
+  404: "No such object in this account",
+  409: "Conflicts with the object's state",
+  413: "Body or event data too large",
+  415: "Body is not JSON",
+  422: "Invalid fields (see `errors`)",
+  429: "Rate limit exceeded (see `Retry-After`)",
+};
+
+function schema(type: z.ZodType, io: "input" | "output") {
+  // The document declares the dialect once; nested `$schema` keys would only be noise.
+  const json: Record<string, unknown> = z.toJSONSchema(type, { io, unrepresentable: "any" });
+  delete json.$schema;
+  return json;
+}
+
+function operation(route: RouteDoc) {
+  const parameters = [
+    ...(route.path.includes("{id}") ? [{ name: "id", in: "path", required: true, schema: { type: "string" } }] : []),
+    ...Object.entries(route.query?.shape ?? {}).map(([name, field]) => ({
+      name,
+      in: "query",
+      required: false,
+      schema: schema(field as z.ZodType, "input"),
+    })),
+  ];
+  const problem = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+  return {
+    summary: route.summary,
+    operationId: `${route.method}${route.path.replace(/\/api\/v1/, "").replace(/[{}]/g, "").replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}`,
+    security: [{ apiKey: [] }],
+    ...(parameters.length ? { parameters } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(route.body, "input") } } } } : {}),
+    responses: {
+      [route.status]: route.response ? { description: "OK", content: { "application/json": { schema: schema(route.response, "output") } } } : { description: "No content" },
+      ...Object.fromEntries([...route.errors, 401, 429].sort().map((status) => [status, { description: ERROR_TEXT[status], content: problem }])),
+    },
+  };
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operation(route);
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Hookline API",
+      version: VERSION,
+      description:
+        "Send events to your customers' webhook endpoints. Authenticate with `Authorization: Bearer hl_…` (create keys in Settings). Errors are RFC 9457 problem+json. Lists are newest first: pass `nextCursor` as `cursor` for the next page.",
+    },
+    servers: [{ url: "/" }],
+    components: {
+      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key, `hl_…`" } },
+      schemas: { Problem: schema(problemDto, "output") },
+    },
+    paths,
+  };
+}

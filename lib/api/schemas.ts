@@ -1,0 +1,70 @@
+/**
+ * The API's response shapes as zod schemas, for the OpenAPI document. The request schemas
+ * live in lib/validations/ and are the very ones the routes validate with.
+ */
+import { z } from "zod";
+import { DELIVERY_STATUSES } from "../deliveries/queries";
+
+const time = z.iso.datetime();
+
+export const endpointDto = z.object({
+  id: z.string().describe("`ep_…`"),
+  name: z.string(),
+  url: z.string(),
+  description: z.string(),
+  enabled: z.boolean(),
+  eventTypes: z.array(z.string()).describe("Empty: every event type."),
+  headers: z.record(z.string(), z.string()),
+  disabledReason: z.string().nullable().describe("Why the endpoint was disabled automatically, if it was."),
+  createdAt: time,
+});
+
+export const endpointWithSecretDto = endpointDto.extend({
+  secret: z.string().describe("`whsec_…`: verify `webhook-signature` with it (Standard Webhooks)."),
+});
+
+export const rotatedEndpointDto = endpointWithSecretDto.extend({
+  previousSecretExpiresAt: time.describe("Until then the previous secret signs beside the new one."),
+});
+
+export const eventDto = z.object({ id: z.string().describe("`msg_…`, sent as `webhook-id`"), type: z.string(), data: z.json(), createdAt: time });
+
+export const createdEventDto = eventDto.extend({ deliveries: z.number().int().describe("Deliveries created (one per matching enabled endpoint).") });
+
+export const deliveryDto = z.object({
+  id: z.string().describe("`dlv_…`"),
+  eventId: z.string(),
+  endpointId: z.string(),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number().int(),
+  nextAttemptAt: time.nullable(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: time,
+});
+
+export const attemptDto = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  startedAt: time,
+  durationMs: z.number().int(),
+  requestHeaders: z.record(z.string(), z.string()),
+  responseStatus: z.number().int().nullable(),
+  responseHeaders: z.record(z.string(), z.string()).nullable(),
+  responseBody: z.string().nullable().describe("The first 64 KiB."),
+  error: z.string().nullable(),
+});
+
+export const deliveryDetailDto = deliveryDto.extend({ attemptLog: z.array(attemptDto) });
+
+export const recoveredDto = z.object({ recovered: z.number().int().describe("Failed deliveries re-queued.") });
+
+export const problemDto = z.object({
+  type: z.string(),
+  status: z.number().int(),
+  title: z.string(),
+  detail: z.string(),
+  errors: z.record(z.string(), z.array(z.string())).optional().describe("Per-field messages, for validation errors."),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });

@@ -1,0 +1,77 @@
+/**
+ * API keys: `hl_` + 32 random bytes in base64url (43 chars). Shown once; stored as SHA-256.
+ * A revoked key stops authenticating at once and stays listed with its revocation time.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { prisma } from "../db";
+import { newId } from "../ids";
+
+export const API_KEY_PREFIX = "hl_";
+/** Writing lastUsedAt on every request would turn every API read into a write. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface ApiKeyDto {
+  id: string;
+  name: string;
+  /** `hl_AbCd…`: enough to recognise the key, useless to use it. */
+  prefix: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+export interface ApiKeyIdentity {
+  userId: string;
+  keyId: string;
+}
+
+function hashKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+const dtoSelect = { id: true, name: true, prefix: true, lastUsedAt: true, revokedAt: true, createdAt: true } as const;
+
+function toDto(row: { id: string; name: string; prefix: string; lastUsedAt: Date | null; revokedAt: Date | null; createdAt: Date }): ApiKeyDto {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** Creates a key; the returned `key` is the only time the secret exists outside the caller. */
+export async function createApiKey(userId: string, name: string): Promise<{ key: string; apiKey: ApiKeyDto }> {
+  const key = API_KEY_PREFIX + randomBytes(32).toString("base64url");
+  const row = await prisma.apiKey.create({
+    data: { id: newId("key"), userId, name, keyHash: hashKey(key), prefix: `${key.slice(0, 7)}…` },
+    select: dtoSelect,
+  });
+  return { key, apiKey: toDto(row) };
+}
+
+export async function listApiKeys(userId: string): Promise<ApiKeyDto[]> {
+  const rows = await prisma.apiKey.findMany({ where: { userId }, select: dtoSelect, orderBy: { id: "desc" } });
+  return rows.map(toDto);
+}
+
+/** Revokes the key; false for an unknown or foreign id. Revoking twice keeps the first time. */
+export async function revokeApiKey(userId: string, id: string, now = new Date()): Promise<boolean> {
+  const key = await prisma.apiKey.findFirst({ where: { id, userId }, select: { revokedAt: true } });
+  if (!key) return false;
+  if (!key.revokedAt) await prisma.apiKey.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: now } });
+  return true;
+}
+
+/** The account behind a Bearer key, or null for a malformed, unknown or revoked key. */
+export async function authenticateApiKey(key: string, now = new Date()): Promise<ApiKeyIdentity | null> {
+  if (!key.startsWith(API_KEY_PREFIX) || key.length < 35 || key.length > 100) return null;
+  const row = await prisma.apiKey.findUnique({ where: { keyHash: hashKey(key) }, select: { id: true, userId: true, revokedAt: true, lastUsedAt: true } });
+  if (!row || row.revokedAt) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
+  return { userId: row.userId, keyId: row.id };
+}

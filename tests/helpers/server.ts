@@ -1,0 +1,83 @@
+/**
+ * The real server for tests: `node scripts/start.mjs` (→ `next start` with the worker inside)
+ * on this test file's database and a free port. Needs a production build (`npm test` makes
+ * one first). Servers started here are killed, with everything they started, after each test.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { afterEach } from "vitest";
+import { env } from "@/lib/env";
+import { waitFor } from "./receiver";
+
+export const ROOT = path.resolve(__dirname, "../..");
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface RunningServer {
+  process: ChildProcess;
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const running: ChildProcess[] = [];
+
+/** Kills every server (process group) started by the calling test file, after each test. */
+export function stopServersAfterEach(): void {
+  afterEach(() => {
+    for (const child of running.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+  });
+}
+
+/** Tracks a process started by a test (e.g. a worker) so it is killed with the servers. */
+export function trackProcess(child: ChildProcess): void {
+  running.push(child);
+}
+
+export async function startServer(extraEnv: Record<string, string> = {}, port?: number): Promise<RunningServer> {
+  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+    throw new Error("This test runs the built app: run `npm run build` first (npm test does).");
+  }
+  const listenPort = port ?? (await freePort());
+  let output = "";
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(listenPort),
+      DATABASE_URL: env.DATABASE_URL,
+      HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8",
+      HOOKLINE_SKIP_BUILD: "1",
+      HOOKLINE_POLL_INTERVAL_MS: "100",
+      HOOKLINE_ATTEMPT_TIMEOUT_MS: "20000",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so clean-up can stop start.mjs and the Next server it runs.
+    detached: true,
+  });
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  await waitFor(() => output.includes("Hookline is running") || child.exitCode !== null, { timeoutMs: 60_000, what: "the server to start" });
+  if (child.exitCode !== null) throw new Error(`The server exited during start:\n${output}`);
+  running.push(child);
+  return { process: child, origin: `http://127.0.0.1:${listenPort}`, output: () => output, exited };
+}
