@@ -5,6 +5,8 @@ const styles: Record<string, string> = {
   delivering: "bg-sky-50 text-sky-800 ring-sky-600/20",
   enabled: "bg-emerald-50 text-emerald-800 ring-emerald-600/20",
   disabled: "bg-slate-100 text-slate-700 ring-slate-500/20",
+  active: "bg-emerald-50 text-emerald-800 ring-emerald-600/20",
+  revoked: "bg-red-50 text-red-800 ring-red-600/20",
 };
 
 export function StatusBadge({ status }: { status: string }) {
