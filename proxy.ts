@@ -14,5 +14,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/endpoints/:path*", "/deliveries/:path*", "/events/:path*", "/schedules/:path*", "/settings/:path*"],
+  matcher: ["/endpoints/:path*", "/deliveries/:path*", "/events/:path*", "/schedules/:path*", "/settings/:path*", "/api-reference"],
 };

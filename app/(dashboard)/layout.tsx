@@ -18,6 +18,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <NavLink href="/endpoints">Endpoints</NavLink>
             <NavLink href="/deliveries">Deliveries</NavLink>
             <NavLink href="/settings">Settings</NavLink>
+            <NavLink href="/api-reference">API</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-3">
             <span className="hidden text-sm text-slate-600 sm:inline">{user.email}</span>
