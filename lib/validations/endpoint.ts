@@ -137,3 +137,32 @@ export type CreateEndpointInput = z.infer<typeof createEndpointSchema> & {
   headers?: Record<string, string>;
 };
 export type UpdateEndpointInput = z.infer<typeof updateEndpointSchema>;
+
+/** "order.* invoice.paid" or one per line → ["order.*", "invoice.paid"]. */
+export function splitEventTypes(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/** "X-Tenant: acme" lines → {"X-Tenant": "acme"}; malformed lines are reported by line number. */
+export const headerLines = z.string().transform((text, ctx) => {
+  const headers: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim()) return;
+    const colon = line.indexOf(":");
+    if (colon <= 0) {
+      ctx.addIssue({ code: "custom", message: `Line ${index + 1}: write each header as "Name: value"` });
+      return;
+    }
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  });
+  return headers;
+});
+
+/** The endpoint page's settings form: the API's update fields, as form text. */
+export const endpointSettingsFormSchema = z.object({
+  name,
+  url: endpointUrl,
+  description,
+  eventTypes: z.string().transform(splitEventTypes).pipe(eventTypeFilters),
+  headers: headerLines.pipe(customHeaders),
+});

@@ -5,9 +5,9 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedActionWithUser, type ActionState } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/current-user";
-import { createEndpoint, deleteEndpoint, getEndpointSecret, setEndpointEnabled } from "@/lib/endpoints/queries";
+import { createEndpoint, deleteEndpoint, getEndpointSecret, rotateEndpointSecret, setEndpointEnabled, updateEndpoint } from "@/lib/endpoints/queries";
 import { sendTestEvent } from "@/lib/events/queries";
-import { createEndpointSchema } from "@/lib/validations/endpoint";
+import { createEndpointSchema, endpointSettingsFormSchema } from "@/lib/validations/endpoint";
 
 export const createEndpointAction = validatedActionWithUser(createEndpointSchema, async (input, user) => {
   const endpoint = await createEndpoint(user.id, input);
@@ -45,3 +45,19 @@ export async function revealSecretAction(endpointId: string): Promise<{ secret: 
   const user = await requireUser();
   return { secret: await getEndpointSecret(user.id, endpointId) };
 }
+
+export const updateEndpointAction = validatedActionWithUser(
+  endpointSettingsFormSchema.extend({ endpointId: z.string().min(1) }),
+  async ({ endpointId, ...changes }, user): Promise<ActionState> => {
+    if (!(await updateEndpoint(user.id, endpointId, changes))) return { error: "This endpoint no longer exists." };
+    revalidatePath(`/endpoints/${endpointId}`);
+    return { message: "Saved." };
+  },
+);
+
+export const rotateSecretAction = validatedActionWithUser(endpointIdSchema, async ({ endpointId }, user): Promise<ActionState> => {
+  const rotated = await rotateEndpointSecret(user.id, endpointId);
+  if (!rotated) return { error: "This endpoint no longer exists." };
+  revalidatePath(`/endpoints/${endpointId}`);
+  return { message: `New secret in use. The previous one keeps signing alongside it until ${rotated.previousSecretExpiresAt.replace("T", " ").slice(0, 16)} UTC.` };
+});

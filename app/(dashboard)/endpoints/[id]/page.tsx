@@ -7,6 +7,7 @@ import { getEndpoint } from "@/lib/endpoints/queries";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { DeliveryLog } from "../../deliveries/_components/delivery-log";
 import { EndpointControls } from "../_components/endpoint-controls";
+import { EndpointSettings } from "../_components/endpoint-settings";
 import { SecretReveal } from "../_components/secret-reveal";
 
 export const metadata: Metadata = { title: "Endpoint" };
@@ -45,6 +46,13 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
           Verify the <code>webhook-signature</code> header with this secret (Standard Webhooks).
         </p>
         <SecretReveal endpointId={endpoint.id} />
+      </section>
+
+      <section aria-labelledby="settings-heading" className="space-y-3">
+        <h2 id="settings-heading" className="text-lg font-semibold">
+          Settings
+        </h2>
+        <EndpointSettings endpoint={endpoint} />
       </section>
 
       <section aria-labelledby="recent-heading" className="space-y-3">

@@ -1,52 +1,77 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useActionState, useState, useTransition } from "react";
+import type { ActionState } from "@/lib/actions";
 import { Button } from "@/components/ui/button";
-import { revealSecretAction } from "../actions";
+import { revealSecretAction, rotateSecretAction } from "../actions";
 
+/** The signing secret: hidden until asked for, copyable, and rotatable. */
 export function SecretReveal({ endpointId }: { endpointId: string }) {
-  const [secret, setSecret] = useState<string | null>(null);
+  const [rotation, rotate, rotating] = useActionState(rotateSecretAction, {});
+  // A revealed secret belongs to the rotation state it was revealed under: once the secret is
+  // rotated it is stale and hidden, so "Reveal" fetches the new one.
+  const [revealed, setRevealed] = useState<{ value: string; under: ActionState } | null>(null);
+  const secret = revealed?.under === rotation ? revealed.value : null;
+  const setSecret = (value: string | null) => setRevealed(value ? { value, under: rotation } : null);
   const [copied, setCopied] = useState(false);
   const [loading, startLoading] = useTransition();
 
   return (
-    <div className="flex flex-wrap items-center gap-2">
-      {secret ? (
-        <input
-          readOnly
-          aria-label="Signing secret"
-          value={secret}
-          onFocus={(event) => event.currentTarget.select()}
-          className="w-full max-w-md rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-sm"
-        />
-      ) : (
-        <code className="rounded bg-slate-100 px-2 py-1 font-mono text-sm text-slate-600">whsec_••••••••••••••••••••••••</code>
-      )}
-      {secret ? (
-        <>
+    <div className="space-y-2">
+      <div className="flex flex-wrap items-center gap-2">
+        {secret ? (
+          <input
+            readOnly
+            aria-label="Signing secret"
+            value={secret}
+            onFocus={(event) => event.currentTarget.select()}
+            className="w-full max-w-md rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-sm"
+          />
+        ) : (
+          <code className="rounded bg-slate-100 px-2 py-1 font-mono text-sm text-slate-600">whsec_••••••••••••••••••••••••</code>
+        )}
+        {secret ? (
+          <>
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={async () => {
+                await navigator.clipboard?.writeText(secret);
+                setCopied(true);
+              }}
+            >
+              {copied ? "Copied" : "Copy"}
+            </Button>
+            <Button type="button" variant="secondary" onClick={() => setSecret(null)}>
+              Hide secret
+            </Button>
+          </>
+        ) : (
           <Button
             type="button"
             variant="secondary"
-            onClick={async () => {
-              await navigator.clipboard?.writeText(secret);
-              setCopied(true);
-            }}
+            disabled={loading}
+            onClick={() => startLoading(async () => setSecret((await revealSecretAction(endpointId)).secret))}
           >
-            {copied ? "Copied" : "Copy"}
+            Reveal secret
           </Button>
-          <Button type="button" variant="secondary" onClick={() => setSecret(null)}>
-            Hide secret
+        )}
+        <form action={rotate}>
+          <input type="hidden" name="endpointId" value={endpointId} />
+          <Button type="submit" variant="secondary" disabled={rotating}>
+            Rotate secret
           </Button>
-        </>
-      ) : (
-        <Button
-          type="button"
-          variant="secondary"
-          disabled={loading}
-          onClick={() => startLoading(async () => setSecret((await revealSecretAction(endpointId)).secret))}
-        >
-          Reveal secret
-        </Button>
+        </form>
+      </div>
+      {rotation.message && (
+        <p role="status" className="text-sm text-emerald-700">
+          {rotation.message}
+        </p>
+      )}
+      {rotation.error && (
+        <p role="alert" className="text-sm text-red-700">
+          {rotation.error}
+        </p>
       )}
     </div>
   );
