@@ -16,6 +16,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </Link>
           <nav aria-label="Main" className="flex gap-1">
             <NavLink href="/endpoints">Endpoints</NavLink>
+            <NavLink href="/events">Events</NavLink>
             <NavLink href="/deliveries">Deliveries</NavLink>
             <NavLink href="/settings">Settings</NavLink>
             <NavLink href="/api-reference">API</NavLink>

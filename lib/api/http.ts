@@ -73,10 +73,36 @@ export async function readJson<S extends z.ZodType>(request: NextRequest, schema
   } catch {
     throw new ApiError(400, "Bad Request", "The body is not valid JSON.");
   }
+  const deep = nestedTooDeep(body);
+  if (deep !== null) {
+    throw new ApiError(422, "Unprocessable Content", "The request has invalid fields; see `errors`.", {
+      errors: { [deep]: [`JSON must not be nested more than ${MAX_JSON_DEPTH} levels deep`] },
+    });
+  }
   return parseWith(schema, body);
 }
 
-const tooLarge = () => new ApiError(413, "Content Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes (event data at most 256 KiB).`);
+/**
+ * Deepest nesting of objects and arrays accepted in a body. Deeper JSON would exhaust the stack
+ * when validated or serialised (a 500), and many receivers' parsers refuse it anyway.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The top-level field (or "body") holding JSON nested deeper than MAX_JSON_DEPTH, or null. Iterative: any depth is safe. */
+function nestedTooDeep(body: unknown): string | null {
+  const stack: Array<{ value: unknown; depth: number; field: string }> = [{ value: body, depth: 1, field: "body" }];
+  while (stack.length) {
+    const { value, depth, field } = stack.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (depth > MAX_JSON_DEPTH) return field;
+    const topLevel = depth === 1 && !Array.isArray(value);
+    for (const [key, child] of Object.entries(value)) stack.push({ value: child, depth: depth + 1, field: topLevel ? key : field });
+  }
+  return null;
+}
+
+const tooLarge = (headers?: Record<string, string>) =>
+  new ApiError(413, "Content Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes (event data at most 256 KiB).`, headers ? { headers } : {});
 
 /** Reads the body, giving up as soon as it passes the limit (a missing content-length too). */
 async function readBodyText(request: NextRequest): Promise<string> {
@@ -90,7 +116,8 @@ async function readBodyText(request: NextRequest): Promise<string> {
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
       await reader.cancel();
-      throw tooLarge();
+      // The rest of the body stays unread, so the connection cannot carry another request.
+      throw tooLarge({ connection: "close" });
     }
     chunks.push(value);
   }

@@ -63,10 +63,31 @@ const ERROR_TEXT: Record<number, string> = {
   429: "Rate limit exceeded (see `Retry-After`)",
 };
 
+/**
+ * `data` is any JSON value, a recursive schema: z.toJSONSchema puts it in `$defs` and refers to
+ * it as `#/$defs/…`, which inside an OpenAPI document resolves against the document's root. So it
+ * gets a name, and schema() hoists every def into `components.schemas`.
+ */
+for (const jsonValue of [createEventSchema.shape.data, eventDto.shape.data]) {
+  z.globalRegistry.add(jsonValue, { ...z.globalRegistry.get(jsonValue), id: "JsonValue", description: "Any JSON value." });
+}
+
+/** Schemas that generated schemas refer to, as `#/components/schemas/<id>`. */
+const sharedSchemas: Record<string, unknown> = {};
+
 function schema(type: z.ZodType, io: "input" | "output") {
   // The document declares the dialect once; nested `$schema` keys would only be noise.
-  const json: Record<string, unknown> = z.toJSONSchema(type, { io, unrepresentable: "any" });
-  delete json.$schema;
+  const generated: Record<string, unknown> = z.toJSONSchema(type, { io, unrepresentable: "any" });
+  delete generated.$schema;
+  const json = JSON.parse(JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
+  const defs = (json.$defs ?? {}) as Record<string, unknown>;
+  delete json.$defs;
+  for (const [id, def] of Object.entries(defs)) {
+    // An unnamed def (a new recursive or reused schema) needs `.meta({ id })` to be shared.
+    if (id.startsWith("__schema")) throw new Error(`Give the schema behind ${id} an id: z.globalRegistry.add(schema, { id })`);
+    if (id in sharedSchemas && JSON.stringify(sharedSchemas[id]) !== JSON.stringify(def)) throw new Error(`Two different schemas are named ${id}`);
+    sharedSchemas[id] = def;
+  }
   return json;
 }
 
@@ -108,7 +129,7 @@ export function openApiDocument() {
     servers: [{ url: "/" }],
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key, `hl_…`" } },
-      schemas: { Problem: schema(problemDto, "output") },
+      schemas: { Problem: schema(problemDto, "output"), ...sharedSchemas },
     },
     paths,
   };

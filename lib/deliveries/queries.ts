@@ -47,6 +47,7 @@ export interface DeliveryDetail extends DeliveryLogRow {
 export interface DeliveryFilter {
   endpointId?: string;
   eventId?: string;
+  eventType?: string;
   status?: DeliveryStatus;
   /** ISO times bounding `createdAt` (since inclusive, until exclusive). */
   since?: string;
@@ -113,6 +114,7 @@ export async function listDeliveries(userId: string, filter: DeliveryFilter = {}
       userId,
       ...(filter.endpointId ? { endpointId: filter.endpointId } : {}),
       ...(filter.eventId ? { eventId: filter.eventId } : {}),
+      ...(filter.eventType ? { event: { type: filter.eventType } } : {}),
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.since || filter.until
         ? { createdAt: { ...(filter.since ? { gte: new Date(filter.since) } : {}), ...(filter.until ? { lt: new Date(filter.until) } : {}) } }

@@ -95,16 +95,18 @@ export async function createEndpoint(userId: string, input: CreateEndpointInput)
 
 /** Changes the given fields; enabling also clears the failure streak (see setEndpointEnabled). */
 export async function updateEndpoint(userId: string, id: string, input: UpdateEndpointInput): Promise<EndpointDto | null> {
-  const { count } = await prisma.endpoint.updateMany({
-    where: live(userId, id),
-    data: {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.url !== undefined ? { url: input.url } : {}),
-      ...(input.description !== undefined ? { description: input.description } : {}),
-      ...(input.eventTypes !== undefined ? { eventTypes: JSON.stringify(input.eventTypes) } : {}),
-      ...(input.headers !== undefined ? { headers: JSON.stringify(input.headers) } : {}),
-    },
-  });
+  const data = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.url !== undefined ? { url: input.url } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...(input.eventTypes !== undefined ? { eventTypes: JSON.stringify(input.eventTypes) } : {}),
+    ...(input.headers !== undefined ? { headers: JSON.stringify(input.headers) } : {}),
+  };
+  // Prisma reports count 0 for an updateMany with nothing to set, so only `enabled` (or
+  // nothing) would read as "no such endpoint": check existence instead.
+  const count = Object.keys(data).length
+    ? (await prisma.endpoint.updateMany({ where: live(userId, id), data })).count
+    : await prisma.endpoint.count({ where: live(userId, id) });
   if (!count) return null;
   if (input.enabled !== undefined) return setEndpointEnabled(userId, id, input.enabled);
   return getEndpoint(userId, id);

@@ -119,3 +119,20 @@ export async function sendTestEvent(userId: string, endpointId: string): Promise
   const data = { message: `Hello ${endpoint.name}, current time is ${now.toISOString()}` };
   return createEvent(userId, { type: "webhook.test", payload: JSON.stringify(data) }, { endpointId });
 }
+
+export interface EventLogRow extends EventDto {
+  deliveries: number;
+}
+
+/** The dashboard's event list: each event with how many deliveries it fanned out to. */
+export async function listEventLog(userId: string, page: { cursor?: string; limit?: number; type?: string }): Promise<{ data: EventLogRow[]; nextCursor: string | null }> {
+  const limit = page.limit ?? 50;
+  const rows = await prisma.event.findMany({
+    where: { userId, ...(page.type ? { type: page.type } : {}), ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
+    select: { id: true, type: true, payload: true, createdAt: true, _count: { select: { deliveries: true } } },
+    orderBy: { id: "desc" },
+    take: limit + 1,
+  });
+  const data = rows.slice(0, limit).map((row) => ({ ...toEventDto(row), deliveries: row._count.deliveries }));
+  return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
+}

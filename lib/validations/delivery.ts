@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { DELIVERY_STATUSES } from "../deliveries/queries";
 
-const isoTime = (field: string) => z.iso.datetime({ offset: true, error: `${field} must be an ISO 8601 date-time, e.g. 2026-11-28T00:00:00Z` });
+// `local` also takes what a datetime-local input sends ("2026-11-28T08:00"), read as UTC.
+const isoTime = (field: string) =>
+  z.iso.datetime({ offset: true, local: true, error: `${field} must be an ISO 8601 date-time, e.g. 2026-11-28T00:00:00Z` }).transform((text) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`).toISOString());
 
 /** Cursor pagination shared by every list: newest first, `nextCursor` continues. */
 export const pageQuerySchema = z.strictObject({
@@ -13,6 +15,7 @@ export const pageQuerySchema = z.strictObject({
 export const deliveryListQuerySchema = pageQuerySchema.extend({
   endpointId: z.string().max(64).optional(),
   eventId: z.string().max(64).optional(),
+  eventType: z.string().max(128).optional(),
   status: z.enum(DELIVERY_STATUSES, { error: `status must be one of ${DELIVERY_STATUSES.join(", ")}` }).optional(),
   since: isoTime("since").optional(),
   until: isoTime("until").optional(),

@@ -23,3 +23,19 @@ export const createEventSchema = z.strictObject({
 export type CreateEventInput = z.infer<typeof createEventSchema>;
 
 export const eventListQuerySchema = pageQuerySchema.extend({ type: eventType.optional() });
+
+/** The dashboard's "Send event" form: the data arrives as JSON text. */
+export const sendEventFormSchema = z.object({
+  type: eventType,
+  data: z
+    .string()
+    .max(MAX_EVENT_DATA_BYTES, `Data must be at most ${MAX_EVENT_DATA_BYTES / 1024} KiB`)
+    .transform((text, ctx) => {
+      try {
+        return JSON.stringify(JSON.parse(text.trim() === "" ? "null" : text));
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `Data must be valid JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+});

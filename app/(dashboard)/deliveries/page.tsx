@@ -16,7 +16,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
   const parsed = parseDeliveryListQuery(await searchParams);
   const filter = parsed.success ? parsed.data : {};
   const [page, endpoints] = await Promise.all([listDeliveries(user.id, filter), listEndpoints(user.id)]);
-  const filtered = Boolean(filter.endpointId || filter.status);
+  const filtered = Boolean(filter.endpointId || filter.status || filter.eventType || filter.since || filter.until);
 
   return (
     <div className="space-y-6">
@@ -50,6 +50,24 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
               </option>
             ))}
           </select>
+        </div>
+        <div>
+          <label htmlFor="filter-type" className="block text-sm font-medium">
+            Event type
+          </label>
+          <input id="filter-type" name="eventType" defaultValue={filter.eventType ?? ""} placeholder="order.created" className={selectClass} />
+        </div>
+        <div>
+          <label htmlFor="filter-since" className="block text-sm font-medium">
+            From (UTC)
+          </label>
+          <input id="filter-since" type="datetime-local" name="since" defaultValue={filter.since?.slice(0, 16) ?? ""} className={selectClass} />
+        </div>
+        <div>
+          <label htmlFor="filter-until" className="block text-sm font-medium">
+            To (UTC)
+          </label>
+          <input id="filter-until" type="datetime-local" name="until" defaultValue={filter.until?.slice(0, 16) ?? ""} className={selectClass} />
         </div>
         <Button type="submit" variant="secondary">
           Apply filters

@@ -26,7 +26,7 @@ export function DeliveryLog({
   showEndpoint = true,
   emptyText,
 }: {
-  filter: { endpointId?: string; status?: string; cursor?: string };
+  filter: { endpointId?: string; eventId?: string; eventType?: string; status?: string; since?: string; until?: string; cursor?: string };
   initial: DeliveryPage;
   showEndpoint?: boolean;
   emptyText: string;
