@@ -10,7 +10,10 @@ export interface ReceivedRequest {
 }
 
 /** An HTTP receiver on 127.0.0.1 that records every request and answers `status`. */
-export async function startReceiver(status = 200): Promise<{ url: string; requests: ReceivedRequest[]; close: () => Promise<void> }> {
+export async function startReceiver(
+  initialStatus = 200,
+): Promise<{ url: string; requests: ReceivedRequest[]; setStatus: (status: number) => void; close: () => Promise<void> }> {
+  let status = initialStatus;
   const requests: ReceivedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -25,6 +28,9 @@ export async function startReceiver(status = 200): Promise<{ url: string; reques
   return {
     url: `http://127.0.0.1:${port}/webhooks`,
     requests,
+    setStatus: (next: number) => {
+      status = next;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

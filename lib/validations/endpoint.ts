@@ -166,3 +166,11 @@ export const endpointSettingsFormSchema = z.object({
   eventTypes: z.string().transform(splitEventTypes).pipe(eventTypeFilters),
   headers: headerLines.pipe(customHeaders),
 });
+
+/** The endpoint page's "Recover" form: a datetime-local value, read as UTC. */
+export const recoverFormSchema = z.object({
+  since: z
+    .string()
+    .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/, "Choose a date and time")
+    .transform((text) => new Date(`${text}Z`).toISOString()),
+});

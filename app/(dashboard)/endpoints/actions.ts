@@ -5,9 +5,17 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedActionWithUser, type ActionState } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/current-user";
-import { createEndpoint, deleteEndpoint, getEndpointSecret, rotateEndpointSecret, setEndpointEnabled, updateEndpoint } from "@/lib/endpoints/queries";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  getEndpointSecret,
+  recoverFailedDeliveries,
+  rotateEndpointSecret,
+  setEndpointEnabled,
+  updateEndpoint,
+} from "@/lib/endpoints/queries";
 import { sendTestEvent } from "@/lib/events/queries";
-import { createEndpointSchema, endpointSettingsFormSchema } from "@/lib/validations/endpoint";
+import { createEndpointSchema, endpointSettingsFormSchema, recoverFormSchema } from "@/lib/validations/endpoint";
 
 export const createEndpointAction = validatedActionWithUser(createEndpointSchema, async (input, user) => {
   const endpoint = await createEndpoint(user.id, input);
@@ -60,4 +68,11 @@ export const rotateSecretAction = validatedActionWithUser(endpointIdSchema, asyn
   if (!rotated) return { error: "This endpoint no longer exists." };
   revalidatePath(`/endpoints/${endpointId}`);
   return { message: `New secret in use. The previous one keeps signing alongside it until ${rotated.previousSecretExpiresAt.replace("T", " ").slice(0, 16)} UTC.` };
+});
+
+export const recoverAction = validatedActionWithUser(recoverFormSchema.extend({ endpointId: z.string().min(1) }), async ({ endpointId, since }, user): Promise<ActionState> => {
+  const recovered = await recoverFailedDeliveries(user.id, endpointId, new Date(since));
+  if (recovered === null) return { error: "This endpoint no longer exists." };
+  revalidatePath(`/endpoints/${endpointId}`);
+  return { message: recovered === 0 ? "No failed deliveries since then." : `Re-queued ${recovered} failed deliver${recovered === 1 ? "y" : "ies"}.` };
 });

@@ -8,9 +8,15 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { DeliveryLog } from "../../deliveries/_components/delivery-log";
 import { EndpointControls } from "../_components/endpoint-controls";
 import { EndpointSettings } from "../_components/endpoint-settings";
+import { RecoverFailed } from "../_components/recover-failed";
 import { SecretReveal } from "../_components/secret-reveal";
 
 export const metadata: Metadata = { title: "Endpoint" };
+
+/** The Recover form's starting point, as a datetime-local value in UTC. */
+function aDayAgoUtc(): string {
+  return new Date(Date.now() - 86_400_000).toISOString().slice(0, 16);
+}
 
 export default async function EndpointPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -53,6 +59,14 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
           Settings
         </h2>
         <EndpointSettings endpoint={endpoint} />
+      </section>
+
+      <section aria-labelledby="recover-heading" className="space-y-2">
+        <h2 id="recover-heading" className="text-lg font-semibold">
+          Recover failed deliveries
+        </h2>
+        <p className="text-sm text-slate-600">After an outage on your side: send every delivery that failed since then again.</p>
+        <RecoverFailed endpointId={endpoint.id} defaultSince={aDayAgoUtc()} />
       </section>
 
       <section aria-labelledby="recent-heading" className="space-y-3">
