@@ -104,7 +104,14 @@ function nestedTooDeep(body: unknown): string | null {
 const tooLarge = (headers?: Record<string, string>) =>
   new ApiError(413, "Content Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes (event data at most 256 KiB).`, headers ? { headers } : {});
 
-/** Reads the body, giving up as soon as it passes the limit (a missing content-length too). */
+/**
+ * How much of a body without content-length is read (and dropped) past the limit. Read to its
+ * end, the body leaves the connection usable and the client receives its 413; cut off mid-way,
+ * the connection must close, and a client still sending may see a reset instead.
+ */
+const MAX_DISCARDED_BYTES = 8 * 1024 * 1024;
+
+/** Reads the body, keeping nothing once it passes the limit (a missing content-length too). */
 async function readBodyText(request: NextRequest): Promise<string> {
   if (!request.body) return "";
   const reader = request.body.getReader();
@@ -115,8 +122,12 @@ async function readBodyText(request: NextRequest): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
+      while (size <= MAX_DISCARDED_BYTES) {
+        const rest = await reader.read();
+        if (rest.done) throw tooLarge();
+        size += rest.value.byteLength;
+      }
       await reader.cancel();
-      // The rest of the body stays unread, so the connection cannot carry another request.
       throw tooLarge({ connection: "close" });
     }
     chunks.push(value);

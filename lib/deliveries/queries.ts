@@ -3,6 +3,7 @@
  * (`id < cursor`), so every page is an index range scan, never an OFFSET or a COUNT.
  */
 import { prisma } from "../db";
+import { idAt } from "../ids";
 import { webhookBody } from "../webhooks/body";
 import { notifyNewWork } from "../worker/wake";
 
@@ -107,6 +108,15 @@ const logSelect = {
   endpoint: { select: { name: true, url: true } },
 } as const;
 
+/** since/until (creation time) and the cursor as bounds on the time-sortable id. */
+function idRange(filter: DeliveryFilter): { id?: { gte?: string; lt?: string } } {
+  const lower = filter.since ? idAt("dlv", Date.parse(filter.since)) : undefined;
+  const bounds = [filter.cursor, filter.until ? idAt("dlv", Date.parse(filter.until)) : undefined].filter((bound): bound is string => Boolean(bound));
+  const upper = bounds.length ? bounds.sort()[0] : undefined;
+  if (!lower && !upper) return {};
+  return { id: { ...(lower ? { gte: lower } : {}), ...(upper ? { lt: upper } : {}) } };
+}
+
 export async function listDeliveries(userId: string, filter: DeliveryFilter = {}): Promise<{ data: DeliveryLogRow[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
   const rows = await prisma.delivery.findMany({
@@ -116,10 +126,8 @@ export async function listDeliveries(userId: string, filter: DeliveryFilter = {}
       ...(filter.eventId ? { eventId: filter.eventId } : {}),
       ...(filter.eventType ? { event: { type: filter.eventType } } : {}),
       ...(filter.status ? { status: filter.status } : {}),
-      ...(filter.since || filter.until
-        ? { createdAt: { ...(filter.since ? { gte: new Date(filter.since) } : {}), ...(filter.until ? { lt: new Date(filter.until) } : {}) } }
-        : {}),
-      ...(filter.cursor ? { id: { lt: filter.cursor } } : {}),
+      // Ids are time-sortable, so the time range and the cursor are one primary-key range.
+      ...idRange(filter),
     },
     select: logSelect,
     orderBy: { id: "desc" },

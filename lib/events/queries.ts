@@ -111,10 +111,14 @@ export async function getEvent(userId: string, id: string): Promise<EventDto | n
   return row ? toEventDto(row) : null;
 }
 
-/** "Send test event": a `webhook.test` event for one endpoint, with the classic greeting. */
-export async function sendTestEvent(userId: string, endpointId: string): Promise<CreatedEvent | null> {
+/**
+ * "Send test event": a `webhook.test` event for one endpoint, with the classic greeting.
+ * Null for an unknown endpoint; a disabled one gets nothing (not even the event).
+ */
+export async function sendTestEvent(userId: string, endpointId: string): Promise<CreatedEvent | "disabled" | null> {
   const endpoint = await prisma.endpoint.findFirst({ where: { userId, id: endpointId, deletedAt: null }, select: { name: true, enabled: true } });
   if (!endpoint) return null;
+  if (!endpoint.enabled) return "disabled";
   const now = new Date();
   const data = { message: `Hello ${endpoint.name}, current time is ${now.toISOString()}` };
   return createEvent(userId, { type: "webhook.test", payload: JSON.stringify(data) }, { endpointId });

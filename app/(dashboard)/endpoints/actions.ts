@@ -27,7 +27,7 @@ const endpointIdSchema = z.object({ endpointId: z.string().min(1) });
 export const sendTestEventAction = validatedActionWithUser(endpointIdSchema, async ({ endpointId }, user): Promise<ActionState> => {
   const event = await sendTestEvent(user.id, endpointId);
   if (!event) return { error: "This endpoint no longer exists." };
-  if (event.deliveries === 0) return { error: "The endpoint is disabled: enable it to send a test event." };
+  if (event === "disabled") return { error: "The endpoint is disabled: enable it to send a test event." };
   revalidatePath(`/endpoints/${endpointId}`);
   return { message: `Test event ${event.id} queued.` };
 });

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { ApiError, apiRoute, json, parseWith, queryOf, readJson } from "@/lib/api/http";
 import { createEvent, listEvents } from "@/lib/events/queries";
 import { createEventSchema, eventListQuerySchema, idempotencyKey, MAX_EVENT_DATA_BYTES } from "@/lib/validations/event";
@@ -16,7 +17,8 @@ export const POST = apiRoute(async ({ request, userId }) => {
       errors: { idempotencyKey: ["Must match the Idempotency-Key header when both are sent"] },
     });
   }
-  const key = body.idempotencyKey ?? (header === undefined ? undefined : parseWith(idempotencyKey, header));
+  // Validated as the field it stands for, so a bad header is reported under `idempotencyKey`.
+  const key = body.idempotencyKey ?? (header === undefined ? undefined : parseWith(z.object({ idempotencyKey }), { idempotencyKey: header }).idempotencyKey);
   const { replayed, ...event } = await createEvent(userId, { type: body.type, payload, idempotencyKey: key });
   const response = json(event, 202);
   if (replayed) response.headers.set("idempotent-replayed", "true");

@@ -4,6 +4,6 @@ import { sendTestEvent } from "@/lib/events/queries";
 export const POST = apiRoute<{ id: string }>(async ({ userId, params }) => {
   const event = await sendTestEvent(userId, params.id);
   if (!event) throw notFound("endpoint");
-  if (event.deliveries === 0) throw new ApiError(409, "Conflict", "The endpoint is disabled: enable it to send a test event.");
+  if (event === "disabled") throw new ApiError(409, "Conflict", "The endpoint is disabled: enable it to send a test event.");
   return json(event, 202);
 });

@@ -1,0 +1,116 @@
+/**
+ * `npm run seed-demo -- [--deliveries 1000000] [--endpoints 20] [--days 30] [--email demo@hookline.test]`
+ * Fills DATABASE_URL with realistic history for demos and for measuring the delivery log: one
+ * account (password "demo-password"), endpoints, events spread over the last days, one
+ * delivery per event and endpoint pair drawn from a few, mostly succeeded, some retried or failed,
+ * each with its attempts. Raw prepared statements in large transactions: ~1M deliveries a minute.
+ */
+import { parseArgs } from "node:util";
+import { env } from "../lib/env";
+import { migrateDatabase } from "./migrations";
+
+const { values } = parseArgs({
+  options: {
+    deliveries: { type: "string", default: "1000000" },
+    endpoints: { type: "string", default: "20" },
+    days: { type: "string", default: "30" },
+    email: { type: "string", default: "demo@hookline.test" },
+  },
+});
+
+const TYPES = ["order.created", "order.paid", "order.shipped", "order.refunded", "invoice.created", "invoice.paid", "customer.updated", "subscription.renewed"];
+
+export async function seedDemo(options: { deliveries: number; endpoints: number; days: number; email: string }) {
+  await migrateDatabase(env.DATABASE_URL);
+  const { sqlite } = await import("../lib/db");
+  const { idFromTime } = await import("../lib/ids");
+  const { createAccount } = await import("../lib/auth/accounts");
+  const { createEndpoint } = await import("../lib/endpoints/queries");
+  const db = sqlite();
+
+  const account = await createAccount(options.email, "demo-password");
+  if ("emailTaken" in account) throw new Error(`${options.email} already exists in this database`);
+  const endpoints: string[] = [];
+  for (let i = 0; i < options.endpoints; i++) {
+    const endpoint = await createEndpoint(account.id, {
+      name: `Customer ${i + 1}`,
+      url: `https://hooks.customer-${i + 1}.example.com/webhooks`,
+      description: "",
+      eventTypes: i % 3 === 0 ? [] : [`${TYPES[i % TYPES.length].split(".")[0]}.*`],
+    });
+    endpoints.push(endpoint.id);
+  }
+
+  const insertEvent = db.prepare(`INSERT INTO "Event" (id, userId, type, payload, createdAt) VALUES (?, ?, ?, ?, ?)`);
+  const insertDelivery = db.prepare(`
+    INSERT INTO "Delivery" (id, userId, eventId, endpointId, status, attempts, nextAttemptAt, lastStatusCode, lastError, createdAt, updatedAt, completedAt)
+    VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`);
+  const insertAttempt = db.prepare(`
+    INSERT INTO "Attempt" (id, deliveryId, number, startedAt, durationMs, requestHeaders, responseStatus, responseHeaders, responseBody, error)
+    VALUES (?, ?, ?, ?, ?, ?, ?, '{"content-type":"text/plain"}', ?, ?)`);
+
+  const now = Date.now();
+  const span = options.days * 86_400_000;
+  const fanOut = 2;
+  const events = Math.ceil(options.deliveries / fanOut);
+  const batch = 20_000;
+  let made = 0;
+  const started = Date.now();
+  for (let first = 0; first < events; first += batch) {
+    db.transaction(() => {
+      for (let i = first; i < Math.min(events, first + batch); i++) {
+        // Oldest first, so ids (time-sortable) grow like real traffic.
+        const at = now - span + Math.floor((i / events) * span);
+        const type = TYPES[i % TYPES.length];
+        const eventId = idFromTime("msg", at);
+        insertEvent.run(eventId, account.id, type, JSON.stringify({ id: i, amount: (i * 37) % 10_000, currency: "EUR" }), at);
+        for (let k = 0; k < fanOut && made < options.deliveries; k++, made++) {
+          const endpointId = endpoints[(i * 7 + k * 3) % endpoints.length];
+          const deliveryId = idFromTime("dlv", at);
+          const roll = (i * 31 + k * 17) % 100;
+          const failedForGood = roll < 2;
+          const attempts = failedForGood ? 3 : roll < 8 ? 2 : 1;
+          insertDelivery.run(
+            deliveryId,
+            account.id,
+            eventId,
+            endpointId,
+            failedForGood ? "failed" : "succeeded",
+            attempts,
+            failedForGood ? 503 : 200,
+            failedForGood ? "HTTP 503" : null,
+            at,
+            at + attempts * 5000,
+            at + attempts * 5000,
+          );
+          for (let n = 1; n <= attempts; n++) {
+            const last = n === attempts;
+            const ok = last && !failedForGood;
+            insertAttempt.run(
+              idFromTime("att", at + n * 5000),
+              deliveryId,
+              n,
+              at + (n - 1) * 5000,
+              20 + ((i + n) % 180),
+              `{"content-type":"application/json","webhook-id":"${eventId}"}`,
+              ok ? 200 : 503,
+              ok ? "ok" : "Service Unavailable",
+              ok ? null : "HTTP 503",
+            );
+          }
+        }
+      }
+    }).immediate();
+    process.stdout.write(`\rseeded ${made.toLocaleString("en")} deliveries…`);
+  }
+  console.log(`\nSeeded ${made.toLocaleString("en")} deliveries (${events.toLocaleString("en")} events, ${options.endpoints} endpoints) in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  console.log(`Sign in as ${options.email} / demo-password.`);
+  return { userId: account.id, endpoints };
+}
+
+if (require.main === module) {
+  seedDemo({ deliveries: Number(values.deliveries), endpoints: Number(values.endpoints), days: Number(values.days), email: values.email! }).catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
