@@ -15,6 +15,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             Hookline
           </Link>
           <nav aria-label="Main" className="flex gap-1">
+            <NavLink href="/overview">Overview</NavLink>
             <NavLink href="/endpoints">Endpoints</NavLink>
             <NavLink href="/events">Events</NavLink>
             <NavLink href="/deliveries">Deliveries</NavLink>
