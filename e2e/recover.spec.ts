@@ -12,6 +12,9 @@ test("a delivery that failed during an outage is recovered from the endpoint pag
     const row = page.getByRole("region", { name: "Recent deliveries" }).getByRole("row").filter({ hasText: "webhook.test" });
     await expect(row).toContainText("failed", { timeout: 20_000 });
     expect(receiver.requests).toHaveLength(3);
+    await page.reload();
+    const health = page.getByRole("definition").filter({ hasText: "%" });
+    await expect(health).toHaveText("0.0 %");
 
     receiver.setStatus(200);
     const recover = page.getByRole("form", { name: "Recover failed deliveries" });
@@ -20,6 +23,8 @@ test("a delivery that failed during an outage is recovered from the endpoint pag
     await expect(row).toContainText("succeeded");
     expect(receiver.requests).toHaveLength(4);
     expect(new Set(receiver.requests.map((request) => request.headers["webhook-id"])).size).toBe(1);
+    await page.reload();
+    await expect(health).toHaveText("100.0 %");
   } finally {
     await receiver.close();
   }

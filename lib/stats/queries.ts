@@ -80,3 +80,37 @@ export async function getOverview(userId: string, now = Date.now()): Promise<Ove
     })),
   };
 }
+
+export interface EndpointHealthStats {
+  succeeded: number;
+  failed: number;
+  successRate: number | null;
+  p50: number | null;
+  p95: number | null;
+}
+
+/** One endpoint's last 24 hours: outcomes and response times (an id range on (endpointId, id)). */
+export async function getEndpointStats(userId: string, endpointId: string, now = Date.now()): Promise<EndpointHealthStats> {
+  const since = now - DAY;
+  const [perStatus, durations] = await Promise.all([
+    prisma.$queryRaw<Array<{ status: string; n: bigint | number }>>`
+      SELECT status, count(*) AS n FROM "Delivery"
+       WHERE endpointId = ${endpointId} AND userId = ${userId} AND id >= ${idAt("dlv", since)}
+       GROUP BY status`,
+    prisma.$queryRaw<Array<{ durationMs: bigint | number }>>`
+      SELECT a.durationMs FROM "Delivery" d JOIN "Attempt" a ON a.deliveryId = d.id
+       WHERE d.endpointId = ${endpointId} AND d.userId = ${userId} AND d.id >= ${idAt("dlv", since)} AND a.responseStatus IS NOT NULL
+       ORDER BY a.durationMs`,
+  ]);
+  const count = (status: string) => Number(perStatus.find((row) => row.status === status)?.n ?? 0);
+  const succeeded = count("succeeded");
+  const failed = count("failed");
+  const sorted = durations.map((row) => Number(row.durationMs));
+  return {
+    succeeded,
+    failed,
+    successRate: succeeded + failed ? succeeded / (succeeded + failed) : null,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+  };
+}

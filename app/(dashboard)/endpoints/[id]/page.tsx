@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/current-user";
 import { listDeliveries } from "@/lib/deliveries/queries";
 import { getEndpoint } from "@/lib/endpoints/queries";
+import { getEndpointStats } from "@/lib/stats/queries";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { DeliveryLog } from "../../deliveries/_components/delivery-log";
 import { EndpointControls } from "../_components/endpoint-controls";
@@ -22,7 +23,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
   const user = await requireUser();
   const endpoint = await getEndpoint(user.id, (await params).id);
   if (!endpoint) notFound();
-  const deliveries = await listDeliveries(user.id, { endpointId: endpoint.id });
+  const [deliveries, stats] = await Promise.all([listDeliveries(user.id, { endpointId: endpoint.id }), getEndpointStats(user.id, endpoint.id)]);
 
   return (
     <div className="space-y-8">
@@ -41,6 +42,26 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
           </p>
         )}
       </div>
+
+      <dl aria-label="Last 24 hours" className="grid max-w-2xl grid-cols-3 gap-4 text-sm">
+        <div>
+          <dt className="text-slate-500">Success rate (24 h)</dt>
+          <dd className="text-lg font-semibold tabular-nums">
+            {stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)} %`}
+          </dd>
+          <dd className="text-xs text-slate-500">
+            {stats.succeeded} succeeded, {stats.failed} failed
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Response time p50</dt>
+          <dd className="text-lg font-semibold tabular-nums">{stats.p50 === null ? "—" : `${stats.p50} ms`}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Response time p95</dt>
+          <dd className="text-lg font-semibold tabular-nums">{stats.p95 === null ? "—" : `${stats.p95} ms`}</dd>
+        </div>
+      </dl>
 
       <EndpointControls key={String(endpoint.enabled)} endpointId={endpoint.id} enabled={endpoint.enabled} />
 
