@@ -71,7 +71,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           </div>
         </dl>
         <div className="mt-4">
-          <RetryButton key={`${delivery.status}-${delivery.attempts}`} deliveryId={delivery.id} finished={delivery.status === "succeeded" || delivery.status === "failed"} />
+          <RetryButton key={delivery.id} deliveryId={delivery.id} finished={delivery.status === "succeeded" || delivery.status === "failed"} />
         </div>
       </div>
 
