@@ -34,5 +34,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/overview", "/endpoints/:path*", "/deliveries/:path*", "/events/:path*", "/schedules/:path*", "/settings/:path*", "/api-reference", "/api/:path*"],
+  matcher: ["/overview", "/inbox", "/endpoints/:path*", "/deliveries/:path*", "/events/:path*", "/schedules/:path*", "/settings/:path*", "/api-reference", "/api/:path*"],
 };

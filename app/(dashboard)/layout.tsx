@@ -19,6 +19,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <NavLink href="/endpoints">Endpoints</NavLink>
             <NavLink href="/events">Events</NavLink>
             <NavLink href="/deliveries">Deliveries</NavLink>
+            <NavLink href="/inbox">Inbox</NavLink>
             <NavLink href="/settings">Settings</NavLink>
             <NavLink href="/api-reference">API</NavLink>
           </nav>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { env } from "../env";
+import { isOwnInboxUrl } from "../inbox/own-inbox";
 import { checkAddress, parseIp, type Cidr } from "../webhooks/ssrf-guard";
 
 export const MAX_URL_LENGTH = 2048;
@@ -34,6 +35,7 @@ export const endpointUrl = z
   .string({ error: "URL must be a string" })
   .trim()
   .superRefine((text, ctx) => {
+    if (isOwnInboxUrl(text, env.HOOKLINE_PUBLIC_URL, env.PORT)) return;
     const problem = endpointUrlProblem(text, env.HOOKLINE_ALLOWED_CIDRS);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });

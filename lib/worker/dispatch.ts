@@ -7,7 +7,10 @@
 import { webhookBody } from "../webhooks/body";
 import { signatureHeaders } from "../webhooks/sign";
 import { sendWebhook, type NetworkPolicy, type SendResult } from "../webhooks/send";
+import { env } from "../env";
+import { isOwnInboxUrl } from "../inbox/own-inbox";
 import { USER_AGENT } from "../version";
+import { parseCidrList } from "../webhooks/ssrf-guard";
 import type { ClaimedDelivery } from "./claim";
 
 export interface AttemptRecord {
@@ -38,6 +41,12 @@ export function buildRequestHeaders(delivery: ClaimedDelivery, body: string, now
   return { ...extra, ...contract };
 }
 
+/** The server's own inbox is loopback when Hookline runs locally: let exactly that through. */
+const LOOPBACK = parseCidrList("127.0.0.0/8,::1/128");
+function networkFor(url: string, network: NetworkPolicy): NetworkPolicy {
+  return isOwnInboxUrl(url, env.HOOKLINE_PUBLIC_URL, env.PORT) ? { ...network, allowedCidrs: [...network.allowedCidrs, ...LOOPBACK] } : network;
+}
+
 export async function attemptDelivery(
   delivery: ClaimedDelivery,
   options: { timeoutMs: number; network: NetworkPolicy; abort?: AbortController; now?: number },
@@ -47,7 +56,7 @@ export async function attemptDelivery(
   const requestHeaders = buildRequestHeaders(delivery, body, startedAt);
   const result = await sendWebhook(
     { url: delivery.url, headers: requestHeaders, body, timeoutMs: options.timeoutMs, abort: options.abort },
-    options.network,
+    networkFor(delivery.url, options.network),
   );
   return { startedAt, requestHeaders, result };
 }

@@ -1,0 +1,47 @@
+// The built-in inbox: a receiver served by Hookline itself, with signature checking.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { addEndpoint, signUp, startReceiver } from "./helpers";
+
+test("a test event sent to the built-in inbox shows up there with a valid signature", async ({ page }) => {
+  const other = await startReceiver(200);
+  try {
+    await signUp(page);
+    await addEndpoint(page, "Somewhere else", other.url);
+    await page.getByRole("link", { name: "Inbox" }).click();
+    await expect(page.getByText("Nothing received yet.")).toBeVisible();
+    const inboxUrl = await page.getByLabel("Your inbox URL").inputValue();
+    expect(inboxUrl).toMatch(/\/api\/inbox\/[A-Za-z0-9_-]{24}$/);
+
+    await page.getByRole("button", { name: "Add as endpoint" }).click();
+    await expect(page).toHaveURL(/\/endpoints\/ep_/);
+    await expect(page.getByRole("heading", { name: /Built-in inbox/ })).toBeVisible();
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await expect(page.getByRole("region", { name: "Recent deliveries" }).getByRole("row").filter({ hasText: "webhook.test" })).toContainText("succeeded");
+
+    await page.getByRole("link", { name: "Inbox" }).click();
+    const received = page.getByRole("list", { name: "Received requests" }).getByRole("listitem");
+    await expect(received).toHaveCount(1);
+    await expect(received.first()).toContainText("POST");
+    await expect(received.first()).toContainText("Hello Built-in inbox, current time is");
+
+    const check = page.getByRole("form", { name: "Check signatures" });
+    await check.getByLabel(/Check signatures with the secret of/).selectOption({ label: "Built-in inbox" });
+    await check.getByRole("button", { name: "Check" }).click();
+    await expect(received.first()).toContainText("signature valid");
+
+    await check.getByLabel(/Check signatures with the secret of/).selectOption({ label: "Somewhere else" });
+    await check.getByRole("button", { name: "Check" }).click();
+    await expect(received.first()).toContainText("signature invalid: no signature matches");
+
+    // An unknown inbox token is a 404, and the inbox accepts nothing for it.
+    const response = await page.request.post(inboxUrl.replace(/[^/]+$/, "no-such-inbox"), { data: { hello: "world" } });
+    expect(response.status()).toBe(404);
+
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => violation.id)).toEqual([]);
+    await page.screenshot({ path: "test-results/screenshots/inbox.png", fullPage: true });
+  } finally {
+    await other.close();
+  }
+});
