@@ -8,19 +8,20 @@ import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseRetrySchedule } from "./web
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-/** A duration like `5d` or `500ms`, in milliseconds. */
-const duration = (fallback: string) =>
-  z
+/** Text parsed by one of our own parsers, whose error message becomes the validation message. */
+function parsedText<T>(fallback: string, parse: (text: string) => T) {
+  return z
     .string()
     .default(fallback)
     .transform((text, ctx) => {
       try {
-        return parseDuration(text);
+        return parse(text);
       } catch (error) {
         ctx.addIssue({ code: "custom", message: (error as Error).message });
         return z.NEVER;
       }
     });
+}
 
 const schema = z.object({
   DATABASE_URL: z.string().min(1).default("file:./data/hookline.db"),
@@ -28,28 +29,8 @@ const schema = z.object({
   /** Public origin of the dashboard, e.g. https://hooks.example.com (used for Secure cookies). */
   HOOKLINE_PUBLIC_URL: z.url().optional(),
   /** Address ranges the SSRF guard lets through, e.g. `127.0.0.0/8,::1/128`. */
-  HOOKLINE_ALLOWED_CIDRS: z
-    .string()
-    .default("")
-    .transform((text, ctx) => {
-      try {
-        return parseCidrList(text);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
-  HOOKLINE_RETRY_SCHEDULE: z
-    .string()
-    .default(DEFAULT_RETRY_SCHEDULE)
-    .transform((text, ctx) => {
-      try {
-        return parseRetrySchedule(text);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  HOOKLINE_ALLOWED_CIDRS: parsedText("", parseCidrList),
+  HOOKLINE_RETRY_SCHEDULE: parsedText(DEFAULT_RETRY_SCHEDULE, parseRetrySchedule),
   /** `off` keeps the web server from running deliveries (use `npm run worker` instead). */
   HOOKLINE_WORKER: z.enum(["on", "off"]).default("on"),
   HOOKLINE_ATTEMPT_TIMEOUT_MS: positiveInt(15_000),
@@ -61,7 +42,7 @@ const schema = z.object({
   /** How long past the attempt timeout a claim stays leased (time to record the outcome). */
   HOOKLINE_LEASE_MARGIN_MS: positiveInt(5_000),
   /** An endpoint failing this long without a success… */
-  HOOKLINE_AUTO_DISABLE_AFTER: duration("5d"),
+  HOOKLINE_AUTO_DISABLE_AFTER: parsedText("5d", parseDuration),
   /** …and at least this many times in a row is disabled automatically. */
   HOOKLINE_AUTO_DISABLE_MIN_FAILURES: positiveInt(20),
   /** How often the worker looks for due work when nothing woke it. */

@@ -1,0 +1,34 @@
+// Configuration is validated at start: a typo stops the server with the variable's name.
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+  vi.resetModules();
+});
+
+async function loadWith(overrides: Record<string, string>) {
+  Object.assign(process.env, overrides);
+  vi.resetModules();
+  return (await import("@/lib/env")).env;
+}
+
+describe("lib/env", () => {
+  it("parses durations, schedules and ranges into values", async () => {
+    const env = await loadWith({ HOOKLINE_RETRY_SCHEDULE: "0s,1s,2m", HOOKLINE_AUTO_DISABLE_AFTER: "2h", HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8,::1/128" });
+    expect(env.HOOKLINE_RETRY_SCHEDULE).toEqual([0, 1000, 120_000]);
+    expect(env.HOOKLINE_AUTO_DISABLE_AFTER).toBe(7_200_000);
+    expect(env.HOOKLINE_ALLOWED_CIDRS.map((cidr) => cidr.text)).toEqual(["127.0.0.0/8", "::1/128"]);
+  });
+
+  it.each([
+    ["HOOKLINE_RETRY_SCHEDULE", "0s,soon"],
+    ["HOOKLINE_ALLOWED_CIDRS", "10.0.0.0/33"],
+    ["HOOKLINE_AUTO_DISABLE_AFTER", "5 days"],
+    ["HOOKLINE_WORKER", "maybe"],
+    ["PORT", "70000"],
+    ["HOOKLINE_PUBLIC_URL", "not a url"],
+  ])("refuses %s=%s, naming the variable", async (name, value) => {
+    await expect(loadWith({ [name]: value })).rejects.toThrow(new RegExp(`Invalid Hookline configuration:[\\s\\S]*${name}`));
+  });
+});
