@@ -14,7 +14,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <Link href="/endpoints" className="text-lg font-bold tracking-tight text-indigo-700">
             Hookline
           </Link>
-          <nav aria-label="Main" className="flex gap-1">
+          <nav aria-label="Main" className="flex flex-wrap gap-1">
             <NavLink href="/overview">Overview</NavLink>
             <NavLink href="/endpoints">Endpoints</NavLink>
             <NavLink href="/events">Events</NavLink>
