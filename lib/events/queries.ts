@@ -94,16 +94,10 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
   return { id: eventId, type: input.type, data: JSON.parse(input.payload), createdAt: now.toISOString(), deliveries: targets.length };
 }
 
+/** The API's event list: the dashboard's list without the fan-out counts. */
 export async function listEvents(userId: string, page: { cursor?: string; limit?: number; type?: string }): Promise<{ data: EventDto[]; nextCursor: string | null }> {
-  const limit = page.limit ?? 50;
-  const rows = await prisma.event.findMany({
-    where: { userId, ...(page.type ? { type: page.type } : {}), ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
-    select: { id: true, type: true, payload: true, createdAt: true },
-    orderBy: { id: "desc" },
-    take: limit + 1,
-  });
-  const data = rows.slice(0, limit).map(toEventDto);
-  return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
+  const { data, nextCursor } = await listEventLog(userId, page);
+  return { data: data.map(({ id, type, data: eventData, createdAt }) => ({ id, type, data: eventData, createdAt })), nextCursor };
 }
 
 export async function getEvent(userId: string, id: string): Promise<EventDto | null> {

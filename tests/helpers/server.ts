@@ -1,7 +1,8 @@
 /**
- * The real server for tests: `node scripts/start.mjs` (→ `next start` with the worker inside)
- * on this test file's database and a free port. Needs a production build (`npm test` makes
- * one first). Servers started here are killed, with everything they started, after each test.
+ * Real processes for tests, on this test file's database: the server (`node scripts/start.mjs`
+ * → `next start` with the worker inside, on a free port; needs a production build, which
+ * `npm test` makes first) and the standalone worker (as `npm run worker` runs it). Processes
+ * started here are killed, with everything they started, after each test.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -31,24 +32,22 @@ export interface RunningServer {
 
 const running: ChildProcess[] = [];
 
-/** Kills every server (process group) started by the calling test file, after each test. */
+/** Signals a process started here and everything it started (its own process group). */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Kills every process started here by the calling test file, after each test. */
 export function stopServersAfterEach(): void {
   afterEach(() => {
     for (const child of running.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
+      if (child.exitCode === null && child.signalCode === null) killGroup(child, "SIGKILL");
     }
   });
-}
-
-/** Tracks a process started by a test (e.g. a worker) so it is killed with the servers. */
-export function trackProcess(child: ChildProcess): void {
-  running.push(child);
 }
 
 export async function startServer(extraEnv: Record<string, string> = {}, port?: number): Promise<RunningServer> {
@@ -80,4 +79,35 @@ export async function startServer(extraEnv: Record<string, string> = {}, port?: 
   if (child.exitCode !== null) throw new Error(`The server exited during start:\n${output}`);
   running.push(child);
   return { process: child, origin: `http://127.0.0.1:${listenPort}`, output: () => output, exited };
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** The worker's id, as it writes it in `lockedBy`. */
+  id: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The standalone worker as `npm run worker` starts it (node with tsx's loader), once it runs. */
+export async function startWorkerProcess(extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
+  let output = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: env.DATABASE_URL, HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8", ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  running.push(child);
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const id = await waitFor(() => /\[hookline\] worker (\S+) running/.exec(output)?.[1] ?? (child.exitCode !== null || child.signalCode !== null ? "exited" : null), {
+    timeoutMs: 60_000,
+    what: "the worker process to start",
+  });
+  if (id === "exited") throw new Error(`The worker exited during start:\n${output}`);
+  return { child, id, output: () => output, exited };
 }

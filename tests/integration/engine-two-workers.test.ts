@@ -5,72 +5,19 @@
  * Without crashes or timeouts, at-least-once must in fact be exactly once: every webhook-id
  * reaches every endpoint once, never twice at the same time, and both workers take part.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
-import { env } from "@/lib/env";
 import { createEvent } from "@/lib/events/queries";
 import { waitFor } from "../helpers/receiver";
 import { newAccount, newEndpoint } from "../helpers/harness";
+import { startWorkerProcess, stopServersAfterEach } from "../helpers/server";
 import { setUpTrackedReceivers } from "../helpers/tracked-receiver";
 
-const ROOT = path.resolve(__dirname, "../..");
 const EVENTS = 600;
 
 const startTrackedReceiver = setUpTrackedReceivers();
 
-interface WorkerProcess {
-  process: ChildProcess;
-  id: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-const running: ChildProcess[] = [];
-
-afterEach(() => {
-  for (const child of running.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        // The whole process group: the tsx wrapper and the node process it runs.
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  }
-});
-
-async function startWorkerProcess(): Promise<WorkerProcess> {
-  let output = "";
-  // As `npm run worker` starts it: one node process with tsx's loader.
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: env.DATABASE_URL,
-      HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8",
-      HOOKLINE_POLL_INTERVAL_MS: "25",
-      // Far above any answer time here, so no attempt times out and is legitimately repeated.
-      HOOKLINE_ATTEMPT_TIMEOUT_MS: "30000",
-      HOOKLINE_WORKER_CONCURRENCY: "32",
-      HOOKLINE_ENDPOINT_CONCURRENCY: "8",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  running.push(child);
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const started = await waitFor(() => /worker (\S+) running/.exec(output) ?? (child.exitCode !== null ? "exited" : null), {
-    timeoutMs: 60_000,
-    what: "the worker process to start",
-  });
-  if (started === "exited") throw new Error(`The worker exited during start:\n${output}`);
-  return { process: child, id: (started as RegExpExecArray)[1], output: () => output, exited };
-}
+stopServersAfterEach();
 
 describe("two worker processes on one database", () => {
   it("deliver 600 events × 3 endpoints exactly once each, sharing the work", async () => {
@@ -81,7 +28,9 @@ describe("two worker processes on one database", () => {
     const endpoints = [];
     for (const [index, receiver] of receivers.entries()) endpoints.push(await newEndpoint(user.id, receiver.url, `Receiver ${index + 1}`));
 
-    const workers = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
+    // Poll often; timeout far above any answer time here, so no attempt is legitimately repeated.
+    const settings = { HOOKLINE_POLL_INTERVAL_MS: "25", HOOKLINE_ATTEMPT_TIMEOUT_MS: "30000", HOOKLINE_WORKER_CONCURRENCY: "32", HOOKLINE_ENDPOINT_CONCURRENCY: "8" };
+    const workers = await Promise.all([startWorkerProcess(settings), startWorkerProcess(settings)]);
     expect(workers[0].id).not.toBe(workers[1].id);
 
     // Attempt rows do not name the worker, so sample the leases while the work is in flight:
@@ -144,8 +93,8 @@ describe("two worker processes on one database", () => {
     expect([...first].filter((id) => second.has(id))).toEqual([]);
 
     // Nothing went wrong inside either worker, and both stop cleanly on SIGTERM.
-    for (const worker of workers) worker.process.kill("SIGTERM");
-    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
+    for (const worker of workers) worker.child.kill("SIGTERM");
+    expect((await Promise.all(workers.map((worker) => worker.exited))).map((exit) => exit.code)).toEqual([0, 0]);
     for (const worker of workers) {
       const lines = worker.output().split("\n").filter((line) => line.trim() && !/worker \S+ running|finishing in-flight deliveries/.test(line));
       expect(lines, `unexpected output from worker ${worker.id}`).toEqual([]);

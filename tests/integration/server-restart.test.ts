@@ -4,14 +4,12 @@
  * test file's database, and stops it with SIGTERM while a delivery is in flight.
  * Needs a production build (`npm test` makes one before running this suite).
  */
-import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { env } from "@/lib/env";
 import { createEvent } from "@/lib/events/queries";
 import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, rawAttempts, rawDelivery } from "../helpers/harness";
 import { startReceiver, waitFor, type Receiver } from "../helpers/receiver";
-import { freePort, ROOT, startServer, stopServersAfterEach, trackProcess } from "../helpers/server";
+import { freePort, startServer, startWorkerProcess, stopServersAfterEach } from "../helpers/server";
 
 stopServersAfterEach();
 const receivers: Receiver[] = [];
@@ -92,18 +90,9 @@ describe("running the worker as its own process", () => {
     expect(receiver.requests).toHaveLength(0);
     expect(rawDelivery(deliveryId).status).toBe("pending");
 
-    let output = "";
-    const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: env.DATABASE_URL, HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8", HOOKLINE_POLL_INTERVAL_MS: "100" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    trackProcess(worker);
-    worker.stdout!.on("data", (chunk) => (output += chunk));
-    worker.stderr!.on("data", (chunk) => (output += chunk));
+    const worker = await startWorkerProcess({ HOOKLINE_POLL_INTERVAL_MS: "100" });
     const delivery = await finishedDelivery(account.id, deliveryId, 30_000);
-    expect(delivery.status, output).toBe("succeeded");
+    expect(delivery.status, worker.output()).toBe("succeeded");
     expect(receiver.requests).toHaveLength(1);
   }, 120_000);
 });

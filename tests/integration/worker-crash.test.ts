@@ -10,17 +10,13 @@
  * least once, and that each duplicate request is explained by a kill: it belongs to a delivery
  * the killed worker held at that moment, which was reclaimed with a "lease expired" attempt.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
-import { env } from "@/lib/env";
 import { createEvent } from "@/lib/events/queries";
 import { LEASE_EXPIRED_ERROR } from "@/lib/worker/reclaim";
 import { newAccount, newEndpoint } from "../helpers/harness";
 import { startReceiver, waitFor, type Receiver, type Script } from "../helpers/receiver";
-
-const ROOT = path.resolve(__dirname, "../..");
+import { killGroup, startWorkerProcess, stopServersAfterEach, type WorkerProcess } from "../helpers/server";
 
 const EVENTS = 2_000;
 const ENDPOINTS = 2;
@@ -33,66 +29,22 @@ const KILL_AT = [0.15, 0.4, 0.7];
 const ATTEMPT_TIMEOUT_MS = 5_000;
 const LEASE_MARGIN_MS = 500;
 
-interface WorkerProcess {
-  child: ChildProcess;
-  /** The worker's id, as it writes it in `lockedBy`. */
-  id: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const running: ChildProcess[] = [];
+stopServersAfterEach();
 const receivers: Receiver[] = [];
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    // Negative pid: the whole process group.
-    process.kill(-child.pid!, signal);
-  } catch {
-    // already gone
-  }
-}
-
 afterEach(async () => {
-  for (const child of running.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) killGroup(child, "SIGKILL");
-  }
   await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
 });
 
-async function spawnWorker(): Promise<WorkerProcess> {
-  let output = "";
-  // As `npm run worker` starts it: one node process with tsx's loader.
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: env.DATABASE_URL,
-      HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8",
-      HOOKLINE_POLL_INTERVAL_MS: "100",
-      HOOKLINE_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
-      HOOKLINE_LEASE_MARGIN_MS: String(LEASE_MARGIN_MS),
-      HOOKLINE_WORKER_CONCURRENCY: String(CONCURRENCY),
-      HOOKLINE_ENDPOINT_CONCURRENCY: String(CONCURRENCY / ENDPOINTS),
-      HOOKLINE_SHUTDOWN_GRACE_MS: "5000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, so clean-up takes anything it started.
-    detached: true,
+const spawnWorker = () =>
+  startWorkerProcess({
+    HOOKLINE_POLL_INTERVAL_MS: "100",
+    HOOKLINE_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
+    HOOKLINE_LEASE_MARGIN_MS: String(LEASE_MARGIN_MS),
+    HOOKLINE_WORKER_CONCURRENCY: String(CONCURRENCY),
+    HOOKLINE_ENDPOINT_CONCURRENCY: String(CONCURRENCY / ENDPOINTS),
+    HOOKLINE_SHUTDOWN_GRACE_MS: "5000",
   });
-  running.push(child);
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const id = await waitFor(() => /\[hookline\] worker (\S+) running/.exec(output)?.[1] ?? (child.exitCode !== null || child.signalCode !== null ? "exited" : null), {
-    timeoutMs: 30_000,
-    what: "the worker to start",
-  });
-  if (id === "exited") throw new Error(`The worker exited during start:\n${output}`);
-  return { child, id, output: () => output, exited };
-}
 
 interface Kill {
   workerId: string;
