@@ -47,6 +47,8 @@ const schema = z.object({
   HOOKLINE_AUTO_DISABLE_MIN_FAILURES: positiveInt(20),
   /** How often the worker looks for due work when nothing woke it. */
   HOOKLINE_POLL_INTERVAL_MS: positiveInt(500),
+  /** Schedule ticks missed while no worker ran: `latest` fires the latest of them once, `none` skips them all. */
+  HOOKLINE_SCHEDULE_CATCH_UP: z.enum(["latest", "none"]).default("latest"),
   /** On SIGTERM, how long in-flight deliveries may finish before they are released. */
   HOOKLINE_SHUTDOWN_GRACE_MS: positiveInt(5_000),
   /** REST API requests per second allowed for one API key (429 with Retry-After beyond). */

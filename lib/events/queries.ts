@@ -1,12 +1,12 @@
 /**
  * Events and their fan-out: creating an event writes the event and one delivery per matching
  * enabled endpoint in one transaction (so an accepted event always has its deliveries), then
- * wakes the worker.
+ * wakes the worker. Which endpoints, and the rows, come from fan-out.ts (shared with schedule
+ * ticks).
  */
 import { prisma } from "../db";
-import { newId } from "../ids";
 import { notifyNewWork } from "../worker/wake";
-import { matchesEventTypes } from "./filter";
+import { fanOutTargets, newEventRows } from "./fan-out";
 
 export interface EventDto {
   id: string;
@@ -61,27 +61,10 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
     where: { userId, deletedAt: null, enabled: true, ...(options.endpointId ? { id: options.endpointId } : {}) },
     select: { id: true, eventTypes: true },
   });
-  const targets = options.endpointId
-    ? endpoints
-    : endpoints.filter((endpoint) => matchesEventTypes(JSON.parse(endpoint.eventTypes) as string[], input.type));
-  const eventId = newId("msg", now.getTime());
+  const targets = fanOutTargets(endpoints, input.type, options.endpointId);
+  const rows = newEventRows(userId, input, targets.map((endpoint) => endpoint.id), now);
   try {
-    await prisma.$transaction([
-      prisma.event.create({
-        data: { id: eventId, userId, type: input.type, payload: input.payload, idempotencyKey: input.idempotencyKey ?? null, createdAt: now },
-      }),
-      prisma.delivery.createMany({
-        data: targets.map((endpoint) => ({
-          id: newId("dlv", now.getTime()),
-          userId,
-          eventId,
-          endpointId: endpoint.id,
-          status: "pending",
-          nextAttemptAt: now,
-          createdAt: now,
-        })),
-      }),
-    ]);
+    await prisma.$transaction([prisma.event.create({ data: rows.event }), prisma.delivery.createMany({ data: rows.deliveries })]);
   } catch (error) {
     // Two requests with the same new key raced: the unique index let one through; return it.
     if ((error as { code?: string }).code === "P2002" && input.idempotencyKey) {
@@ -91,7 +74,7 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
     throw error;
   }
   if (targets.length) notifyNewWork(targets.map((endpoint) => endpoint.id));
-  return { id: eventId, type: input.type, data: JSON.parse(input.payload), createdAt: now.toISOString(), deliveries: targets.length };
+  return { id: rows.event.id, type: input.type, data: JSON.parse(input.payload), createdAt: now.toISOString(), deliveries: targets.length };
 }
 
 /** The API's event list: the dashboard's list without the fan-out counts. */

@@ -30,6 +30,8 @@ import { purgeExpiredHistory } from "./purge";
 import { grantAttempts, type TokenBucket } from "./rate-limit";
 import { reclaimExpiredLeases } from "./reclaim";
 import { onNewWork } from "./wake";
+import type { CatchUpPolicy } from "../schedules/cron";
+import { startScheduleTicker } from "../schedules/ticker";
 
 export interface WorkerOptions {
   db: Database.Database;
@@ -46,6 +48,8 @@ export interface WorkerOptions {
   autoDisableMinFailures?: number;
   /** History older than this is purged periodically. */
   retentionDays?: number;
+  /** Schedule ticks missed while no worker ran: fire the latest once, or none (schedules/ticker.ts). */
+  scheduleCatchUp?: CatchUpPolicy;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -257,6 +261,9 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   timer.unref();
   setImmediate(tick);
 
+  // Cron schedules tick in every worker; exactly-once holds across them (schedules/ticker.ts).
+  const ticker = startScheduleTicker({ db, policy: options.scheduleCatchUp ?? env.HOOKLINE_SCHEDULE_CATCH_UP, log });
+
   const retentionDays = options.retentionDays ?? env.HOOKLINE_RETENTION_DAYS;
   const purge = () =>
     purgeExpiredHistory(db, retentionDays).catch((error) => log("purging expired history failed; will try again later", error));
@@ -275,6 +282,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       clearInterval(timer);
       clearTimeout(firstPurge);
       clearInterval(purgeTimer);
+      ticker.stop();
       stopListening();
       const all = () => Promise.all([...inFlight.values()].map((job) => job.done));
       const graceOver = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
