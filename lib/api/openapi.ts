@@ -8,6 +8,7 @@ import { VERSION } from "../version";
 import { deliveryListQuerySchema, pageQuerySchema } from "../validations/delivery";
 import { createEndpointApiSchema, recoverSchema, updateEndpointSchema } from "../validations/endpoint";
 import { createEventSchema, eventListQuerySchema } from "../validations/event";
+import { createScheduleSchema, scheduleListQuerySchema, updateScheduleSchema } from "../validations/schedule";
 import {
   createdEventDto,
   deliveryDetailDto,
@@ -19,6 +20,7 @@ import {
   problemDto,
   recoveredDto,
   rotatedEndpointDto,
+  scheduleDto,
 } from "./schemas";
 
 type Method = "get" | "post" | "patch" | "delete";
@@ -50,6 +52,11 @@ export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/v1/deliveries", summary: "List deliveries", query: deliveryListQuerySchema, status: 200, response: pageOf(deliveryDto), errors: [422] },
   { method: "get", path: "/api/v1/deliveries/{id}", summary: "Get a delivery with every attempt", status: 200, response: deliveryDetailDto, errors: [404] },
   { method: "post", path: "/api/v1/deliveries/{id}/retry", summary: "Retry a failed delivery, or replay a succeeded one", status: 202, response: deliveryDto, errors: [404, 409] },
+  { method: "post", path: "/api/v1/schedules", summary: "Create a schedule: events of `type` on a cron expression (seconds allowed)", body: createScheduleSchema, status: 201, response: scheduleDto, errors: [400, 413, 415, 422] },
+  { method: "get", path: "/api/v1/schedules", summary: "List schedules", query: scheduleListQuerySchema, status: 200, response: pageOf(scheduleDto), errors: [422] },
+  { method: "get", path: "/api/v1/schedules/{id}", summary: "Get a schedule", status: 200, response: scheduleDto, errors: [404] },
+  { method: "patch", path: "/api/v1/schedules/{id}", summary: "Update, pause (`paused: true`) or resume a schedule", body: updateScheduleSchema, status: 200, response: scheduleDto, errors: [400, 404, 413, 415, 422] },
+  { method: "delete", path: "/api/v1/schedules/{id}", summary: "Delete a schedule (the events it made stay in the log)", status: 204, errors: [404] },
 ];
 
 const ERROR_TEXT: Record<number, string> = {

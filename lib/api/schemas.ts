@@ -57,6 +57,18 @@ export const attemptDto = z.object({
 
 export const deliveryDetailDto = deliveryDto.extend({ attemptLog: z.array(attemptDto) });
 
+export const scheduleDto = z.object({
+  id: z.string().describe("`sch_…`"),
+  name: z.string(),
+  cron: z.string().describe("Five fields, or six with seconds first."),
+  timezone: z.string().describe("IANA time zone the expression is read in."),
+  type: z.string().describe("Type of the events it creates."),
+  data: z.record(z.string(), eventDto.shape.data).describe("The events' data, placeholders as written (filled at each tick)."),
+  endpointId: z.string().nullable().describe("The one endpoint it sends to; null: every endpoint whose filter matches `type`."),
+  paused: z.boolean(),
+  nextRunAt: time.nullable().describe("The next tick; null while paused."),
+});
+
 export const recoveredDto = z.object({ recovered: z.number().int().describe("Failed deliveries re-queued.") });
 
 export const problemDto = z.object({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { canonicalTimezone, cronProblem } from "../schedules/cron";
 import { PLACEHOLDERS, unknownPlaceholders } from "../schedules/template";
 import { pageQuerySchema } from "./delivery";
-import { MAX_EVENT_DATA_BYTES, eventType } from "./event";
+import { MAX_EVENT_DATA_BYTES, createEventSchema, eventType } from "./event";
 
 /** Nesting accepted in a schedule's data (the API's body limit too; see lib/api/http.ts). */
 export const MAX_SCHEDULE_DATA_DEPTH = 64;
@@ -44,7 +44,8 @@ function depthOf(value: unknown): number {
 }
 
 /** The events' data: a JSON object, at most 256 KiB, whose placeholders are all known. */
-export const scheduleData = z.record(z.string(), z.json(), { error: "Data must be a JSON object, e.g. {\"message\": \"Hi\"}" }).superRefine((data, ctx) => {
+// Values are the events' own JSON schema, so the OpenAPI document names it once (JsonValue).
+export const scheduleData = z.record(z.string(), createEventSchema.shape.data, { error: "Data must be a JSON object, e.g. {\"message\": \"Hi\"}" }).superRefine((data, ctx) => {
   if (depthOf(data) > MAX_SCHEDULE_DATA_DEPTH) {
     ctx.addIssue({ code: "custom", message: `Data must not be nested more than ${MAX_SCHEDULE_DATA_DEPTH} levels deep` });
     return;

@@ -1,0 +1,12 @@
+import { apiRoute, json, parseWith, queryOf, readJson } from "@/lib/api/http";
+import { createSchedule, listSchedulesPage } from "@/lib/schedules/queries";
+import { createScheduleSchema, scheduleListQuerySchema } from "@/lib/validations/schedule";
+import { scheduleFieldProblem } from "./problem";
+
+export const GET = apiRoute(async ({ request, userId }) => json(await listSchedulesPage(userId, parseWith(scheduleListQuerySchema, queryOf(request)))));
+
+export const POST = apiRoute(async ({ request, userId }) => {
+  const created = await createSchedule(userId, await readJson(request, createScheduleSchema));
+  if ("fieldErrors" in created) throw scheduleFieldProblem(created);
+  return json(created, 201);
+});
