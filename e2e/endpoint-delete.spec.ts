@@ -35,6 +35,8 @@ test("Delete asks first, removes the endpoint, and keeps its history in the log"
     await page.getByRole("button", { name: "Delete", exact: true }).click();
     await page.getByRole("button", { name: "Delete endpoint" }).click();
     await expect(page).toHaveURL(/\/endpoints$/);
+    // The action redirected, so its confirmation arrives as a toast on the list page.
+    await expect(page.getByRole("status").filter({ hasText: "Endpoint deleted." })).toBeVisible();
     const list = page.getByRole("list").filter({ has: page.getByRole("link", { name: /Keeper/ }) });
     await expect(list.getByRole("link", { name: /Keeper/ })).toBeVisible();
     await expect(page.getByRole("link", { name: /Doomed/ })).toHaveCount(0);

@@ -27,7 +27,7 @@ test("edit settings with inline errors, custom headers reach the receiver, rotat
     await settings.getByLabel("Event types").fill("order.*");
     await settings.getByLabel("Custom headers").fill("X-Tenant: acme");
     await settings.getByRole("button", { name: "Save changes" }).click();
-    await expect(settings.getByRole("status")).toHaveText("Saved.");
+    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toHaveText("Saved.");
     await page.reload();
     await expect(page.getByRole("region", { name: "Settings" }).getByLabel("Event types")).toHaveValue("order.*");
     await expect(page.getByText("Order events for the warehouse").first()).toBeVisible();
@@ -36,7 +36,9 @@ test("edit settings with inline errors, custom headers reach the receiver, rotat
     await page.getByRole("button", { name: "Reveal secret" }).click();
     const before = await page.getByRole("textbox", { name: "Signing secret" }).inputValue();
     await page.getByRole("button", { name: "Rotate secret" }).click();
-    await expect(page.getByText(/New secret in use/)).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: /New secret in use/ })).toBeVisible();
+    // The old secret is shown as still valid for the overlap, on the page itself (not only the toast).
+    await expect(page.getByText(/The previous secret is still valid/)).toContainText(/until \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
     await page.getByRole("button", { name: "Reveal secret" }).click();
     const after = await page.getByRole("textbox", { name: "Signing secret" }).inputValue();
     expect(after).toMatch(/^whsec_/);

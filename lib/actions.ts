@@ -1,7 +1,9 @@
 import "server-only";
+import { cookies } from "next/headers";
 import type { z } from "zod";
 import { requireUser } from "./auth/current-user";
 import type { SessionUser } from "./auth/session";
+import { FLASH_COOKIE } from "./flash";
 
 /** What every dashboard form action returns: a form-level error and/or per-field errors. */
 export interface ActionState {
@@ -12,7 +14,7 @@ export interface ActionState {
   message?: string;
 }
 
-const NOT_ECHOED = new Set(["password"]);
+const NOT_ECHOED = new Set(["password", "currentPassword", "newPassword"]);
 
 function submittedValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
@@ -55,4 +57,10 @@ export function validatedActionWithUser<S extends z.ZodType>(
   handler: (data: z.infer<S>, user: SessionUser, formData: FormData) => Promise<ActionState | void>,
 ) {
   return validatedAction(schema, async (data, formData) => handler(data, await requireUser(), formData));
+}
+
+/** Shows `message` as a toast on the page an action redirects to. */
+export async function setFlash(message: string): Promise<void> {
+  // Next percent-encodes cookie values itself; the toaster decodes once.
+  (await cookies()).set(FLASH_COOKIE, message, { path: "/", maxAge: 30, sameSite: "lax", httpOnly: false });
 }

@@ -26,6 +26,10 @@ async function main() {
     ["event type = invoice.paid", { eventType: "invoice.paid" }],
     ["one day, 15 days ago", { since: new Date(Date.now() - 15 * day).toISOString(), until: new Date(Date.now() - 14 * day).toISOString() }],
     ["one endpoint, failed", { endpointId: endpoints[3], status: "failed" }],
+    // Statuses with few or no rows: the page must not walk the whole log to find nothing.
+    ["status = pending (rare)", { status: "pending" }],
+    ["status = delivering (rare)", { status: "delivering" }],
+    ["one endpoint, delivering (rare)", { endpointId: endpoints[5], status: "delivering" }],
   ];
   const results: Record<string, { median_ms: number; max_ms: number; rows: number }> = {};
   console.log(`\n${"query".padEnd(34)} ${"median".padStart(8)} ${"worst".padStart(8)}  rows`);

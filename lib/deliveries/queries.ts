@@ -2,7 +2,7 @@
  * The delivery log. Lists are newest first with keyset pagination on the time-sortable id
  * (`id < cursor`), so every page is an index range scan, never an OFFSET or a COUNT.
  */
-import { prisma } from "../db";
+import { prisma, sqlite } from "../db";
 import { idAt } from "../ids";
 import { webhookBody } from "../webhooks/body";
 import { notifyNewWork } from "../worker/wake";
@@ -117,8 +117,36 @@ function idRange(filter: DeliveryFilter): { id?: { gte?: string; lt?: string } }
   return { id: { ...(lower ? { gte: lower } : {}), ...(upper ? { lt: upper } : {}) } };
 }
 
+/**
+ * A status the log is filtered by can be rare (no `pending` rows in a quiet account, an endpoint
+ * that never failed); then walking (userId, id) newest first would read every row to fill no
+ * page. The worker's (endpointId, status, nextAttemptAt) index finds such rows directly, so when
+ * it holds at most this many matches, the page is taken from those ids instead.
+ */
+const RARE_STATUS_ROWS = 1000;
+
+async function rareStatusIds(userId: string, filter: DeliveryFilter): Promise<string[] | null> {
+  if (!filter.status) return null;
+  const endpointIds = filter.endpointId
+    ? [filter.endpointId]
+    : (await prisma.endpoint.findMany({ where: { userId }, select: { id: true } })).map((endpoint) => endpoint.id);
+  if (endpointIds.length === 0) return [];
+  // Raw SQL: Prisma orders any `take` by id, which would steer SQLite to the (endpointId, id)
+  // index, the very walk this probe exists to avoid.
+  const matches = sqlite()
+    .prepare(
+      `SELECT id FROM "Delivery" INDEXED BY "Delivery_endpointId_status_nextAttemptAt_idx"
+       WHERE endpointId IN (${endpointIds.map(() => "?").join(",")}) AND status = ? LIMIT ?`,
+    )
+    .pluck()
+    .all(...endpointIds, filter.status, RARE_STATUS_ROWS + 1) as string[];
+  return matches.length > RARE_STATUS_ROWS ? null : matches;
+}
+
 export async function listDeliveries(userId: string, filter: DeliveryFilter = {}): Promise<{ data: DeliveryLogRow[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  const rareIds = await rareStatusIds(userId, filter);
+  if (rareIds?.length === 0) return { data: [], nextCursor: null };
   const rows = await prisma.delivery.findMany({
     where: {
       userId,
@@ -128,6 +156,7 @@ export async function listDeliveries(userId: string, filter: DeliveryFilter = {}
       ...(filter.status ? { status: filter.status } : {}),
       // Ids are time-sortable, so the time range and the cursor are one primary-key range.
       ...idRange(filter),
+      ...(rareIds ? { AND: [{ id: { in: rareIds } }] } : {}),
     },
     select: logSelect,
     orderBy: { id: "desc" },

@@ -61,6 +61,12 @@ export async function getEndpointSecret(userId: string, id: string): Promise<str
   return row?.secret ?? null;
 }
 
+/** Until when the secret before the last rotation still signs alongside the current one, if it does. */
+export async function previousSecretValidUntil(userId: string, id: string, now = new Date()): Promise<Date | null> {
+  const row = await prisma.endpoint.findFirst({ where: live(userId, id), select: { previousSecret: true, previousSecretUntil: true } });
+  return row?.previousSecret && row.previousSecretUntil && row.previousSecretUntil > now ? row.previousSecretUntil : null;
+}
+
 /** A page of endpoints, newest first (`id < cursor`). */
 export async function listEndpointsPage(userId: string, page: { cursor?: string; limit?: number }): Promise<{ data: EndpointDto[]; nextCursor: string | null }> {
   const limit = page.limit ?? 50;

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/current-user";
-import { DELIVERY_STATUSES, listDeliveries } from "@/lib/deliveries/queries";
+import { DELIVERY_STATUSES, listDeliveries, type DeliveryFilter } from "@/lib/deliveries/queries";
 import { listEndpoints } from "@/lib/endpoints/queries";
 import { parseDeliveryListQuery } from "@/lib/validations/delivery";
 import { Button } from "@/components/ui/button";
+import { TableSkeleton } from "@/components/ui/skeleton";
 import { DeliveryLog } from "./_components/delivery-log";
 
 export const metadata: Metadata = { title: "Deliveries" };
@@ -15,7 +17,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
   const user = await requireUser();
   const parsed = parseDeliveryListQuery(await searchParams);
   const filter = parsed.success ? parsed.data : {};
-  const [page, endpoints] = await Promise.all([listDeliveries(user.id, filter), listEndpoints(user.id)]);
+  const endpoints = await listEndpoints(user.id);
   const filtered = Boolean(filter.endpointId || filter.status || filter.eventType || filter.since || filter.until);
 
   return (
@@ -83,11 +85,13 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
           Some filters in the address were not valid and were ignored.
         </p>
       )}
-      <DeliveryLog
-        filter={filter}
-        initial={page}
-        emptyText={filtered ? "No deliveries match these filters." : "No deliveries yet. Open an endpoint and click “Send test event”."}
-      />
+      <Suspense fallback={<TableSkeleton label="Loading deliveries…" columns={["Status", "Event", "Endpoint", "Attempts", "Response", "Time"]} />}>
+        <Log userId={user.id} filter={filter} emptyText={filtered ? "No deliveries match these filters." : "No deliveries yet. Open an endpoint and click “Send test event”."} />
+      </Suspense>
     </div>
   );
+}
+
+async function Log({ userId, filter, emptyText }: { userId: string; filter: DeliveryFilter; emptyText: string }) {
+  return <DeliveryLog filter={filter} initial={await listDeliveries(userId, filter)} emptyText={emptyText} />;
 }

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { validatedActionWithUser, type ActionState } from "@/lib/actions";
+import { setFlash, validatedActionWithUser, type ActionState } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/current-user";
 import {
   createEndpoint,
@@ -19,6 +19,7 @@ import { createEndpointSchema, endpointSettingsFormSchema, recoverFormSchema } f
 
 export const createEndpointAction = validatedActionWithUser(createEndpointSchema, async (input, user) => {
   const endpoint = await createEndpoint(user.id, input);
+  await setFlash(`Endpoint "${endpoint.name}" created. Send it a test event to see a delivery.`);
   redirect(`/endpoints/${endpoint.id}`);
 });
 
@@ -45,6 +46,7 @@ export const setEnabledAction = validatedActionWithUser(
 export const deleteEndpointAction = validatedActionWithUser(endpointIdSchema, async ({ endpointId }, user) => {
   if (!(await deleteEndpoint(user.id, endpointId))) return { error: "This endpoint no longer exists." };
   revalidatePath("/endpoints");
+  await setFlash("Endpoint deleted. Its deliveries stay in the log.");
   redirect("/endpoints");
 });
 

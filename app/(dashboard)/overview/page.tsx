@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/current-user";
 import { getOverview, type MinuteBucket } from "@/lib/stats/queries";
 import { AutoRefresh } from "@/components/auto-refresh";
+import { StatsSkeleton } from "@/components/ui/skeleton";
 import { StackedBars } from "@/components/ui/stacked-bars";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -19,8 +21,6 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 
 export default async function OverviewPage() {
   const user = await requireUser();
-  const overview = await getOverview(user.id);
-  const { day, latency } = overview;
   return (
     <div className="space-y-8">
       <AutoRefresh active intervalMs={10_000} />
@@ -28,6 +28,18 @@ export default async function OverviewPage() {
         <h1 className="text-2xl font-semibold tracking-tight">Overview</h1>
         <p className="mt-1 text-sm text-slate-600">The last 24 hours of deliveries. Refreshes every 10 seconds.</p>
       </div>
+      <Suspense fallback={<StatsSkeleton label="Loading the last 24 hours…" />}>
+        <OverviewBody userId={user.id} />
+      </Suspense>
+    </div>
+  );
+}
+
+async function OverviewBody({ userId }: { userId: string }) {
+  const overview = await getOverview(userId);
+  const { day, latency } = overview;
+  return (
+    <>
       <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat label="Deliveries (24 h)" value={day.total.toLocaleString("en")} hint={`${day.failed.toLocaleString("en")} failed, ${day.pending.toLocaleString("en")} in progress`} />
         <Stat label="Success rate (24 h)" value={day.successRate === null ? "—" : `${(day.successRate * 100).toFixed(1)} %`} hint="Of finished deliveries" />
@@ -75,6 +87,6 @@ export default async function OverviewPage() {
           </ul>
         )}
       </section>
-    </div>
+    </>
   );
 }

@@ -1,11 +1,13 @@
 "use client";
 
 import { useActionState } from "react";
+import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { retryDeliveryAction } from "../actions";
 
 export function RetryButton({ deliveryId, finished }: { deliveryId: string; finished: boolean }) {
   const [state, action, pending] = useActionState(retryDeliveryAction, {});
+  useActionToast(state);
   return (
     <form action={action} className="flex flex-wrap items-center gap-3">
       <input type="hidden" name="deliveryId" value={deliveryId} />
@@ -15,11 +17,6 @@ export function RetryButton({ deliveryId, finished }: { deliveryId: string; fini
       {state.error && (
         <span role="alert" className="text-sm text-red-700">
           {state.error}
-        </span>
-      )}
-      {state.message && (
-        <span role="status" className="text-sm text-emerald-700">
-          {state.message}
         </span>
       )}
     </form>

@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/current-user";
 import { listDeliveries } from "@/lib/deliveries/queries";
-import { getEndpoint } from "@/lib/endpoints/queries";
+import { getEndpoint, previousSecretValidUntil } from "@/lib/endpoints/queries";
 import { getEndpointStats } from "@/lib/stats/queries";
+import { Skeleton, SectionSkeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { formatTime } from "@/components/format";
 import { DeliveryLog } from "../../deliveries/_components/delivery-log";
 import { EndpointControls } from "../_components/endpoint-controls";
 import { EndpointSettings } from "../_components/endpoint-settings";
@@ -23,7 +26,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
   const user = await requireUser();
   const endpoint = await getEndpoint(user.id, (await params).id);
   if (!endpoint) notFound();
-  const [deliveries, stats] = await Promise.all([listDeliveries(user.id, { endpointId: endpoint.id }), getEndpointStats(user.id, endpoint.id)]);
+  const overlapUntil = await previousSecretValidUntil(user.id, endpoint.id);
 
   return (
     <div className="space-y-8">
@@ -43,25 +46,15 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
         )}
       </div>
 
-      <dl aria-label="Last 24 hours" className="grid max-w-2xl grid-cols-3 gap-4 text-sm">
-        <div>
-          <dt className="text-slate-500">Success rate (24 h)</dt>
-          <dd className="text-lg font-semibold tabular-nums">
-            {stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)} %`}
-          </dd>
-          <dd className="text-xs text-slate-500">
-            {stats.succeeded} succeeded, {stats.failed} failed
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Response time p50</dt>
-          <dd className="text-lg font-semibold tabular-nums">{stats.p50 === null ? "—" : `${stats.p50} ms`}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Response time p95</dt>
-          <dd className="text-lg font-semibold tabular-nums">{stats.p95 === null ? "—" : `${stats.p95} ms`}</dd>
-        </div>
-      </dl>
+      <Suspense
+        fallback={
+          <SectionSkeleton label="Loading the last 24 hours…">
+            <Skeleton className="h-14 max-w-2xl" />
+          </SectionSkeleton>
+        }
+      >
+        <EndpointStats userId={user.id} endpointId={endpoint.id} />
+      </Suspense>
 
       <EndpointControls key={String(endpoint.enabled)} endpointId={endpoint.id} enabled={endpoint.enabled} />
 
@@ -73,6 +66,11 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
           Verify the <code>webhook-signature</code> header with this secret (Standard Webhooks).
         </p>
         <SecretReveal endpointId={endpoint.id} />
+        {overlapUntil && (
+          <p className="text-sm text-slate-700">
+            The previous secret is still valid: it keeps signing alongside this one (two signatures per delivery) until {formatTime(overlapUntil.toISOString())}.
+          </p>
+        )}
       </section>
 
       <section aria-labelledby="settings-heading" className="space-y-3">
@@ -94,13 +92,47 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
         <h2 id="recent-heading" className="text-lg font-semibold">
           Recent deliveries
         </h2>
-        <DeliveryLog
-          filter={{ endpointId: endpoint.id }}
-          initial={deliveries}
-          showEndpoint={false}
-          emptyText="Nothing sent to this endpoint yet. Click “Send test event” to try it."
-        />
+        <Suspense fallback={<TableSkeleton label="Loading recent deliveries…" columns={["Status", "Event", "Attempts", "Response", "Time"]} rows={5} />}>
+          <RecentDeliveries userId={user.id} endpointId={endpoint.id} />
+        </Suspense>
       </section>
     </div>
+  );
+}
+
+async function EndpointStats({ userId, endpointId }: { userId: string; endpointId: string }) {
+  const stats = await getEndpointStats(userId, endpointId);
+  return (
+        <dl aria-label="Last 24 hours" className="grid max-w-2xl grid-cols-3 gap-4 text-sm">
+          <div>
+            <dt className="text-slate-500">Success rate (24 h)</dt>
+            <dd className="text-lg font-semibold tabular-nums">
+              {stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)} %`}
+            </dd>
+            <dd className="text-xs text-slate-500">
+              {stats.succeeded} succeeded, {stats.failed} failed
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Response time p50</dt>
+            <dd className="text-lg font-semibold tabular-nums">{stats.p50 === null ? "—" : `${stats.p50} ms`}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Response time p95</dt>
+            <dd className="text-lg font-semibold tabular-nums">{stats.p95 === null ? "—" : `${stats.p95} ms`}</dd>
+          </div>
+        </dl>
+  );
+}
+
+async function RecentDeliveries({ userId, endpointId }: { userId: string; endpointId: string }) {
+  const deliveries = await listDeliveries(userId, { endpointId });
+  return (
+    <DeliveryLog
+      filter={{ endpointId }}
+      initial={deliveries}
+      showEndpoint={false}
+      emptyText="Nothing sent to this endpoint yet. Click “Send test event” to try it."
+    />
   );
 }

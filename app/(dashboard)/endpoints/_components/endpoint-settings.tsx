@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { EndpointDto } from "@/lib/endpoints/queries";
@@ -39,6 +40,7 @@ function TextArea({ label, name, hint, error, defaultValue }: { label: string; n
 
 export function EndpointSettings({ endpoint }: { endpoint: EndpointDto }) {
   const [state, formAction, pending] = useActionState(updateEndpointAction, {});
+  useActionToast(state);
   const value = (field: string, fallback: string) => state.values?.[field] ?? fallback;
   return (
     <form action={formAction} className="grid gap-4 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2" noValidate>
@@ -66,11 +68,6 @@ export function EndpointSettings({ endpoint }: { endpoint: EndpointDto }) {
         <Button type="submit" disabled={pending}>
           Save changes
         </Button>
-        {state.message && (
-          <span role="status" className="text-sm text-emerald-700">
-            {state.message}
-          </span>
-        )}
         {state.error && (
           <span role="alert" className="text-sm text-red-700">
             {state.error}

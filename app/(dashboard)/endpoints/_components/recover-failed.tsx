@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { recoverAction } from "../actions";
@@ -8,6 +9,7 @@ import { recoverAction } from "../actions";
 /** Re-queue the endpoint's failed deliveries since a chosen time (e.g. after fixing an outage). */
 export function RecoverFailed({ endpointId, defaultSince }: { endpointId: string; defaultSince: string }) {
   const [state, formAction, pending] = useActionState(recoverAction, {});
+  useActionToast(state);
   return (
     <form action={formAction} className="flex flex-wrap items-end gap-3" aria-label="Recover failed deliveries">
       <input type="hidden" name="endpointId" value={endpointId} />
@@ -17,11 +19,6 @@ export function RecoverFailed({ endpointId, defaultSince }: { endpointId: string
       <Button type="submit" variant="secondary" disabled={pending}>
         Recover
       </Button>
-      {state.message && (
-        <span role="status" className="py-2 text-sm text-emerald-700">
-          {state.message}
-        </span>
-      )}
       {state.error && (
         <span role="alert" className="py-2 text-sm text-red-700">
           {state.error}

@@ -2,12 +2,14 @@
 
 import { useActionState, useState, useTransition } from "react";
 import type { ActionState } from "@/lib/actions";
+import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { revealSecretAction, rotateSecretAction } from "../actions";
 
 /** The signing secret: hidden until asked for, copyable, and rotatable. */
 export function SecretReveal({ endpointId }: { endpointId: string }) {
   const [rotation, rotate, rotating] = useActionState(rotateSecretAction, {});
+  useActionToast(rotation);
   // A revealed secret belongs to the rotation state it was revealed under: once the secret is
   // rotated it is stale and hidden, so "Reveal" fetches the new one.
   const [revealed, setRevealed] = useState<{ value: string; under: ActionState } | null>(null);
@@ -63,11 +65,6 @@ export function SecretReveal({ endpointId }: { endpointId: string }) {
           </Button>
         </form>
       </div>
-      {rotation.message && (
-        <p role="status" className="text-sm text-emerald-700">
-          {rotation.message}
-        </p>
-      )}
       {rotation.error && (
         <p role="alert" className="text-sm text-red-700">
           {rotation.error}

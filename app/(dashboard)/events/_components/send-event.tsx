@@ -1,12 +1,14 @@
 "use client";
 
 import { useActionState } from "react";
+import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { sendEventAction } from "../actions";
 
 export function SendEvent() {
   const [state, formAction, pending] = useActionState(sendEventAction, {});
+  useActionToast(state);
   const dataError = state.fieldErrors?.data;
   return (
     <form action={formAction} aria-label="Send event" className="grid gap-4 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200" noValidate>
@@ -36,11 +38,6 @@ export function SendEvent() {
         <Button type="submit" disabled={pending}>
           Send event
         </Button>
-        {state.message && (
-          <span role="status" className="text-sm text-emerald-700">
-            {state.message}
-          </span>
-        )}
       </div>
     </form>
   );

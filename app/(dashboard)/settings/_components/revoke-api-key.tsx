@@ -1,11 +1,13 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { revokeApiKeyAction } from "../actions";
 
 export function RevokeApiKey({ keyId, name, describedBy }: { keyId: string; name: string; describedBy?: string }) {
   const [state, formAction, pending] = useActionState(revokeApiKeyAction, {});
+  useActionToast(state);
   const [confirming, setConfirming] = useState(false);
 
   if (!confirming) {
