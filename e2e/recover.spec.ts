@@ -21,6 +21,7 @@ test("a delivery that failed during an outage is recovered from the endpoint pag
     await recover.getByRole("button", { name: "Recover" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Re-queued" })).toHaveText("Re-queued 1 failed delivery.");
     await expect(row).toContainText("succeeded");
+    await page.screenshot({ path: "test-results/screenshots/recover.png", fullPage: true });
     expect(receiver.requests).toHaveLength(4);
     expect(new Set(receiver.requests.map((request) => request.headers["webhook-id"])).size).toBe(1);
     await page.reload();
