@@ -4,9 +4,16 @@
  * path, headers, raw body). A scripted answer of "hang" reads the request and never answers,
  * to exercise the worker's attempt timeout; close() destroys such connections. An answer with
  * `delayMs` is sent that long after the request was read (a receiver doing some work).
+ *
+ * It also measures concurrency: requests open at once (from arrival until the response is sent
+ * or the connection is cut, e.g. by the worker's attempt timeout), overall and per `webhook-id`,
+ * so tests can check the worker's per-endpoint cap and that one delivery is never in flight
+ * twice. `host`/`port` let two receivers share a port on different loopback addresses
+ * (127.0.0.1 and 127.0.0.2), which DNS-rebinding tests need: one URL, two destinations.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 
 /** What the receiver does with one request. */
 export type Reply = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | "hang";
@@ -25,9 +32,17 @@ export interface RecordedRequest {
   receivedAt: number;
 }
 
+export interface ReceiverOptions {
+  /** Address to listen on (default 127.0.0.1); any 127.x.y.z works on Linux. */
+  host?: string;
+  /** Port to listen on (default 0: any free port). */
+  port?: number;
+}
+
 export interface Receiver {
-  /** `http://127.0.0.1:<port>/` */
+  /** `http://<host>:<port>/` */
   url: string;
+  host: string;
   port: number;
   /** Every request received so far, in arrival order. */
   requests: RecordedRequest[];
@@ -35,6 +50,16 @@ export interface Receiver {
   setScript(script: Script): void;
   /** Answers every request that is hanging now. */
   answerHanging(reply: Exclude<Reply, "hang">): void;
+  /** Requests open right now. */
+  openNow(): number;
+  /** The most requests open at once so far. */
+  maxOpen(): number;
+  /** The most requests carrying the same `webhook-id` open at once so far. */
+  maxOpenSameWebhookId(): number;
+  /** Closes every connection, idle ones included, and keeps listening. */
+  closeConnections(): void;
+  /** How many connections the server holds now (open or idle). */
+  connectionCount(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -52,13 +77,32 @@ function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, strin
   return flat;
 }
 
-export async function startReceiver(script: Script = [{ status: 200 }]): Promise<Receiver> {
+export async function startReceiver(script: Script = [{ status: 200 }], options: ReceiverOptions = {}): Promise<Receiver> {
+  const host = options.host ?? "127.0.0.1";
   let current = script;
   const requests: RecordedRequest[] = [];
   const hanging = new Set<http.ServerResponse>();
   const delayed = new Set<NodeJS.Timeout>();
+  const openResponses = new Set<http.ServerResponse>();
+  let maxOpen = 0;
+  const openById = new Map<string, number>();
+  let maxOpenSameId = 0;
 
   const server = http.createServer((req, res) => {
+    const webhookId = String(req.headers["webhook-id"] ?? "");
+    openResponses.add(res);
+    maxOpen = Math.max(maxOpen, openResponses.size);
+    const sameId = (openById.get(webhookId) ?? 0) + 1;
+    openById.set(webhookId, sameId);
+    maxOpenSameId = Math.max(maxOpenSameId, sameId);
+    // 'close' fires once the response is sent or the connection is gone, whichever comes first.
+    res.once("close", () => {
+      openResponses.delete(res);
+      const left = (openById.get(webhookId) ?? 1) - 1;
+      if (left > 0) openById.set(webhookId, left);
+      else openById.delete(webhookId);
+    });
+
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -100,12 +144,13 @@ export async function startReceiver(script: Script = [{ status: 200 }]): Promise
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${host}:${port}/`,
+    host,
     port,
     requests,
     setScript(script) {
@@ -115,16 +160,39 @@ export async function startReceiver(script: Script = [{ status: 200 }]): Promise
       for (const res of hanging) res.writeHead(reply.status, reply.headers ?? {}).end(reply.body ?? "");
       hanging.clear();
     },
+    openNow: () => openResponses.size,
+    maxOpen: () => maxOpen,
+    maxOpenSameWebhookId: () => maxOpenSameId,
+    closeConnections() {
+      for (const res of openResponses) res.destroy();
+      server.closeAllConnections();
+    },
+    connectionCount: () => new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     async close() {
       for (const timer of delayed) clearTimeout(timer);
       delayed.clear();
-      for (const res of hanging) res.destroy();
+      for (const res of openResponses) res.destroy();
       hanging.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets from the worker's undici Agent would otherwise hold close() open.
       server.closeAllConnections();
       await closed;
     },
+  };
+}
+
+/** Registers an afterEach in the calling test file that closes the receivers it started. */
+export function setUpReceivers(): (script?: Script, options?: ReceiverOptions) => Promise<Receiver> {
+  let started: Receiver[] = [];
+  afterEach(async () => {
+    const closing = started;
+    started = [];
+    await Promise.all(closing.map((receiver) => receiver.close()));
+  });
+  return async (script, options) => {
+    const receiver = await startReceiver(script, options);
+    started.push(receiver);
+    return receiver;
   };
 }
 

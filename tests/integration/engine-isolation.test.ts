@@ -5,11 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
 import { createEvent } from "@/lib/events/queries";
-import { waitFor } from "../helpers/receiver";
+import { setUpReceivers, waitFor } from "../helpers/receiver";
 import { newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
-import { setUpTrackedReceivers } from "../helpers/tracked-receiver";
 
-const startTrackedReceiver = setUpTrackedReceivers();
+const startReceiver = setUpReceivers();
 const harness = setUpHarness();
 
 const DEAD_BACKLOG = 200;
@@ -35,8 +34,8 @@ function attemptsRecorded(endpointId: string): number {
 
 describe("a dead endpoint does not hold up a healthy one", () => {
   it("50 healthy deliveries queued behind 200 dead ones all succeed before the first dead attempt times out", async () => {
-    const dead = await startTrackedReceiver(["hang"]);
-    const healthy = await startTrackedReceiver([{ status: 200 }]);
+    const dead = await startReceiver(["hang"]);
+    const healthy = await startReceiver([{ status: 200 }]);
     const user = await newAccount();
     const deadEndpoint = await newEndpoint(user.id, dead.url, "Dead");
     const healthyEndpoint = await newEndpoint(user.id, healthy.url, "Healthy");
@@ -94,8 +93,8 @@ describe("a dead endpoint does not hold up a healthy one", () => {
   });
 
   it("the same with the worker already running: each new event wakes it, the dead endpoint's work first", async () => {
-    const dead = await startTrackedReceiver(["hang"]);
-    const healthy = await startTrackedReceiver([{ status: 200 }]);
+    const dead = await startReceiver(["hang"]);
+    const healthy = await startReceiver([{ status: 200 }]);
     const user = await newAccount();
     const deadEndpoint = await newEndpoint(user.id, dead.url, "Dead");
     const healthyEndpoint = await newEndpoint(user.id, healthy.url, "Healthy");

@@ -8,21 +8,20 @@
 import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
 import { createEvent } from "@/lib/events/queries";
-import { waitFor } from "../helpers/receiver";
+import { setUpReceivers, waitFor } from "../helpers/receiver";
 import { newAccount, newEndpoint } from "../helpers/harness";
 import { startWorkerProcess, stopServersAfterEach } from "../helpers/server";
-import { setUpTrackedReceivers } from "../helpers/tracked-receiver";
 
 const EVENTS = 600;
 
-const startTrackedReceiver = setUpTrackedReceivers();
+const startReceiver = setUpReceivers();
 
 stopServersAfterEach();
 
 describe("two worker processes on one database", () => {
   it("deliver 600 events × 3 endpoints exactly once each, sharing the work", async () => {
     const receivers = await Promise.all(
-      [1, 2, 3].map(() => startTrackedReceiver(() => ({ status: 200, delayMs: Math.floor(Math.random() * 21) }))),
+      [1, 2, 3].map(() => startReceiver(() => ({ status: 200, delayMs: Math.floor(Math.random() * 21) }))),
     );
     const user = await newAccount();
     const endpoints = [];

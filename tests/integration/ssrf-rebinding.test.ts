@@ -10,11 +10,10 @@ import type { LookupAddress, LookupOptions } from "node:dns";
 import { createEvent } from "@/lib/events/queries";
 import { BlockedAddressError, guardedLookup, type LookupFunction } from "@/lib/webhooks/send";
 import { parseCidrList } from "@/lib/webhooks/ssrf-guard";
-import { waitFor, type Script } from "../helpers/receiver";
+import { setUpReceivers, waitFor, type Receiver, type Script } from "../helpers/receiver";
 import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
-import { setUpTrackedReceivers, type TrackedReceiver } from "../helpers/tracked-receiver";
 
-const startTrackedReceiver = setUpTrackedReceivers();
+const startReceiver = setUpReceivers();
 const harness = setUpHarness();
 
 const HOST = "hooks.rebind.test";
@@ -39,11 +38,11 @@ function rebindingResolver() {
 }
 
 /** A on 127.0.0.2 and B on 127.0.0.1, on one port (retrying if 127.0.0.1 has it taken). */
-async function receiverPair(scriptA: Script): Promise<{ a: TrackedReceiver; b: TrackedReceiver }> {
+async function receiverPair(scriptA: Script): Promise<{ a: Receiver; b: Receiver }> {
   for (let tries = 0; ; tries++) {
-    const a = await startTrackedReceiver(scriptA, { host: "127.0.0.2" });
+    const a = await startReceiver(scriptA, { host: "127.0.0.2" });
     try {
-      const b = await startTrackedReceiver([{ status: 200, body: "B: you should not be here" }], { host: "127.0.0.1", port: a.port });
+      const b = await startReceiver([{ status: 200, body: "B: you should not be here" }], { host: "127.0.0.1", port: a.port });
       return { a, b };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || tries >= 10) throw error;
@@ -59,8 +58,8 @@ async function deliverOne(userId: string, endpointId: string, n: number) {
 /** Every attempt either reached A (200) or was refused before connecting, as the resolver's answers say. */
 function expectOnlyCheckedConnections(
   deliveries: Awaited<ReturnType<typeof deliverOne>>[],
-  a: TrackedReceiver,
-  b: TrackedReceiver,
+  a: Receiver,
+  b: Receiver,
   answers: string[],
 ) {
   expect(b.requests).toHaveLength(0);
