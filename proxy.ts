@@ -1,10 +1,21 @@
 // A cheap first gate in front of the app:
+// - every response gets the security headers (lib/security/headers.ts), pages with a per-request
+//   CSP nonce that Next reads back from the request's CSP header and puts on its inline scripts;
 // - dashboard pages without a session cookie go straight to sign-in (the real check, a valid
 //   and unexpired session, happens on the server in requireUser());
 // - API paths that are not valid percent-encoding get a 400 problem here, because Next fails
 //   to decode them into route params and would answer a bare 500.
 import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE } from "./lib/auth/cookie";
+import { env } from "./lib/env";
+import { securityHeaders, servedOverHttps } from "./lib/security/headers";
+
+/** Pages that need a signed-in user; public pages (/, /sign-in, /sign-up) are not among them. */
+const DASHBOARD_PATHS = ["/overview", "/inbox", "/endpoints", "/deliveries", "/events", "/schedules", "/settings", "/api-reference"];
+
+function isDashboardPath(pathname: string): boolean {
+  return DASHBOARD_PATHS.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
+}
 
 function undecodablePath(pathname: string): boolean {
   try {
@@ -15,24 +26,43 @@ function undecodablePath(pathname: string): boolean {
   }
 }
 
+function withHeaders(response: NextResponse, headers: Record<string, string>): NextResponse {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  if (pathname.startsWith("/api/")) {
-    if (!undecodablePath(pathname)) return NextResponse.next();
-    return NextResponse.json(
-      { type: "about:blank", status: 400, title: "Bad Request", detail: "The URL path is not valid percent-encoding." },
-      { status: 400, headers: { "content-type": "application/problem+json" } },
+  const api = pathname.startsWith("/api/");
+  const nonce = btoa(crypto.randomUUID());
+  const headers = securityHeaders({
+    api,
+    nonce,
+    https: servedOverHttps(env.HOOKLINE_PUBLIC_URL, request.headers.get("x-forwarded-proto")),
+    development: process.env.NODE_ENV === "development",
+  });
+
+  if (api && undecodablePath(pathname)) {
+    return withHeaders(
+      NextResponse.json(
+        { type: "about:blank", status: 400, title: "Bad Request", detail: "The URL path is not valid percent-encoding." },
+        { status: 400, headers: { "content-type": "application/problem+json" } },
+      ),
+      headers,
     );
   }
-  if (!request.cookies.has(SESSION_COOKIE)) {
+  if (isDashboardPath(pathname) && !request.cookies.has(SESSION_COOKIE)) {
     const url = request.nextUrl.clone();
     url.pathname = "/sign-in";
     url.search = "";
-    return NextResponse.redirect(url);
+    return withHeaders(NextResponse.redirect(url), headers);
   }
-  return NextResponse.next();
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("content-security-policy", headers["Content-Security-Policy"]);
+  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), headers);
 }
 
 export const config = {
-  matcher: ["/overview", "/inbox", "/endpoints/:path*", "/deliveries/:path*", "/events/:path*", "/schedules/:path*", "/settings/:path*", "/api-reference", "/api/:path*"],
+  // Everything but Next's immutable build files (next.config.js gives those the static headers).
+  matcher: ["/((?!_next/static|_next/image).*)"],
 };

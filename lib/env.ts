@@ -55,6 +55,10 @@ const schema = z.object({
   HOOKLINE_API_RATE_LIMIT: positiveInt(100),
   /** How long a signed-in session lasts. */
   HOOKLINE_SESSION_DAYS: positiveInt(30),
+  /** Failed sign-ins allowed per email and per client address within the window below… */
+  HOOKLINE_SIGN_IN_MAX_FAILURES: positiveInt(10),
+  /** …after which sign-in is refused until the oldest failure is this old. */
+  HOOKLINE_SIGN_IN_WINDOW: parsedText("15m", parseDuration),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -5,7 +5,8 @@ import { redirect } from "next/navigation";
 import { authenticate, createAccount, INVALID_CREDENTIALS } from "@/lib/auth/accounts";
 import { clearSessionCookie, setSessionCookie } from "@/lib/auth/current-user";
 import { createSession, revokeSession } from "@/lib/auth/session";
-import { clearFailures, recordFailure, retryAfterMs, signInFailures } from "@/lib/auth/throttle";
+import { clearFailures, recordFailure, retryAfterMs, signInFailures, signInKeys, throttledMessage } from "@/lib/auth/throttle";
+import { env } from "@/lib/env";
 import { validatedAction } from "@/lib/actions";
 import { signInSchema, signUpSchema } from "@/lib/validations/auth";
 
@@ -17,19 +18,17 @@ export const signUp = validatedAction(signUpSchema, async ({ email, password }) 
   redirect("/endpoints");
 });
 
-async function clientAddress(): Promise<string> {
-  const forwarded = (await headers()).get("x-forwarded-for");
-  return forwarded?.split(",")[0].trim() || "local";
-}
+const signInLimits = { maxFailures: env.HOOKLINE_SIGN_IN_MAX_FAILURES, windowMs: env.HOOKLINE_SIGN_IN_WINDOW };
 
 export const signIn = validatedAction(signInSchema, async ({ email, password }) => {
-  const keys = [`email:${email}`, `ip:${await clientAddress()}`];
+  // Counted per email whether or not an account has it, so the refusal reveals nothing.
+  const keys = signInKeys(email, (await headers()).get("x-forwarded-for"));
   const now = Date.now();
-  const wait = retryAfterMs(signInFailures, keys, now);
-  if (wait > 0) return { error: `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60_000)} minute(s).` };
+  const wait = retryAfterMs(signInFailures, keys, now, signInLimits);
+  if (wait > 0) return { error: throttledMessage(wait) };
   const user = await authenticate(email, password);
   if (!user) {
-    recordFailure(signInFailures, keys, now);
+    recordFailure(signInFailures, keys, now, signInLimits);
     return { error: INVALID_CREDENTIALS };
   }
   clearFailures(signInFailures, [keys[0]]);

@@ -2,6 +2,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { env } from "../env";
+import { servedOverHttps } from "../security/headers";
 import { SESSION_COOKIE, userForSessionToken, type SessionUser } from "./session";
 
 export async function getCurrentUser(): Promise<SessionUser | null> {
@@ -16,10 +17,9 @@ export async function requireUser(): Promise<SessionUser> {
   return user;
 }
 
-/** Secure cookies when the public URL is https, or a TLS-terminating proxy says so. */
-async function servedOverHttps(): Promise<boolean> {
-  if (env.HOOKLINE_PUBLIC_URL) return env.HOOKLINE_PUBLIC_URL.startsWith("https://");
-  return (await headers()).get("x-forwarded-proto") === "https";
+/** Secure cookies when the public URL is https, or a TLS-terminating proxy says so (as for HSTS). */
+async function requestIsHttps(): Promise<boolean> {
+  return servedOverHttps(env.HOOKLINE_PUBLIC_URL, (await headers()).get("x-forwarded-proto"));
 }
 
 export async function setSessionCookie(token: string, expiresAt: Date): Promise<void> {
@@ -27,7 +27,7 @@ export async function setSessionCookie(token: string, expiresAt: Date): Promise<
   store.set(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",
-    secure: await servedOverHttps(),
+    secure: await requestIsHttps(),
     path: "/",
     expires: expiresAt,
   });
@@ -38,4 +38,9 @@ export async function clearSessionCookie(): Promise<string | undefined> {
   const token = store.get(SESSION_COOKIE)?.value;
   store.delete(SESSION_COOKIE);
   return token;
+}
+
+/** The token of this browser's session (to keep it signed in when others are signed out). */
+export async function currentSessionToken(): Promise<string | undefined> {
+  return (await cookies()).get(SESSION_COOKIE)?.value;
 }
