@@ -5,12 +5,12 @@
  * One server for the whole file (a second one, with a tiny rate limit, for the 429 checks).
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON whose shape is asserted */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { prisma } from "@/lib/db";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { apiClient, newApiAccount, startApiServer, stopApiServersAfterAll, type ApiAccount, type ApiClient, type ApiResponse } from "../helpers/api-client";
-import { startReceiver, waitFor, type Receiver, type Script } from "../helpers/receiver";
+import { setUpReceivers, waitFor, type Receiver } from "../helpers/receiver";
 
 const ENDPOINT_FIELDS = ["id", "name", "url", "description", "enabled", "eventTypes", "headers", "disabledReason", "createdAt"].sort();
 const ENDPOINT_WITH_SECRET_FIELDS = [...ENDPOINT_FIELDS, "secret"].sort();
@@ -22,22 +22,12 @@ const UNKNOWN = { endpoint: "ep_01M8ZZZZZZZZZZZZZZZZZZZZZZ", event: "msg_01M8ZZZ
 
 stopApiServersAfterAll();
 
+const receiver = setUpReceivers("all");
 let origin = "";
-const receivers: Receiver[] = [];
 
 beforeAll(async () => {
   origin = (await startApiServer()).origin;
 }, 120_000);
-
-afterAll(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
-
-async function receiver(script?: Script): Promise<Receiver> {
-  const started = await startReceiver(script);
-  receivers.push(started);
-  return started;
-}
 
 /** A fresh account with its own key and a client using it. */
 async function newClient(label: string): Promise<ApiAccount & { api: ApiClient }> {

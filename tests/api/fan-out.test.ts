@@ -4,28 +4,22 @@
  * Checked both by the POST response's `deliveries` count and by what real receivers get.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON whose shape is asserted */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { apiClient, newApiAccount, startApiServer, stopApiServersAfterAll, type ApiClient } from "../helpers/api-client";
-import { startReceiver, waitFor, type Receiver } from "../helpers/receiver";
+import { setUpReceivers, waitFor, type Receiver } from "../helpers/receiver";
 
 stopApiServersAfterAll();
 
+const startReceiver = setUpReceivers("all");
 let origin = "";
-const receivers: Receiver[] = [];
 
 beforeAll(async () => {
   origin = (await startApiServer()).origin;
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
-
-async function newReceiver(): Promise<Receiver> {
-  const receiver = await startReceiver([{ status: 200 }]);
-  receivers.push(receiver);
-  return receiver;
+function newReceiver(): Promise<Receiver> {
+  return startReceiver([{ status: 200 }]);
 }
 
 /** Every delivery of the event, once all of them have succeeded or failed. */

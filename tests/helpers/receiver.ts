@@ -13,7 +13,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach } from "vitest";
+import { afterAll, afterEach } from "vitest";
 
 /** What the receiver does with one request. */
 export type Reply = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | "hang";
@@ -181,10 +181,13 @@ export async function startReceiver(script: Script = [{ status: 200 }], options:
   };
 }
 
-/** Registers an afterEach in the calling test file that closes the receivers it started. */
-export function setUpReceivers(): (script?: Script, options?: ReceiverOptions) => Promise<Receiver> {
+/**
+ * Registers an afterEach (or, with `"all"`, an afterAll: for files that share receivers across
+ * tests) in the calling test file that closes the receivers it started.
+ */
+export function setUpReceivers(closeAfter: "each" | "all" = "each"): (script?: Script, options?: ReceiverOptions) => Promise<Receiver> {
   let started: Receiver[] = [];
-  afterEach(async () => {
+  (closeAfter === "each" ? afterEach : afterAll)(async () => {
     const closing = started;
     started = [];
     await Promise.all(closing.map((receiver) => receiver.close()));
