@@ -16,8 +16,11 @@
  *   tick fires within milliseconds of its time when the ticker is idle.
  * - Deliveries are created exactly as for API events (events/fan-out.ts) and the worker in this
  *   process is woken for them (notifyNewWork). Deleted or disabled endpoints get nothing.
+ * - Tick records older than the retention period are pruned hourly: a schedule's nextRunAt only
+ *   moves forward, so an old tick can never come due again and its row guards nothing.
  */
 import type Database from "better-sqlite3";
+import { env } from "../env";
 import { insertEventRows, liveEndpointsRaw, newEventRows, fanOutTargets, type EventRows } from "../events/fan-out";
 import { notifyNewWork } from "../worker/wake";
 import { planTick, type CatchUpPolicy } from "./cron";
@@ -29,6 +32,10 @@ export const POLL_MS = 250;
 const BATCH = 100;
 /** A schedule whose tick threw (a bug, or a row edited by hand) is left alone this long. */
 const FAILURE_BACKOFF_MS = 30_000;
+/** Tick pruning: first shortly after start, then hourly, in small batches. */
+const PRUNE_FIRST_MS = 60_000;
+const PRUNE_EVERY_MS = 3_600_000;
+const PRUNE_BATCH = 1000;
 
 interface ScheduleRow {
   id: string;
@@ -59,6 +66,9 @@ function prepare(db: Database.Database) {
     claimTick: db.prepare(`INSERT INTO "ScheduleTick" (scheduleId, tickAt, firedAt, events) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING`),
     countTick: db.prepare(`UPDATE "ScheduleTick" SET events = ? WHERE scheduleId = ? AND tickAt = ?`),
     advance: db.prepare(`UPDATE "Schedule" SET nextRunAt = ? WHERE id = ?`),
+    scheduleIds: db.prepare(`SELECT id FROM "Schedule"`),
+    // Per schedule, so the primary key (scheduleId, tickAt) finds the rows without a scan.
+    pruneTicks: db.prepare(`DELETE FROM "ScheduleTick" WHERE rowid IN (SELECT rowid FROM "ScheduleTick" WHERE scheduleId = ? AND tickAt < ? LIMIT ?)`),
   };
 }
 
@@ -115,10 +125,27 @@ export function fireSchedule(
   return run.immediate();
 }
 
+/** Deletes tick records older than `cutoff`, a batch per statement, yielding in between. */
+export async function pruneScheduleTicks(db: Database.Database, cutoff: number, batchSize = PRUNE_BATCH): Promise<number> {
+  const sql = statementsFor(db);
+  let pruned = 0;
+  for (const { id } of sql.scheduleIds.all() as Array<{ id: string }>) {
+    for (;;) {
+      const deleted = sql.pruneTicks.run(id, cutoff, batchSize).changes;
+      pruned += deleted;
+      if (deleted < batchSize) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return pruned;
+}
+
 export interface TickerOptions {
   db: Database.Database;
   policy: CatchUpPolicy;
   log: (message: string, error?: unknown) => void;
+  /** Tick records older than this are pruned (defaults to HOOKLINE_RETENTION_DAYS). */
+  retentionDays?: number;
 }
 
 export interface TickerHandle {
@@ -168,11 +195,21 @@ export function startScheduleTicker(options: TickerOptions): TickerHandle {
 
   timer = setTimeout(pass, 0);
   timer.unref();
+
+  const retentionMs = (options.retentionDays ?? env.HOOKLINE_RETENTION_DAYS) * 86_400_000;
+  const prune = () => pruneScheduleTicks(db, Date.now() - retentionMs).catch((error) => log("pruning old schedule ticks failed; will try again later", error));
+  const firstPrune = setTimeout(prune, PRUNE_FIRST_MS);
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+  firstPrune.unref();
+  pruneTimer.unref();
+
   return {
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
+      clearTimeout(firstPrune);
+      clearInterval(pruneTimer);
     },
   };
 }

@@ -9,7 +9,7 @@ import { Webhook } from "standardwebhooks";
 import { sqlite } from "@/lib/db";
 import { deleteEndpoint, getEndpointSecret, setEndpointEnabled } from "@/lib/endpoints/queries";
 import { createSchedule, type ScheduleDto } from "@/lib/schedules/queries";
-import { fireSchedule } from "@/lib/schedules/ticker";
+import { fireSchedule, pruneScheduleTicks } from "@/lib/schedules/ticker";
 import { createScheduleSchema } from "@/lib/validations/schedule";
 import { newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { waitFor } from "../helpers/receiver";
@@ -171,5 +171,28 @@ describe("exactly once", () => {
     expect(skipped).toBeNull();
     expect(ticksOf(created.id).map((tick) => tick.tickAt)).toEqual([due, due + 60_000]);
     expect((sqlite().prepare(`SELECT nextRunAt FROM "Schedule" WHERE id = ?`).get(created.id) as { nextRunAt: number }).nextRunAt).toBe(due + 240_000);
+  });
+});
+
+describe("tick records", () => {
+  it("older than the retention period are pruned, per schedule, in batches; recent ones stay", async () => {
+    const user = await newAccount();
+    const [a, b] = await Promise.all([
+      schedule(user.id, { name: "A", cron: "* * * * * *", type: "a", paused: true }),
+      schedule(user.id, { name: "B", cron: "* * * * * *", type: "b", paused: true }),
+    ]);
+    const cutoff = Date.parse("2026-06-01T00:00:00Z");
+    const insert = sqlite().prepare(`INSERT INTO "ScheduleTick" (scheduleId, tickAt, firedAt, events) VALUES (?, ?, ?, 1)`);
+    for (let i = 1; i <= 25; i++) {
+      insert.run(a.id, cutoff - i * 1000, cutoff - i * 1000);
+      insert.run(b.id, cutoff - i * 1000, cutoff - i * 1000);
+    }
+    insert.run(a.id, cutoff, cutoff);
+    insert.run(b.id, cutoff + 1000, cutoff + 1000);
+
+    expect(await pruneScheduleTicks(sqlite(), cutoff, 10)).toBe(50);
+    expect(ticksOf(a.id).map((tick) => tick.tickAt)).toEqual([cutoff]);
+    expect(ticksOf(b.id).map((tick) => tick.tickAt)).toEqual([cutoff + 1000]);
+    expect(await pruneScheduleTicks(sqlite(), cutoff, 10)).toBe(0);
   });
 });
