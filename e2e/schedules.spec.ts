@@ -50,6 +50,7 @@ test("Hello ticker preset → signed greetings every 5 s → events, pause, dele
     await form.getByRole("button", { name: "Create schedule" }).click();
 
     await expect(page).toHaveURL(/\/schedules\/sch_/);
+    await expect(page.getByRole("status").filter({ hasText: 'Schedule "Hello ticker" created.' })).toBeVisible();
     await expect(page.getByRole("heading", { level: 1, name: /Hello ticker/ })).toBeVisible();
     const runs = page.getByRole("list", { name: "Next 5 run times" }).getByRole("listitem");
     await expect(runs).toHaveCount(5);
@@ -80,7 +81,7 @@ test("Hello ticker preset → signed greetings every 5 s → events, pause, dele
     const settings = page.getByRole("form", { name: "Schedule settings" });
     await settings.getByLabel("Cron").fill("*/10 * * * * *");
     await settings.getByRole("button", { name: "Save changes" }).click();
-    await expect(settings.getByRole("status")).toHaveText("Saved.");
+    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toHaveText("Saved.");
     await expect(page.getByText(/^\*\/10 \* \* \* \* \*$/)).toBeVisible();
     const tenApart = await runs.locator("time").evaluateAll((nodes) => nodes.map((node) => Date.parse(node.getAttribute("datetime")!)));
     expect(tenApart.every((time, index) => time % 10_000 === 0 && (index === 0 || time - tenApart[index - 1] === 10_000))).toBe(true);
@@ -105,6 +106,7 @@ test("Hello ticker preset → signed greetings every 5 s → events, pause, dele
     await page.getByRole("button", { name: "Delete schedule" }).click();
     await expect(page).toHaveURL(/\/schedules$/);
     await expect(page.getByRole("heading", { name: "No schedules yet" })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: "Schedule deleted." })).toBeVisible();
   } finally {
     await receiver.close();
   }

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { validatedActionWithUser, type ActionState } from "@/lib/actions";
+import { setFlash, validatedActionWithUser, type ActionState } from "@/lib/actions";
 import { createSchedule, deleteSchedule, setSchedulePaused, updateSchedule } from "@/lib/schedules/queries";
 import { scheduleFormSchema } from "@/lib/validations/schedule";
 
@@ -11,6 +11,7 @@ export const createScheduleAction = validatedActionWithUser(scheduleFormSchema, 
   const created = await createSchedule(user.id, { ...input, paused: false });
   if ("fieldErrors" in created) return { fieldErrors: created.fieldErrors };
   revalidatePath("/schedules");
+  await setFlash(created.paused ? `Schedule "${created.name}" created, paused.` : `Schedule "${created.name}" created. Its first tick is at ${created.nextRunAt?.slice(11, 19)} UTC.`);
   redirect(`/schedules/${created.id}`);
 });
 
@@ -37,5 +38,6 @@ export const setPausedAction = validatedActionWithUser(
 export const deleteScheduleAction = validatedActionWithUser(scheduleIdSchema, async ({ scheduleId }, user) => {
   if (!(await deleteSchedule(user.id, scheduleId))) return { error: "This schedule no longer exists." };
   revalidatePath("/schedules");
+  await setFlash("Schedule deleted. The events it created stay in the log.");
   redirect("/schedules");
 });

@@ -1,26 +1,20 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import type { ActionState } from "@/lib/actions";
 import { deleteScheduleAction, setPausedAction } from "../actions";
 
+/** Errors stay beside the buttons; successes are toasts. */
 function Feedback({ state }: { state: ActionState }) {
-  if (state.error) {
-    return (
-      <p role="alert" className="text-sm text-red-700">
-        {state.error}
-      </p>
-    );
-  }
-  if (state.message) {
-    return (
-      <p role="status" className="text-sm text-emerald-700">
-        {state.message}
-      </p>
-    );
-  }
-  return null;
+  useActionToast(state);
+  if (!state.error) return null;
+  return (
+    <p role="alert" className="text-sm text-red-700">
+      {state.error}
+    </p>
+  );
 }
 
 export function ScheduleControls({ scheduleId, paused }: { scheduleId: string; paused: boolean }) {

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { ActionState } from "@/lib/actions";
@@ -69,6 +70,7 @@ export function ScheduleForm({
   onCancel?: () => void;
 }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(mode === "create" ? createScheduleAction : updateScheduleAction, {});
+  useActionToast(state);
   // A preset applies until the next submission answers (then what was submitted shows again).
   const [preset, setPreset] = useState<{ over: ActionState; count: number } | null>(null);
   const presetActive = preset !== null && preset.over === state;
@@ -164,11 +166,6 @@ export function ScheduleForm({
           <Button type="button" variant="secondary" onClick={onCancel}>
             Cancel
           </Button>
-        )}
-        {state.message && !presetActive && (
-          <span role="status" className="text-sm text-emerald-700">
-            {state.message}
-          </span>
         )}
       </div>
     </form>
