@@ -35,6 +35,16 @@ const schema = z.object({
   HOOKLINE_WORKER: z.enum(["on", "off"]).default("on"),
   HOOKLINE_ATTEMPT_TIMEOUT_MS: positiveInt(15_000),
   HOOKLINE_RETENTION_DAYS: positiveInt(30),
+  /** How often each worker process writes its heartbeat row. */
+  HOOKLINE_HEARTBEAT_INTERVAL_MS: positiveInt(5_000),
+  /** /api/health answers 503 when no worker's heartbeat is younger than this. */
+  HOOKLINE_HEARTBEAT_TIMEOUT_MS: positiveInt(30_000),
+  /** Least severe log level written (JSON lines on stdout). */
+  HOOKLINE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** When set, /api/metrics requires `Authorization: Bearer <this>`; unset, it is open. */
+  HOOKLINE_METRICS_TOKEN: z.preprocess((value) => (value === "" ? undefined : value), z.string().min(16).optional()),
+  /** When set, `npm run worker` serves its own metrics at GET /metrics on this port. */
+  HOOKLINE_WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Deliveries in flight at once, across all endpoints. */
   HOOKLINE_WORKER_CONCURRENCY: positiveInt(256),
   /** Deliveries in flight at once towards one endpoint, so a slow one cannot take every slot. */

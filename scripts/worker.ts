@@ -4,10 +4,13 @@
  */
 import { env } from "../lib/env";
 import { exitGracefullyOnSignal, startProcessWorker } from "../lib/worker/server";
+import { serveMetrics } from "../lib/metrics/serve";
 import { migrateDatabase } from "./migrations";
 
 async function main() {
   await migrateDatabase(env.DATABASE_URL);
+  // Before the worker, so a port already taken stops the process before it claims anything.
+  if (env.HOOKLINE_WORKER_METRICS_PORT) await serveMetrics(env.HOOKLINE_WORKER_METRICS_PORT);
   const worker = startProcessWorker();
   exitGracefullyOnSignal(worker);
   // The worker's timers are unref'd so they never keep a web server or a test alive; this

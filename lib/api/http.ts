@@ -4,12 +4,15 @@
  * handlers stay thin: parse → lib → respond.
  *
  * Contract: user input never produces a 500; anything unexpected becomes a generic 500
- * problem with the details in the server log only.
+ * problem with the details in the server log only. Every API request is logged once, as one
+ * JSON line (method, path without query, status, duration, request id, account id: never
+ * headers, bodies or keys), and answered with its `x-request-id`.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { authenticateApiKey, type ApiKeyIdentity } from "../auth/api-keys";
 import { env } from "../env";
+import { logger, requestIdFrom } from "../log";
 import { grantAttempts, type TokenBucket } from "../worker/rate-limit";
 
 /** Largest request body accepted (the event data limit plus room for the envelope). */
@@ -174,22 +177,40 @@ export interface ApiContext<P> {
   params: P;
 }
 
-function toResponse(error: unknown): NextResponse {
+function toResponse(error: unknown, requestId: string): NextResponse {
   if (error instanceof ApiError) return problem(error.status, error.title, error.detail, error.extra);
-  console.error("[hookline api] unexpected error", error);
-  return problem(500, "Internal Server Error", "Something went wrong on our side; it has been logged.");
+  logger.error({ reqId: requestId, err: error }, "unexpected error in an API request");
+  return problem(500, "Internal Server Error", `Something went wrong on our side; it has been logged (request id ${requestId}).`);
 }
 
 /** Wraps an authenticated API route handler. */
 export function apiRoute<P = Record<string, never>>(handler: (context: ApiContext<P>) => Promise<Response>) {
   return async (request: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
+    const startedAt = performance.now();
+    const requestId = requestIdFrom(request.headers.get("x-request-id"));
+    let accountId: string | undefined;
+    let response: Response;
     try {
       const identity = await authenticate(request);
+      accountId = identity.userId;
       checkRateLimit(identity.keyId);
-      return await handler({ request, userId: identity.userId, params: await context.params });
+      response = await handler({ request, userId: identity.userId, params: await context.params });
     } catch (error) {
-      return toResponse(error);
+      response = toResponse(error, requestId);
     }
+    response.headers.set("x-request-id", requestId);
+    logger.info(
+      {
+        reqId: requestId,
+        method: request.method,
+        path: request.nextUrl.pathname,
+        status: response.status,
+        durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+        accountId,
+      },
+      "api request",
+    );
+    return response;
   };
 }
 

@@ -29,6 +29,9 @@ import { startCheckpointer } from "./checkpointer";
 import { purgeExpiredHistory } from "./purge";
 import { grantAttempts, type TokenBucket } from "./rate-limit";
 import { reclaimExpiredLeases } from "./reclaim";
+import { startHeartbeat } from "./heartbeat";
+import { countReclaimedAttempts, countRecordedAttempts, processMetrics } from "../metrics/registry";
+import { logger } from "../log";
 import { onNewWork } from "./wake";
 import type { CatchUpPolicy } from "../schedules/cron";
 import { startScheduleTicker } from "../schedules/ticker";
@@ -82,7 +85,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     autoDisableAfterMs: options.autoDisableAfterMs ?? env.HOOKLINE_AUTO_DISABLE_AFTER,
     autoDisableMinFailures: options.autoDisableMinFailures ?? env.HOOKLINE_AUTO_DISABLE_MIN_FAILURES,
   };
-  const log = options.log ?? ((message: string, error?: unknown) => console.error(`[hookline worker] ${message}`, error ?? ""));
+  const log = options.log ?? ((message: string, error?: unknown) => logger.error({ component: "worker", err: error }, message));
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
   const inFlight = new Map<string, { abort: AbortController; done: Promise<void> }>();
@@ -140,6 +143,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     } finally {
       cycling = false;
     }
+    countRecordedAttempts(batch.map((completion) => completion.attempt.result), outcomes);
     // A retry due before the next poll gets its own wake-up, so short schedules stay short.
     outcomes.forEach((outcome, index) => {
       if (outcome === "retrying") wakeAt(batch[index].delivery.endpointId, now);
@@ -187,9 +191,11 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
 
   function start(delivery: ClaimedDelivery): void {
     const abort = new AbortController();
+    processMetrics().inFlight.inc();
     inFlightByEndpoint.set(delivery.endpointId, (inFlightByEndpoint.get(delivery.endpointId) ?? 0) + 1);
     const done = attempt(delivery, abort).finally(() => {
       inFlight.delete(delivery.id);
+      processMetrics().inFlight.dec();
       const left = (inFlightByEndpoint.get(delivery.endpointId) ?? 1) - 1;
       if (left > 0) inFlightByEndpoint.set(delivery.endpointId, left);
       else inFlightByEndpoint.delete(delivery.endpointId);
@@ -241,7 +247,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   function tick(): void {
     try {
       const now = Date.now();
-      reclaimExpiredLeases(db, now);
+      countReclaimedAttempts(reclaimExpiredLeases(db, now));
       activate(endpointsWithDueWork(db, now));
     } catch (error) {
       log("looking for due work failed", error);
@@ -257,6 +263,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     activate(endpointIds);
     scheduleCycle();
   });
+  const heartbeat = startHeartbeat(db, { workerId: id, intervalMs: env.HOOKLINE_HEARTBEAT_INTERVAL_MS, log });
   const timer = setInterval(tick, pollIntervalMs);
   timer.unref();
   setImmediate(tick);
@@ -291,6 +298,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
         await all();
       }
       cycle();
+      heartbeat.stop();
       if (checkpointer) {
         db.pragma("wal_autocheckpoint = 1000");
         await checkpointer.stop();

@@ -5,6 +5,7 @@
  */
 import { prisma, sqlite } from "../db";
 import { env } from "../env";
+import { logger } from "../log";
 import { startWorker, type WorkerOptions, type WorkerHandle } from "./run";
 
 const holder = globalThis as unknown as { hooklineWorker?: WorkerHandle };
@@ -24,7 +25,7 @@ export function startServerWorker(): void {
  */
 export function startProcessWorker(options: Omit<WorkerOptions, "db"> = {}): WorkerHandle {
   const worker = startWorker({ db: sqlite(), ...options });
-  prisma.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0").catch((error) => console.error("[hookline] could not hand checkpoints to the worker", error));
+  prisma.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0").catch((error) => logger.error({ err: error }, "could not hand checkpoints to the worker"));
   return worker;
 }
 
@@ -35,10 +36,10 @@ export function exitGracefullyOnSignal(worker: WorkerHandle): void {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[hookline] ${signal}: finishing in-flight deliveries…`);
+    logger.info({ signal, workerId: worker.id }, "finishing in-flight deliveries before exiting");
     worker
       .stop()
-      .catch((error) => console.error("[hookline] shutdown error", error))
+      .catch((error) => logger.error({ err: error }, "error while stopping the worker"))
       .finally(() => process.exit(0));
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));

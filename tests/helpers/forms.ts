@@ -1,0 +1,39 @@
+/**
+ * Submits a dashboard form over plain HTTP, the way a browser without JavaScript does: fetch the
+ * page, take the hidden fields React renders for the form's server action, add the visible
+ * fields, and POST it all as multipart/form-data to the same page. For tests that drive server
+ * actions (sign-up, sign-in, settings) without a browser.
+ */
+export interface FormResult {
+  status: number;
+  location: string | null;
+  /** `name=value` pairs from Set-Cookie, ready for a Cookie header. */
+  cookies: string[];
+  html: string;
+}
+
+const decode = (text: string) =>
+  text.replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+export async function submitForm(
+  url: string,
+  fields: Record<string, string>,
+  options: { cookie?: string; pick?: (formHtml: string) => boolean } = {},
+): Promise<FormResult> {
+  const headers: Record<string, string> = options.cookie ? { cookie: options.cookie } : {};
+  const page = await fetch(url, { headers });
+  if (page.status !== 200) throw new Error(`GET ${url} answered ${page.status}`);
+  const forms = (await page.text()).match(/<form\b[\s\S]*?<\/form>/g) ?? [];
+  const form = forms.find(options.pick ?? (() => true));
+  if (!form) throw new Error(`no matching form on ${url}`);
+  const body = new FormData();
+  for (const input of form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)) body.append(decode(input[1]), decode(input[2] ?? ""));
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
+  const response = await fetch(url, { method: "POST", body, redirect: "manual", headers });
+  return {
+    status: response.status,
+    location: response.headers.get("location"),
+    cookies: response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]),
+    html: await response.text(),
+  };
+}

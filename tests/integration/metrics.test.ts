@@ -1,0 +1,194 @@
+/**
+ * `GET /api/metrics` on the real server: it parses as Prometheus text exposition, and its
+ * delivery figures agree with the database after real deliveries to real receivers.
+ *
+ * What "agree" means (also in each metric's HELP text):
+ * - hookline_deliveries{status} equals the Delivery rows with that status;
+ * - hookline_delivery_attempts_total{outcome} counts the Attempt rows the server's worker wrote:
+ *   all of them together equal the Attempt rows, succeeded equals the 2xx ones, failed equals the
+ *   failed deliveries (each ends with exactly one such attempt), retrying the rest; the attempt
+ *   duration histogram has one observation per Attempt row;
+ * - the queue gauges equal the due pending deliveries, and are 0 once everything is delivered.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { sqlite } from "@/lib/db";
+import { apiClient, newApiAccount } from "../helpers/api-client";
+import { parseExposition, sampleValue } from "../helpers/prometheus";
+import { startReceiver, waitFor, type Receiver } from "../helpers/receiver";
+import { freePort, startServer, startWorkerProcess, stopServersAfterEach } from "../helpers/server";
+
+stopServersAfterEach();
+const receivers: Receiver[] = [];
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
+});
+
+async function receiver(...args: Parameters<typeof startReceiver>) {
+  const started = await startReceiver(...args);
+  receivers.push(started);
+  return started;
+}
+
+const count = (sql: string, ...params: unknown[]) => (sqlite().prepare(sql).get(...params) as { n: number }).n;
+
+async function scrape(origin: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${origin}/api/metrics`, { headers });
+  const text = await response.text();
+  return { response, text };
+}
+
+describe("GET /api/metrics", () => {
+  it("parses as Prometheus text, and its delivery counters match the database after a run", async () => {
+    // A 3-attempt schedule (tests/helpers/setup-database.ts), so failures finish quickly.
+    const server = await startServer({ HOOKLINE_API_RATE_LIMIT: "100000", HOOKLINE_RETRY_SCHEDULE: "0s,100ms,200ms" });
+    const account = await newApiAccount("metrics");
+    const api = apiClient(server.origin, account.key);
+
+    const ok = await receiver([{ status: 200 }]);
+    const broken = await receiver([{ status: 500 }]);
+    const gone = await receiver([{ status: 410 }]);
+    // Fails once per event, then succeeds: one retrying attempt, then a succeeded one.
+    const seen = new Set<string>();
+    const flaky = await receiver((request) => {
+      const id = request.headers["webhook-id"];
+      if (seen.has(id)) return { status: 204 };
+      seen.add(id);
+      return { status: 503 };
+    });
+    for (const [name, target] of [["ok", ok], ["broken", broken], ["flaky", flaky]] as const) {
+      expect((await api.post("/api/v1/endpoints", { name, url: target.url })).status).toBe(201);
+    }
+    // 410 disables the endpoint, which would strand any later delivery to it as pending: it
+    // gets exactly one event.
+    expect((await api.post("/api/v1/endpoints", { name: "gone", url: gone.url, eventTypes: ["account.closed"] })).status).toBe(201);
+
+    const EVENTS = 6;
+    for (let i = 0; i < EVENTS; i++) {
+      expect((await api.post("/api/v1/events", { type: "order.created", data: { n: i } })).status).toBe(202);
+    }
+    expect((await api.post("/api/v1/events", { type: "account.closed", data: {} })).status).toBe(202);
+    await waitFor(() => count(`SELECT count(*) AS n FROM "Delivery" WHERE status IN ('pending', 'delivering')`) === 0 && count(`SELECT count(*) AS n FROM "Delivery"`) > 0, {
+      timeoutMs: 30_000,
+      what: "every delivery to finish",
+    });
+
+    const { response, text } = await scrape(server.origin);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const metrics = parseExposition(text);
+
+    // The database's view, read at the same moment (nothing changes any more).
+    const byStatus = (status: string) => count(`SELECT count(*) AS n FROM "Delivery" WHERE status = ?`, status);
+    const attemptRows = count(`SELECT count(*) AS n FROM "Attempt"`);
+    const successRows = count(`SELECT count(*) AS n FROM "Attempt" WHERE responseStatus BETWEEN 200 AND 299`);
+    // ok and flaky succeed for all 7 events; broken fails all 7, gone its one.
+    expect(byStatus("succeeded")).toBe(2 * (EVENTS + 1));
+    expect(byStatus("failed")).toBe(EVENTS + 2);
+
+    for (const status of ["pending", "delivering", "succeeded", "failed"]) {
+      expect(sampleValue(metrics, "hookline_deliveries", { status }), `deliveries ${status}`).toBe(byStatus(status));
+    }
+    const attempts = (outcome: string) => sampleValue(metrics, "hookline_delivery_attempts_total", { outcome });
+    expect(attempts("succeeded") + attempts("retrying") + attempts("failed") + attempts("lease_expired")).toBe(attemptRows);
+    expect(attempts("succeeded")).toBe(successRows);
+    expect(attempts("failed")).toBe(byStatus("failed"));
+    expect(attempts("retrying")).toBe(attemptRows - successRows - byStatus("failed"));
+    // broken: two retried attempts per event before its last; flaky: one.
+    expect(attempts("retrying")).toBe(3 * (EVENTS + 1));
+    expect(attempts("lease_expired")).toBe(0);
+    // One latency observation per HTTP attempt.
+    expect(sampleValue(metrics, "hookline_delivery_attempt_duration_seconds")).toBe(attemptRows);
+
+    expect(sampleValue(metrics, "hookline_queue_due_deliveries")).toBe(0);
+    expect(sampleValue(metrics, "hookline_queue_oldest_due_age_seconds")).toBe(0);
+    expect(sampleValue(metrics, "hookline_deliveries_in_flight")).toBe(0);
+    expect(sampleValue(metrics, "hookline_workers_live")).toBe(1);
+    expect(sampleValue(metrics, "hookline_schedule_ticks_fired")).toBe(count(`SELECT count(*) AS n FROM "ScheduleTick"`));
+    expect(metrics.get("hookline_delivery_attempts_total")).toMatchObject({ type: "COUNTER", help: expect.stringContaining("Attempt row") });
+    expect(metrics.get("hookline_deliveries")).toMatchObject({ type: "GAUGE", help: expect.stringContaining("Delivery rows") });
+    expect(metrics.get("hookline_delivery_attempt_duration_seconds")?.type).toBe("HISTOGRAM");
+    // Node's process metrics come along.
+    expect(sampleValue(metrics, "hookline_process_resident_memory_bytes")).toBeGreaterThan(0);
+  });
+
+  it("reports the queue from the database when no worker runs here, and asks for the token when one is set", async () => {
+    const token = "scrape-token-for-tests-0123456789";
+    // The previous test's server was killed outright, leaving its heartbeat row behind.
+    sqlite().prepare(`DELETE FROM "WorkerHeartbeat"`).run();
+    const server = await startServer({ HOOKLINE_WORKER: "off", HOOKLINE_METRICS_TOKEN: token, HOOKLINE_API_RATE_LIMIT: "100000" });
+    const account = await newApiAccount("queue");
+    const api = apiClient(server.origin, account.key);
+    const target = await receiver();
+    const disabled = await receiver();
+    expect((await api.post("/api/v1/endpoints", { name: "waiting", url: target.url })).status).toBe(201);
+    const off = await api.post("/api/v1/endpoints", { name: "disabled", url: disabled.url });
+    for (let i = 0; i < 5; i++) expect((await api.post("/api/v1/events", { type: "order.paid", data: { n: i } })).status).toBe(202);
+    // A disabled endpoint's pending deliveries are not work a worker would take: not in the queue.
+    expect((await api.patch(`/api/v1/endpoints/${off.body.id}`, { enabled: false })).status).toBe(200);
+
+    const denied = await scrape(server.origin);
+    expect(denied.response.status).toBe(401);
+    expect(denied.text).not.toContain("hookline_");
+    expect((await scrape(server.origin, { authorization: "Bearer not-the-token-at-all-xx" })).response.status).toBe(401);
+
+    const { response, text } = await scrape(server.origin, { authorization: `Bearer ${token}` });
+    expect(response.status).toBe(200);
+    const scrapedAt = Date.now();
+    const metrics = parseExposition(text);
+    const due = sqlite()
+      .prepare(
+        `SELECT count(*) AS n, min(d.nextAttemptAt) AS oldest FROM "Delivery" d JOIN "Endpoint" e ON e.id = d.endpointId
+          WHERE d.status = 'pending' AND d.nextAttemptAt <= ? AND e.enabled = 1 AND e.deletedAt IS NULL`,
+      )
+      .get(scrapedAt) as { n: number; oldest: number };
+    expect(due.n).toBe(5);
+    expect(sampleValue(metrics, "hookline_queue_due_deliveries")).toBe(due.n);
+    expect(sampleValue(metrics, "hookline_deliveries", { status: "pending" })).toBe(count(`SELECT count(*) AS n FROM "Delivery" WHERE status = 'pending'`));
+    const oldestAge = sampleValue(metrics, "hookline_queue_oldest_due_age_seconds");
+    expect(oldestAge).toBeGreaterThan(0);
+    expect(oldestAge).toBeLessThanOrEqual((scrapedAt - due.oldest) / 1000);
+    // Nothing was attempted by this process, and no worker beats anywhere.
+    expect(sampleValue(metrics, "hookline_delivery_attempts_total", { outcome: "succeeded" })).toBe(0);
+    expect(sampleValue(metrics, "hookline_deliveries_in_flight")).toBe(0);
+    expect(sampleValue(metrics, "hookline_workers_live")).toBe(0);
+    expect(target.requests).toHaveLength(0);
+  });
+
+  it("is served by a separate worker process on its own port, with that worker's attempts", async () => {
+    sqlite().prepare(`DELETE FROM "WorkerHeartbeat"`).run();
+    // The previous test's queue must not become this worker's work.
+    sqlite().prepare(`UPDATE "Delivery" SET status = 'failed', nextAttemptAt = NULL WHERE status IN ('pending', 'delivering')`).run();
+    const server = await startServer({ HOOKLINE_WORKER: "off", HOOKLINE_API_RATE_LIMIT: "100000" });
+    const port = await freePort();
+    const worker = await startWorkerProcess({ HOOKLINE_WORKER_METRICS_PORT: String(port), HOOKLINE_RETRY_SCHEDULE: "0s,100ms" });
+    const account = await newApiAccount("worker-metrics");
+    const api = apiClient(server.origin, account.key);
+    const ok = await receiver([{ status: 200 }]);
+    const broken = await receiver([{ status: 502 }]);
+    expect((await api.post("/api/v1/endpoints", { name: "ok", url: ok.url })).status).toBe(201);
+    expect((await api.post("/api/v1/endpoints", { name: "broken", url: broken.url })).status).toBe(201);
+    for (let i = 0; i < 4; i++) expect((await api.post("/api/v1/events", { type: "invoice.paid", data: { n: i } })).status).toBe(202);
+    const mine = `SELECT count(*) AS n FROM "Delivery" WHERE userId = ?`;
+    await waitFor(() => count(`${mine} AND status IN ('succeeded', 'failed')`, account.userId) === 8, { timeoutMs: 20_000, what: "the worker to finish" });
+
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(response.status).toBe(200);
+    const metrics = parseExposition(await response.text());
+    // Only this worker has delivered this test's events: its counters are exactly their attempts.
+    const attemptRows = count(`SELECT count(*) AS n FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.userId = ?`, account.userId);
+    expect(attemptRows).toBe(4 + 4 * 2);
+    const attempts = (outcome: string) => sampleValue(metrics, "hookline_delivery_attempts_total", { outcome });
+    expect(attempts("succeeded")).toBe(4);
+    expect(attempts("retrying")).toBe(4);
+    expect(attempts("failed")).toBe(count(`${mine} AND status = 'failed'`, account.userId));
+    expect(attempts("succeeded") + attempts("retrying") + attempts("failed")).toBe(attemptRows);
+    expect(sampleValue(metrics, "hookline_delivery_attempt_duration_seconds")).toBe(attemptRows);
+    expect(sampleValue(metrics, "hookline_workers_live")).toBe(1);
+    expect(sampleValue(metrics, "hookline_deliveries", { status: "succeeded" })).toBe(count(`SELECT count(*) AS n FROM "Delivery" WHERE status = 'succeeded'`));
+    // The web server's own counters saw none of it (its worker is off).
+    const web = parseExposition(await (await fetch(`${server.origin}/api/metrics`)).text());
+    expect(sampleValue(web, "hookline_delivery_attempts_total", { outcome: "succeeded" })).toBe(0);
+    expect((await fetch(`http://127.0.0.1:${port}/elsewhere`)).status).toBe(404);
+    expect(worker.output()).not.toMatch(/"level":50/);
+  });
+});
