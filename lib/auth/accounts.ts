@@ -1,7 +1,7 @@
-import { prisma } from "../db";
+import { prisma, sqlite } from "../db";
 import { newId } from "../ids";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
-import type { SessionUser } from "./session";
+import { hashSessionToken, type SessionUser } from "./session";
 
 export const INVALID_CREDENTIALS = "Invalid email or password.";
 
@@ -23,4 +23,38 @@ export async function authenticate(email: string, password: string): Promise<Ses
   const user = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true, passwordHash: true } });
   const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
   return user && valid ? { id: user.id, email: user.email } : null;
+}
+
+/**
+ * Sets a new password after checking the current one, and signs out every other browser of the
+ * account (a stolen session must not outlive the password change); the session with
+ * `keepSessionToken` stays signed in. One transaction: both happen or neither.
+ */
+export async function changePassword(
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+  keepSessionToken: string | undefined,
+): Promise<{ changed: true; signedOut: number } | { wrongPassword: true }> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) return { wrongPassword: true };
+  const passwordHash = await hashPassword(newPassword);
+  const [, revoked] = await prisma.$transaction([
+    prisma.user.update({ where: { id: userId }, data: { passwordHash } }),
+    prisma.session.deleteMany({ where: { userId, tokenHash: { not: keepSessionToken ? hashSessionToken(keepSessionToken) : "" } } }),
+  ]);
+  return { changed: true, signedOut: revoked.count };
+}
+
+/**
+ * Deletes the account and everything it owns: sessions, API keys, endpoints, events,
+ * deliveries with their attempts, inbox requests, schedules with their ticks. Every one of those
+ * tables references User (or a row that does) with ON DELETE CASCADE, so deleting the User row
+ * deletes them all in the same statement. It runs on the raw connection, where foreign keys are
+ * switched on (the Prisma adapter leaves SQLite's default, off, so its delete would orphan rows),
+ * in one IMMEDIATE transaction: all of it goes, or none.
+ */
+export function deleteAccount(userId: string): boolean {
+  const db = sqlite();
+  return db.transaction(() => db.prepare(`DELETE FROM "User" WHERE id = ?`).run(userId).changes === 1).immediate();
 }

@@ -10,3 +10,20 @@ export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, "Enter your email"),
   password: z.string().min(1, "Enter your password"),
 });
+
+const newPassword = signUpSchema.shape.password;
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password"),
+    newPassword,
+  })
+  .refine((data) => data.newPassword !== data.currentPassword, {
+    path: ["newPassword"],
+    message: "The new password must differ from the current one",
+  });
+
+/** Deleting an account is confirmed by typing its email; compared case-insensitively. */
+export const deleteAccountSchema = z.object({
+  confirmEmail: z.string().trim().toLowerCase().min(1, "Type your account's email to confirm"),
+});

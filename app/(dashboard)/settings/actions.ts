@@ -1,10 +1,14 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedActionWithUser, type ActionState } from "@/lib/actions";
+import { changePassword, deleteAccount } from "@/lib/auth/accounts";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
+import { clearSessionCookie, currentSessionToken } from "@/lib/auth/current-user";
 import { createApiKeySchema } from "@/lib/validations/api-key";
+import { changePasswordSchema, deleteAccountSchema } from "@/lib/validations/auth";
 
 export interface CreateApiKeyState extends ActionState {
   /**
@@ -30,4 +34,21 @@ export const revokeApiKeyAction = validatedActionWithUser(apiKeyIdSchema, async 
   if (!(await revokeApiKey(user.id, keyId))) return { error: "This API key no longer exists." };
   revalidatePath("/settings");
   return { message: "API key revoked." };
+});
+
+export const changePasswordAction = validatedActionWithUser(
+  changePasswordSchema,
+  async ({ currentPassword, newPassword }, user): Promise<ActionState> => {
+    const result = await changePassword(user.id, currentPassword, newPassword, await currentSessionToken());
+    if ("wrongPassword" in result) return { fieldErrors: { currentPassword: "That is not your current password" } };
+    const others = result.signedOut === 1 ? "1 other session was" : `${result.signedOut} other sessions were`;
+    return { message: `Password changed. ${others} signed out.` };
+  },
+);
+
+export const deleteAccountAction = validatedActionWithUser(deleteAccountSchema, async ({ confirmEmail }, user): Promise<ActionState> => {
+  if (confirmEmail !== user.email) return { fieldErrors: { confirmEmail: "This is not your account's email" } };
+  deleteAccount(user.id);
+  await clearSessionCookie();
+  redirect("/sign-up?deleted=1");
 });

@@ -5,7 +5,9 @@ import { listApiKeys, type ApiKeyDto } from "@/lib/auth/api-keys";
 import { env } from "@/lib/env";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatTime } from "@/components/format";
+import { ChangePassword } from "./_components/change-password";
 import { CreateApiKey } from "./_components/create-api-key";
+import { DeleteAccount } from "./_components/delete-account";
 import { RevokeApiKey } from "./_components/revoke-api-key";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -115,6 +117,20 @@ export default async function SettingsPage() {
           <dt className="text-slate-500">Email</dt>
           <dd className="mt-1 font-medium">{user.email}</dd>
         </dl>
+        <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
+          <h3 className="mb-4 text-base font-semibold">Change password</h3>
+          <ChangePassword />
+        </div>
+      </section>
+
+      <section aria-labelledby="danger-zone-heading" className="space-y-4">
+        <h2 id="danger-zone-heading" className="text-lg font-semibold text-red-800">
+          Danger zone
+        </h2>
+        <div className="space-y-3 rounded-xl bg-white p-6 shadow-sm ring-1 ring-red-200">
+          <p className="text-sm text-slate-600">Deleting your account removes all of its data from this Hookline. It cannot be undone.</p>
+          <DeleteAccount email={user.email} />
+        </div>
       </section>
     </div>
   );

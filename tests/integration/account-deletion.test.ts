@@ -1,0 +1,146 @@
+// Deleting an account removes every row that belongs to it, in every table, and nothing else.
+// "Every table" is read from sqlite_master, and "belongs to" is followed through any column
+// (user → endpoints, events, schedules → deliveries, ticks → attempts…), so a table added later
+// is checked without anyone remembering to add it here: the fixture must give it rows, or the
+// test names the table it does not know.
+import Database from "better-sqlite3";
+import { beforeAll, describe, expect, it } from "vitest";
+import { changePassword, deleteAccount } from "@/lib/auth/accounts";
+import { createApiKey } from "@/lib/auth/api-keys";
+import { createSession, userForSessionToken } from "@/lib/auth/session";
+import { prisma, sqlite } from "@/lib/db";
+import { createEndpoint } from "@/lib/endpoints/queries";
+import { createEvent } from "@/lib/events/queries";
+import { newId } from "@/lib/ids";
+import { inboxToken, receiveInboxRequest } from "@/lib/inbox/queries";
+import { verifyPassword } from "@/lib/auth/password";
+import { newAccount } from "../helpers/harness";
+
+/** Tables no account's rows live in. */
+const NOT_ACCOUNT_DATA = new Set(["_prisma_migrations", "WorkerHeartbeat"]);
+
+function tables(db: Database.Database): string[] {
+  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
+    (row) => row.name,
+  );
+}
+
+function columns(db: Database.Database, table: string): string[] {
+  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((row) => row.name);
+}
+
+/**
+ * The account's rows: starting from the user id, every row with a column holding one of the
+ * collected ids, then those rows' own ids, until nothing new turns up. Returns the row count per
+ * table (rows keyed by rowid).
+ */
+function rowsOf(db: Database.Database, userId: string): Record<string, number> {
+  const ids = new Set([userId]);
+  const found = new Map<string, Set<number>>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const table of tables(db)) {
+      const cols = columns(db, table);
+      const rows = db.prepare(`SELECT rowid AS _rowid, * FROM "${table}"`).all() as Record<string, unknown>[];
+      const seen = found.get(table) ?? new Set<number>();
+      found.set(table, seen);
+      for (const row of rows) {
+        if (!cols.some((col) => typeof row[col] === "string" && ids.has(row[col] as string))) continue;
+        if (!seen.has(row._rowid as number)) {
+          seen.add(row._rowid as number);
+          grew = true;
+        }
+        if (typeof row.id === "string" && !ids.has(row.id)) {
+          ids.add(row.id);
+          grew = true;
+        }
+      }
+    }
+  }
+  return Object.fromEntries([...found].map(([table, rows]) => [table, rows.size]));
+}
+
+function totalRows(db: Database.Database): Record<string, number> {
+  return Object.fromEntries(tables(db).map((table) => [table, (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n]));
+}
+
+/** An account with at least one row in every table that holds account data. */
+async function populatedAccount(label: string) {
+  const user = await newAccount(label);
+  await createSession(user.id);
+  await createApiKey(user.id, `${label} key`);
+  const first = await createEndpoint(user.id, { name: "Orders", url: "http://127.0.0.1:9/orders", description: "" });
+  await createEndpoint(user.id, { name: "Billing", url: "http://127.0.0.1:9/billing", description: "" });
+  const schedule = await prisma.schedule.create({
+    data: { id: newId("sch"), userId: user.id, name: "Ticker", cron: "*/5 * * * * *", type: "tick", payload: "{}", endpointId: first.id },
+  });
+  await prisma.scheduleTick.create({ data: { scheduleId: schedule.id, tickAt: new Date(), events: 1 } });
+  const event = await createEvent(user.id, { type: "order.created", payload: `{"owner":"${label}"}` });
+  await prisma.event.update({ where: { id: event.id }, data: { scheduleId: schedule.id } });
+  const delivery = await prisma.delivery.findFirstOrThrow({ where: { eventId: event.id } });
+  await prisma.attempt.create({
+    data: { id: newId("att"), deliveryId: delivery.id, number: 1, startedAt: new Date(), durationMs: 3, requestHeaders: "{}", responseStatus: 200 },
+  });
+  expect(await receiveInboxRequest(await inboxToken(user.id), { method: "POST", headers: {}, body: "{}" })).toBe(true);
+  return user;
+}
+
+describe("deleting an account", () => {
+  let alice: { id: string; email: string };
+  let bob: { id: string; email: string };
+
+  beforeAll(async () => {
+    alice = await populatedAccount("alice");
+    bob = await populatedAccount("bob");
+  });
+
+  it("removes the account's rows from every table and leaves the other account's untouched", () => {
+    const db = sqlite();
+    const aliceBefore = rowsOf(db, alice.id);
+    const bobBefore = rowsOf(db, bob.id);
+    const totalBefore = totalRows(db);
+
+    // The fixture reaches every table that can hold account data (a new table must be added to it).
+    for (const table of tables(db).filter((name) => !NOT_ACCOUNT_DATA.has(name))) {
+      expect(aliceBefore[table], `the fixture puts no row in table ${table}`).toBeGreaterThan(0);
+      expect(bobBefore[table], `the fixture puts no row in table ${table}`).toBeGreaterThan(0);
+    }
+
+    expect(deleteAccount(alice.id)).toBe(true);
+
+    const aliceAfter = rowsOf(db, alice.id);
+    for (const table of tables(db)) expect(aliceAfter[table], `rows of the deleted account left in ${table}`).toBe(0);
+    expect(rowsOf(db, bob.id)).toEqual(bobBefore);
+    const totalAfter = totalRows(db);
+    for (const table of tables(db)) expect(totalAfter[table], table).toBe(totalBefore[table] - aliceBefore[table]);
+    expect(db.pragma("foreign_key_check")).toEqual([]);
+  });
+
+  it("deleting an unknown account changes nothing", () => {
+    const before = totalRows(sqlite());
+    expect(deleteAccount("usr_unknown")).toBe(false);
+    expect(totalRows(sqlite())).toEqual(before);
+  });
+});
+
+describe("changing the password", () => {
+  it("needs the current password, keeps this session and signs out the others", async () => {
+    const user = await newAccount("changer");
+    const here = await createSession(user.id);
+    const elsewhere = await createSession(user.id);
+    const other = await newAccount("other");
+    const otherSession = await createSession(other.id);
+
+    expect(await changePassword(user.id, "not the password", "a brand new password", here.token)).toEqual({ wrongPassword: true });
+    expect(await userForSessionToken(elsewhere.token)).not.toBeNull();
+
+    expect(await changePassword(user.id, "correct horse battery staple", "a brand new password", here.token)).toEqual({ changed: true, signedOut: 1 });
+    expect((await userForSessionToken(here.token))?.id).toBe(user.id);
+    expect(await userForSessionToken(elsewhere.token)).toBeNull();
+    expect((await userForSessionToken(otherSession.token))?.id).toBe(other.id);
+
+    const { passwordHash } = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(await verifyPassword(passwordHash, "a brand new password")).toBe(true);
+    expect(await verifyPassword(passwordHash, "correct horse battery staple")).toBe(false);
+  });
+});
