@@ -86,11 +86,18 @@ export interface TickPlan {
 }
 
 /**
- * What a ticker does with a due schedule (`nextRunAt <= now`). Only one tick ever fires per
- * call: the latest one due. When the ticker was running all along that is simply `nextRunAt`;
- * after downtime the ticks missed in between are skipped, and the latest of them fires once
- * (policy "latest") or is skipped too (policy "none": only ticks that came due while this
- * ticker was running, `tickAt >= runningSince`, fire).
+ * A ticker that is running but fell behind (a long GC pause, a busy event loop, a slow disk)
+ * fires each tick it missed, in order, as long as it is at most this far behind; beyond that
+ * (a suspended machine, say) the missed ticks count as downtime.
+ */
+export const MAX_LAG_MS = 60_000;
+
+/**
+ * What a ticker does with a due schedule (`nextRunAt <= now`). Only one tick fires per call.
+ * When the tick came due while this ticker was running (and it is at most MAX_LAG_MS late),
+ * that tick fires and the next call takes the one after it: a short stall delays ticks but
+ * loses none. After downtime the ticks missed in between are skipped, and the latest of them
+ * fires once (policy "latest") or is skipped too (policy "none").
  */
 export function planTick(input: {
   cron: string;
@@ -101,13 +108,15 @@ export function planTick(input: {
   runningSince: number;
 }): TickPlan {
   const { cron, timezone, nextRunAt, now } = input;
+  if (nextRunAt >= input.runningSince && now - nextRunAt <= MAX_LAG_MS) {
+    return { tickAt: nextRunAt, skippedEarlier: false, nextRunAt: nextRunAfter(cron, timezone, nextRunAt) };
+  }
   const latest = latestRunAtOrBefore(cron, timezone, now);
   // nextRunAt always comes from the expression; should it not (an edit raced a tick), it is
   // still the tick that was promised.
   const due = latest !== null && latest >= nextRunAt ? latest : nextRunAt;
-  const fire = input.policy === "latest" || due >= input.runningSince;
   return {
-    tickAt: fire ? due : null,
+    tickAt: input.policy === "latest" ? due : null,
     skippedEarlier: due > nextRunAt,
     nextRunAt: nextRunAfter(cron, timezone, Math.max(now, due)),
   };

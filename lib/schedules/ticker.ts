@@ -11,7 +11,8 @@
  *   of it back, so the tick fires after the restart instead, still once.
  * - Downtime: ticks missed while no ticker ran are skipped, except the latest one, which fires
  *   once (HOOKLINE_SCHEDULE_CATCH_UP=latest, the default); with `none` it is skipped as well.
- *   See planTick in cron.ts.
+ *   A ticker that ran all along but fell behind fires each missed tick, in order (up to
+ *   MAX_LAG_MS late). See planTick in cron.ts.
  * - Punctual: besides polling every POLL_MS, a timer is set for the earliest `nextRunAt`, so a
  *   tick fires within milliseconds of its time when the ticker is idle.
  * - Deliveries are created exactly as for API events (events/fan-out.ts) and the worker in this
@@ -168,9 +169,11 @@ export function startScheduleTicker(options: TickerOptions): TickerHandle {
       const now = Date.now();
       const due = (sql.due.all(now, BATCH) as Array<{ id: string }>).filter(({ id }) => (failedUntil.get(id) ?? 0) <= now);
       const woken = new Set<string>();
+      let firedAny = false;
       for (const { id } of due) {
         try {
           const fired = fireSchedule(db, id, { now, policy, runningSince });
+          firedAny ||= fired !== null;
           for (const endpointId of fired?.endpointIds ?? []) woken.add(endpointId);
           failedUntil.delete(id);
         } catch (error) {
@@ -181,10 +184,12 @@ export function startScheduleTicker(options: TickerOptions): TickerHandle {
       if (woken.size) notifyNewWork([...woken]);
       if (due.length === BATCH) delay = 0;
       else {
-        // A schedule still due now is one backing off after a failure: it waits for the poll.
+        // Still due after firing: a ticker catching up after a stall goes on at once. Still due
+        // without firing: a schedule backing off after a failure, which waits for the poll.
         const earliest = sql.earliest.get() as { nextRunAt: number } | undefined;
         const wait = earliest ? earliest.nextRunAt - Date.now() : POLL_MS;
         if (wait > 0) delay = Math.min(POLL_MS, wait);
+        else if (firedAny) delay = 0;
       }
     } catch (error) {
       log("looking for due schedules failed", error);

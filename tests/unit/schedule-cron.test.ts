@@ -1,7 +1,7 @@
 // Cron arithmetic for schedules (lib/schedules/cron.ts): validation, run times in a time zone
 // (daylight saving included), and which tick fires after a delay or downtime.
 import { describe, expect, it } from "vitest";
-import { canonicalTimezone, cronProblem, latestRunAtOrBefore, nextRunAfter, nextRunTimes, planTick } from "@/lib/schedules/cron";
+import { canonicalTimezone, cronProblem, latestRunAtOrBefore, MAX_LAG_MS, nextRunAfter, nextRunTimes, planTick } from "@/lib/schedules/cron";
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -92,8 +92,20 @@ describe("planTick", () => {
     const plan = planTick({ ...restart, runningSince: at("2026-01-01T00:01:10.300Z") });
     expect(plan.tickAt).toBeNull();
     expect(iso(plan.nextRunAt)).toBe("2026-01-01T00:01:11.000Z");
-    // A ticker that was already running fires its due tick as usual.
-    expect(iso(planTick({ ...restart, runningSince: started }).tickAt)).toBe("2026-01-01T00:01:10.000Z");
+    // A ticker that was already running fires its due ticks as usual.
+    expect(iso(planTick({ ...restart, runningSince: started }).tickAt)).toBe("2026-01-01T00:01:00.000Z");
+  });
+
+  it("a running ticker that fell behind fires every missed tick in order, up to MAX_LAG_MS late", () => {
+    const behind = { ...everySecond, policy: "latest" as const, runningSince: started, now: at("2026-01-01T00:01:10.400Z") };
+    const first = planTick({ ...behind, nextRunAt: at("2026-01-01T00:01:00Z") });
+    expect(first).toEqual({ tickAt: at("2026-01-01T00:01:00Z"), skippedEarlier: false, nextRunAt: at("2026-01-01T00:01:01Z") });
+    const second = planTick({ ...behind, nextRunAt: first.nextRunAt! });
+    expect(iso(second.tickAt)).toBe("2026-01-01T00:01:01.000Z");
+    // Further behind than MAX_LAG_MS (a suspended machine): treated as downtime.
+    const suspended = planTick({ ...behind, nextRunAt: at("2026-01-01T00:01:10.400Z") - MAX_LAG_MS - 1000 });
+    expect(iso(suspended.tickAt)).toBe("2026-01-01T00:01:10.000Z");
+    expect(suspended.skippedEarlier).toBe(true);
   });
 
   it("keeps hourly schedules in their zone when catching up", () => {
