@@ -29,7 +29,8 @@ export async function submitForm(
   const body = new FormData();
   for (const input of form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)) body.append(decode(input[1]), decode(input[2] ?? ""));
   for (const [name, value] of Object.entries(fields)) body.append(name, value);
-  const response = await fetch(url, { method: "POST", body, redirect: "manual", headers });
+  // A browser sends its origin with a form POST; Next checks it against the host for actions.
+  const response = await fetch(url, { method: "POST", body, redirect: "manual", headers: { ...headers, origin: new URL(url).origin } });
   return {
     status: response.status,
     location: response.headers.get("location"),

@@ -2,7 +2,7 @@
 // saw, who may scrape /api/metrics, which request ids are trusted, and that the logger's
 // redaction catches a secret logged by mistake.
 import { Writable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { assessHealth } from "@/lib/health";
 import { createLogger, pathOnly, requestIdFrom } from "@/lib/log";
 import { metricsRequestAllowed } from "@/lib/metrics/render";
@@ -126,5 +126,39 @@ describe("the logger", () => {
     logger.info("quiet");
     logger.error("loud");
     expect(lines.map((line) => JSON.parse(line).msg)).toEqual(["loud"]);
+  });
+});
+
+describe("operations configuration", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+    vi.resetModules();
+  });
+  async function loadWith(overrides: Record<string, string>) {
+    Object.assign(process.env, overrides);
+    vi.resetModules();
+    return (await import("@/lib/env")).env;
+  }
+
+  it("has defaults: 5 s heartbeats, a 30 s bound, info logs, open metrics", async () => {
+    for (const name of ["HOOKLINE_HEARTBEAT_INTERVAL_MS", "HOOKLINE_HEARTBEAT_TIMEOUT_MS", "HOOKLINE_LOG_LEVEL", "HOOKLINE_METRICS_TOKEN", "HOOKLINE_WORKER_METRICS_PORT"]) delete process.env[name];
+    const env = await loadWith({});
+    expect(env).toMatchObject({ HOOKLINE_HEARTBEAT_INTERVAL_MS: 5_000, HOOKLINE_HEARTBEAT_TIMEOUT_MS: 30_000, HOOKLINE_LOG_LEVEL: "info" });
+    expect(env.HOOKLINE_METRICS_TOKEN).toBeUndefined();
+    expect(env.HOOKLINE_WORKER_METRICS_PORT).toBeUndefined();
+  });
+
+  it("reads an empty metrics token as none", async () => {
+    expect((await loadWith({ HOOKLINE_METRICS_TOKEN: "" })).HOOKLINE_METRICS_TOKEN).toBeUndefined();
+  });
+
+  it.each([
+    ["HOOKLINE_LOG_LEVEL", "loud"],
+    ["HOOKLINE_METRICS_TOKEN", "short"],
+    ["HOOKLINE_HEARTBEAT_TIMEOUT_MS", "0"],
+    ["HOOKLINE_WORKER_METRICS_PORT", "70000"],
+  ])("refuses %s=%s, naming the variable", async (name, value) => {
+    await expect(loadWith({ [name]: value })).rejects.toThrow(new RegExp(`Invalid Hookline configuration:[\\s\\S]*${name}`));
   });
 });
