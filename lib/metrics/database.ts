@@ -1,7 +1,7 @@
 /**
  * Figures read from the database at scrape time: they hold for the whole installation, whichever
  * process runs the worker. Every query walks an index; counting the succeeded deliveries visits
- * each one's index entry, the one cost that grows with history (~60 ms at 1M deliveries).
+ * each one's index entry, the one cost that grows with history (60–90 ms at 1M deliveries).
  */
 import type Database from "better-sqlite3";
 
