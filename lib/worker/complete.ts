@@ -1,7 +1,9 @@
 /**
  * Recording attempts and moving their deliveries on, many at a time in one IMMEDIATE
  * transaction (batching is what makes durable delivery fast on SQLite). For each attempt:
- * the attempt row is always written; the delivery is completed, rescheduled or failed per
+ * the attempt row is always written, unless its delivery no longer exists (its account was
+ * deleted while the attempt was in flight: there is nothing left to record it against, and a
+ * foreign-key failure would roll back, and forever retry, the whole batch); the delivery is completed, rescheduled or failed per
  * outcome.ts, but only while this worker still holds its lease (a worker whose lease expired
  * and was reclaimed must not overwrite the newer state); the endpoint's failure streak is
  * updated, and the endpoint disabled when outcome.ts says so.
@@ -27,7 +29,7 @@ function prepare(db: Database.Database) {
     insertAttempt: db.prepare(`
       INSERT INTO "Attempt" (id, deliveryId, number, startedAt, durationMs, requestHeaders,
                              responseStatus, responseHeaders, responseBody, error)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "Delivery" WHERE id = ?)`),
     updateDelivery: db.prepare(`
       UPDATE "Delivery"
          SET status = ?, nextAttemptAt = ?, completedAt = ?, lastStatusCode = ?, lastError = ?,
@@ -74,6 +76,7 @@ export function recordAttemptOutcomes(db: Database.Database, completions: Comple
         result.responseHeaders ? JSON.stringify(result.responseHeaders) : null,
         result.responseBody ?? null,
         decision.error,
+        delivery.id,
       );
       const updated = sql.updateDelivery.run(
         decision.outcome === "retrying" ? "pending" : decision.outcome,

@@ -14,7 +14,8 @@ import { createEvent } from "@/lib/events/queries";
 import { newId } from "@/lib/ids";
 import { inboxToken, receiveInboxRequest } from "@/lib/inbox/queries";
 import { verifyPassword } from "@/lib/auth/password";
-import { newAccount } from "../helpers/harness";
+import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
+import { waitFor } from "../helpers/receiver";
 
 /** Tables no account's rows live in. */
 const NOT_ACCOUNT_DATA = new Set(["_prisma_migrations", "WorkerHeartbeat"]);
@@ -142,5 +143,33 @@ describe("changing the password", () => {
     const { passwordHash } = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(await verifyPassword(passwordHash, "a brand new password")).toBe(true);
     expect(await verifyPassword(passwordHash, "correct horse battery staple")).toBe(false);
+  });
+});
+
+describe("deleting an account while the worker is delivering its events", () => {
+  const harness = setUpHarness();
+
+  it("the attempt in flight is dropped with its delivery and the worker goes on recording everyone else's", async () => {
+    const slow = await harness.startReceiver(["hang"]);
+    const healthy = await harness.startReceiver([{ status: 200 }]);
+    const leaving = await newAccount("leaving");
+    const staying = await newAccount("staying");
+    const leavingEndpoint = await newEndpoint(leaving.id, `${slow.url}hooks`);
+    const stayingEndpoint = await newEndpoint(staying.id, `${healthy.url}hooks`);
+    harness.startWorker({ attemptTimeoutMs: 10_000 });
+
+    const inFlight = await createEvent(leaving.id, { type: "order.created", payload: "{}" });
+    await waitFor(() => slow.requests.length === 1, { what: "the leaving account's attempt to start" });
+    expect(deleteAccount(leaving.id)).toBe(true);
+    // The receiver answers after the account is gone: the worker must record nothing for it…
+    slow.answerHanging({ status: 200 });
+
+    // …and keep recording the other account's attempts.
+    const later = await createEvent(staying.id, { type: "order.created", payload: "{}" });
+    const delivered = await finishedDelivery(staying.id, deliveryIdOf(later.id, stayingEndpoint.id));
+    expect(delivered.status).toBe("succeeded");
+    expect(sqlite().prepare(`SELECT count(*) AS n FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.eventId = ?`).get(later.id)).toEqual({ n: 1 });
+    expect(sqlite().prepare(`SELECT count(*) AS n FROM "Delivery" WHERE eventId = ? OR endpointId = ?`).get(inFlight.id, leavingEndpoint.id)).toEqual({ n: 0 });
+    expect(sqlite().pragma("foreign_key_check")).toEqual([]);
   });
 });
