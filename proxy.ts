@@ -34,7 +34,8 @@ function withHeaders(response: NextResponse, headers: Record<string, string>): N
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const api = pathname.startsWith("/api/");
-  const nonce = btoa(crypto.randomUUID());
+  // API responses are never documents, so they need no nonce.
+  const nonce = api ? "" : btoa(crypto.randomUUID());
   const headers = securityHeaders({
     api,
     nonce,
