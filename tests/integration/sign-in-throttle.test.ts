@@ -46,7 +46,7 @@ describe("sign-in throttling", () => {
     expect([...body.keys()].some((key) => key.startsWith("$ACTION")), "the form carries its server action").toBe(true);
     body.append("email", email);
     body.append("password", password);
-    const response = await fetch(`${server.origin}/sign-in`, { method: "POST", body, headers: { "x-forwarded-for": address }, redirect: "manual" });
+    const response = await fetch(`${server.origin}/sign-in`, { method: "POST", body, headers: { "x-forwarded-for": address, origin: server.origin }, redirect: "manual" });
     if (response.status === 303) {
       expect(response.headers.get("location")).toMatch(/\/endpoints$/);
       expect(response.headers.get("set-cookie")).toMatch(/^hl_session=/);
