@@ -40,7 +40,7 @@ function createProcessMetrics(): ProcessMetrics {
       "Attempts recorded by the worker in this process since it started, by what each meant for its delivery: " +
       "succeeded (2xx), retrying (failed; another attempt is scheduled), failed (no attempts left, or 410 Gone), " +
       "lease_expired (an attempt a dead worker left unfinished, recorded when this worker reclaimed it). " +
-      "Each one is exactly one Attempt row written by this process.",
+      "Each one is one Attempt row written by this process (save the rare attempt whose delivery was deleted with its account while in flight: it leaves no row).",
     labelNames: ["outcome"],
     registers: [registry],
   });
