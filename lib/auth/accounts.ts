@@ -50,9 +50,9 @@ export async function changePassword(
  * Deletes the account and everything it owns: sessions, API keys, endpoints, events,
  * deliveries with their attempts, inbox requests, schedules with their ticks. Every one of those
  * tables references User (or a row that does) with ON DELETE CASCADE, so deleting the User row
- * deletes them all in the same statement. It runs on the raw connection, where foreign keys are
- * switched on (the Prisma adapter leaves SQLite's default, off, so its delete would orphan rows),
- * in one IMMEDIATE transaction: all of it goes, or none.
+ * deletes them all in the same statement (better-sqlite3 builds SQLite with foreign keys on, and
+ * lib/db.ts switches them on explicitly for the raw connection). One IMMEDIATE transaction on
+ * the raw connection: all of it goes, or none, and no worker write interleaves.
  */
 export function deleteAccount(userId: string): boolean {
   const db = sqlite();
