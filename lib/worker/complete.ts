@@ -3,10 +3,10 @@
  * transaction (batching is what makes durable delivery fast on SQLite). For each attempt:
  * the attempt row is always written, unless its delivery no longer exists (its account was
  * deleted while the attempt was in flight: there is nothing left to record it against, and a
- * foreign-key failure would roll back, and forever retry, the whole batch); the delivery is completed, rescheduled or failed per
- * outcome.ts, but only while this worker still holds its lease (a worker whose lease expired
- * and was reclaimed must not overwrite the newer state); the endpoint's failure streak is
- * updated, and the endpoint disabled when outcome.ts says so.
+ * foreign-key failure would roll back, and forever retry, the whole batch); the delivery is
+ * completed, rescheduled or failed per outcome.ts, but only while this worker still holds its
+ * lease (a worker whose lease expired and was reclaimed must not overwrite the newer state);
+ * the endpoint's failure streak is updated, and the endpoint disabled when outcome.ts says so.
  */
 import type Database from "better-sqlite3";
 import { newId } from "../ids";
