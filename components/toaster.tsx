@@ -95,3 +95,14 @@ export function useActionToast(state: { message?: string }): void {
     show(state.message);
   }, [state, show]);
 }
+
+/** An action's outcome beside its buttons: the error stays there, a success becomes a toast. */
+export function ActionFeedback({ state }: { state: { error?: string; message?: string } }) {
+  useActionToast(state);
+  if (!state.error) return null;
+  return (
+    <p role="alert" className="text-sm text-red-700">
+      {state.error}
+    </p>
+  );
+}

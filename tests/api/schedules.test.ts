@@ -5,10 +5,10 @@
  * through the API really ticks, signed, until it is deleted.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON whose shape is asserted */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { apiClient, newApiAccount, startApiServer, stopApiServersAfterAll, type ApiAccount, type ApiClient, type ApiResponse } from "../helpers/api-client";
-import { startReceiver, waitFor, type Receiver } from "../helpers/receiver";
+import { setUpReceivers, waitFor } from "../helpers/receiver";
 
 const SCHEDULE_FIELDS = ["id", "name", "cron", "timezone", "type", "data", "endpointId", "paused", "nextRunAt"].sort();
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -18,15 +18,11 @@ const HELLO = { name: "Hello ticker", cron: "*/5 * * * * *", type: "hello.tick",
 stopApiServersAfterAll();
 
 let origin = "";
-const receivers: Receiver[] = [];
+const startReceiver = setUpReceivers("all");
 
 beforeAll(async () => {
   origin = (await startApiServer()).origin;
 }, 120_000);
-
-afterAll(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
 
 async function newClient(label: string): Promise<ApiAccount & { api: ApiClient }> {
   const account = await newApiAccount(label);
@@ -216,7 +212,6 @@ describe("a schedule created through the API", () => {
   it("ticks: signed events reach the endpoint every second until the schedule is deleted", async () => {
     const { api } = await newClient("ticking");
     const receiver = await startReceiver();
-    receivers.push(receiver);
     const endpoint = await createEndpoint(api, "Local receiver", receiver.url);
     const created = await createSchedule(api, { ...HELLO, cron: "* * * * * *" });
 

@@ -6,45 +6,20 @@
  * - a worker stopped for 10 s fires exactly one catch-up tick when it comes back (the latest
  *   one missed), then ticks normally again.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { sqlite } from "@/lib/db";
 import { getEndpointSecret } from "@/lib/endpoints/queries";
-import { createSchedule, type ScheduleDto } from "@/lib/schedules/queries";
-import { createScheduleSchema } from "@/lib/validations/schedule";
 import { newAccount, newEndpoint } from "../helpers/harness";
-import { startReceiver, waitFor, type Receiver } from "../helpers/receiver";
+import { setUpReceivers, waitFor } from "../helpers/receiver";
+import { pauseSchedulesAfterEach, schedule, ticksOf, type TickRow } from "../helpers/schedules";
 import { startWorkerProcess, stopServersAfterEach, type WorkerProcess } from "../helpers/server";
 
 stopServersAfterEach();
 
-const receivers: Receiver[] = [];
-afterEach(async () => {
-  sqlite().prepare(`UPDATE "Schedule" SET paused = 1, nextRunAt = NULL`).run();
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
-
-async function receiver(): Promise<Receiver> {
-  const started = await startReceiver();
-  receivers.push(started);
-  return started;
-}
-
-async function schedule(userId: string, body: Record<string, unknown>): Promise<ScheduleDto> {
-  const created = await createSchedule(userId, createScheduleSchema.parse(body));
-  if ("fieldErrors" in created) throw new Error(JSON.stringify(created.fieldErrors));
-  return created;
-}
-
-interface TickRow {
-  tickAt: number;
-  firedAt: number;
-  events: number;
-}
-
-function ticksOf(scheduleId: string): TickRow[] {
-  return sqlite().prepare(`SELECT tickAt, firedAt, events FROM "ScheduleTick" WHERE scheduleId = ? ORDER BY tickAt`).all(scheduleId) as TickRow[];
-}
+pauseSchedulesAfterEach();
+const startReceiver = setUpReceivers();
+const receiver = () => startReceiver();
 
 /** The schedule's events as (event id, endpoint, the tick time written in its data). */
 function deliveredTicks(scheduleId: string): Array<{ eventId: string; endpointId: string; at: string; status: string; attempts: number }> {

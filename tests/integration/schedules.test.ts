@@ -4,39 +4,18 @@
  * personal data ({{endpoint.name}}) makes one event per endpoint; disabled and deleted endpoints
  * get nothing; and a tick recorded once is never fired again.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { sqlite } from "@/lib/db";
 import { deleteEndpoint, getEndpointSecret, setEndpointEnabled } from "@/lib/endpoints/queries";
-import { createSchedule, type ScheduleDto } from "@/lib/schedules/queries";
 import { fireSchedule, pruneScheduleTicks } from "@/lib/schedules/ticker";
-import { createScheduleSchema } from "@/lib/validations/schedule";
 import { newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { waitFor } from "../helpers/receiver";
+import { pauseSchedulesAfterEach, schedule, ticksOf } from "../helpers/schedules";
 
 const harness = setUpHarness();
 
-// Schedules outlive a test's worker in the database: stop them, so the next test's worker
-// does not fire them.
-afterEach(() => {
-  sqlite().prepare(`UPDATE "Schedule" SET paused = 1, nextRunAt = NULL`).run();
-});
-
-async function schedule(userId: string, body: Record<string, unknown>): Promise<ScheduleDto> {
-  const created = await createSchedule(userId, createScheduleSchema.parse(body));
-  if ("fieldErrors" in created) throw new Error(JSON.stringify(created.fieldErrors));
-  return created;
-}
-
-interface TickRow {
-  tickAt: number;
-  firedAt: number;
-  events: number;
-}
-
-function ticksOf(scheduleId: string): TickRow[] {
-  return sqlite().prepare(`SELECT tickAt, firedAt, events FROM "ScheduleTick" WHERE scheduleId = ? ORDER BY tickAt`).all(scheduleId) as TickRow[];
-}
+pauseSchedulesAfterEach();
 
 function eventsOf(scheduleId: string): Array<{ id: string; type: string; data: Record<string, string>; endpointIds: string[] }> {
   const rows = sqlite()

@@ -1,21 +1,9 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { useActionToast } from "@/components/toaster";
+import { ActionFeedback } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
-import type { ActionState } from "@/lib/actions";
 import { deleteEndpointAction, sendTestEventAction, setEnabledAction } from "../actions";
-
-/** Errors stay beside the buttons; successes are toasts. */
-function Feedback({ state }: { state: ActionState }) {
-  useActionToast(state);
-  if (!state.error) return null;
-  return (
-    <p role="alert" className="text-sm text-red-700">
-      {state.error}
-    </p>
-  );
-}
 
 export function EndpointControls({ endpointId, enabled }: { endpointId: string; enabled: boolean }) {
   const [testState, sendTest, sendingTest] = useActionState(sendTestEventAction, {});
@@ -56,9 +44,9 @@ export function EndpointControls({ endpointId, enabled }: { endpointId: string; 
           </Button>
         )}
       </div>
-      <Feedback state={testState} />
-      <Feedback state={enabledState} />
-      <Feedback state={deleteState} />
+      <ActionFeedback state={testState} />
+      <ActionFeedback state={enabledState} />
+      <ActionFeedback state={deleteState} />
     </div>
   );
 }

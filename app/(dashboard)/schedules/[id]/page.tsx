@@ -9,6 +9,7 @@ import { AutoRefresh } from "@/components/auto-refresh";
 import { formatTime } from "@/components/format";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatInZone, timezoneNames } from "../_components/format";
+import { EventTable } from "../../events/_components/event-table";
 import { ScheduleControls } from "../_components/schedule-controls";
 import { ScheduleForm } from "../_components/schedule-form";
 
@@ -101,47 +102,11 @@ export default async function SchedulePage({ params, searchParams }: { params: P
         <h2 id="events-heading" className="text-lg font-semibold">
           Events it created
         </h2>
-        <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-4 py-3">Type</th>
-                <th scope="col" className="px-4 py-3">Event</th>
-                <th scope="col" className="px-4 py-3">Deliveries</th>
-                <th scope="col" className="px-4 py-3">Time</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {events.data.length === 0 ? (
-                <tr>
-                  <td colSpan={4} className="px-4 py-8 text-center text-slate-600">
-                    {runs.length ? `No events yet: the first tick is at ${formatTime(new Date(runs[0]).toISOString())}.` : "No events yet."}
-                  </td>
-                </tr>
-              ) : (
-                events.data.map((event) => (
-                  <tr key={event.id} className="hover:bg-slate-50">
-                    <td className="px-4 py-3">
-                      <Link href={`/events/${event.id}`} className="font-medium text-indigo-700 hover:underline">
-                        {event.type}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-3 font-mono text-xs text-slate-600">{event.id}</td>
-                    <td className="px-4 py-3 tabular-nums">{event.deliveries}</td>
-                    <td className="whitespace-nowrap px-4 py-3 text-slate-600">
-                      <time dateTime={event.createdAt}>{formatTime(event.createdAt)}</time>
-                    </td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-        {events.nextCursor && (
-          <Link href={`?${new URLSearchParams({ cursor: events.nextCursor })}`} className="inline-block text-sm font-medium text-indigo-700 underline">
-            Older events
-          </Link>
-        )}
+        <EventTable
+          page={events}
+          emptyText={runs.length ? `No events yet: the first tick is at ${formatTime(new Date(runs[0]).toISOString())}.` : "No events yet."}
+          olderHref={(cursor) => `?${new URLSearchParams({ cursor })}`}
+        />
       </section>
     </div>
   );

@@ -1,21 +1,9 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { useActionToast } from "@/components/toaster";
+import { ActionFeedback } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
-import type { ActionState } from "@/lib/actions";
 import { deleteScheduleAction, setPausedAction } from "../actions";
-
-/** Errors stay beside the buttons; successes are toasts. */
-function Feedback({ state }: { state: ActionState }) {
-  useActionToast(state);
-  if (!state.error) return null;
-  return (
-    <p role="alert" className="text-sm text-red-700">
-      {state.error}
-    </p>
-  );
-}
 
 export function ScheduleControls({ scheduleId, paused }: { scheduleId: string; paused: boolean }) {
   const [pauseState, setPaused, switching] = useActionState(setPausedAction, {});
@@ -49,8 +37,8 @@ export function ScheduleControls({ scheduleId, paused }: { scheduleId: string; p
           </Button>
         )}
       </div>
-      <Feedback state={pauseState} />
-      <Feedback state={deleteState} />
+      <ActionFeedback state={pauseState} />
+      <ActionFeedback state={deleteState} />
     </div>
   );
 }
