@@ -76,7 +76,7 @@ test("change password: old one stops working, other browsers are signed out; the
   await current.fill(password);
   await fresh.fill("a much better passphrase");
   await change.click();
-  await expect(account.getByRole("status")).toHaveText("Password changed. 1 other session was signed out.");
+  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toHaveText("Password changed. 1 other session was signed out.");
   await page.screenshot({ path: "test-results/screenshots/settings-account.png", fullPage: true });
 
   // This browser stays signed in; the other one is out at its next request.

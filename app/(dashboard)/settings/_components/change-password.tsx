@@ -1,12 +1,14 @@
 "use client";
 
 import { useActionState } from "react";
+import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { changePasswordAction } from "../actions";
 
 export function ChangePassword() {
   const [state, formAction, pending] = useActionState(changePasswordAction, {});
+  useActionToast(state);
   return (
     <form action={formAction} className="max-w-sm space-y-4" noValidate>
       <Field
@@ -31,9 +33,6 @@ export function ChangePassword() {
         <Button type="submit" disabled={pending}>
           Change password
         </Button>
-        <p role="status" className="text-sm text-emerald-800">
-          {state.message}
-        </p>
       </div>
       {state.error && (
         <p role="alert" className="text-sm text-red-700">
