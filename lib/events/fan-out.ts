@@ -1,11 +1,12 @@
 /**
  * Fan-out, shared by every way an event is made (API, dashboard, test events, schedule ticks):
- * which endpoints an event goes to, and the event and delivery rows that records. Writing the
- * rows is the caller's business: through Prisma for requests, through the raw connection inside
- * the ticker's IMMEDIATE transaction (insertEventRows) for schedule ticks. Either way the rows
- * are the same, so the worker cannot tell where an event came from.
+ * which endpoints an event goes to, and the event and delivery rows that records, written on
+ * the raw connection inside the caller's IMMEDIATE transaction (createEvent's, or the ticker's
+ * for schedule ticks). Either way the rows are the same, so the worker cannot tell where an
+ * event came from.
  */
 import type Database from "better-sqlite3";
+import { preparedStatements } from "../prepared";
 import { newId } from "../ids";
 import { matchesEventTypes } from "./filter";
 
@@ -80,7 +81,7 @@ export function newEventRows(
   };
 }
 
-function prepare(db: Database.Database) {
+const statementsFor = preparedStatements((db) => {
   return {
     liveEndpoints: db.prepare(`SELECT id, name, eventTypes FROM "Endpoint" WHERE userId = ? AND deletedAt IS NULL AND enabled = 1 ORDER BY id`),
     event: db.prepare(
@@ -92,17 +93,10 @@ function prepare(db: Database.Database) {
        VALUES (@id, @userId, @eventId, @endpointId, @status, 0, @nextAttemptAt, @createdAt, @createdAt)`,
     ),
   };
-}
+});
 
-const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 
-function statementsFor(db: Database.Database) {
-  let prepared = statements.get(db);
-  if (!prepared) statements.set(db, (prepared = prepare(db)));
-  return prepared;
-}
-
-/** The account's live, enabled endpoints on the raw connection (what createEvent reads through Prisma). */
+/** The account's live, enabled endpoints, read on the raw connection inside the write transaction. */
 export function liveEndpointsRaw(db: Database.Database, userId: string): Array<FanOutEndpoint & { name: string }> {
   return statementsFor(db).liveEndpoints.all(userId) as Array<FanOutEndpoint & { name: string }>;
 }

@@ -4,6 +4,7 @@
  * each one's index entry, the one cost that grows with history (60–90 ms at 1M deliveries).
  */
 import type Database from "better-sqlite3";
+import { preparedStatements } from "../prepared";
 
 export const DELIVERY_STATUSES = ["pending", "delivering", "succeeded", "failed"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -22,7 +23,7 @@ export interface DatabaseSnapshot {
   lastHeartbeatAt: number | null;
 }
 
-function prepare(db: Database.Database) {
+const statementsFor = preparedStatements((db) => {
   // CROSS JOIN keeps Endpoint as the outer loop (SQLite's rule for CROSS JOIN), so each count is
   // one range of Delivery's (endpointId, status, nextAttemptAt) index per endpoint. Left to
   // itself the planner scans the whole index instead, and a GROUP BY status sorts every row:
@@ -36,13 +37,11 @@ function prepare(db: Database.Database) {
     ticks: db.prepare(`SELECT count(*) AS n FROM "ScheduleTick"`),
     heartbeats: db.prepare(`SELECT count(CASE WHEN beatAt >= ? THEN 1 END) AS live, max(beatAt) AS last FROM "WorkerHeartbeat"`),
   };
-}
+});
 
-const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 
 export function readDatabaseSnapshot(db: Database.Database, now: number, heartbeatTimeoutMs: number): DatabaseSnapshot {
-  let sql = statements.get(db);
-  if (!sql) statements.set(db, (sql = prepare(db)));
+  const sql = statementsFor(db);
   // One read transaction, so the figures are from one moment.
   return db.transaction(() => {
     const deliveriesByStatus = Object.fromEntries(

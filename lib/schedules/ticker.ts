@@ -21,6 +21,7 @@
  *   moves forward, so an old tick can never come due again and its row guards nothing.
  */
 import type Database from "better-sqlite3";
+import { preparedStatements } from "../prepared";
 import { env } from "../env";
 import { insertEventRows, liveEndpointsRaw, newEventRows, fanOutTargets, type EventRows } from "../events/fan-out";
 import { notifyNewWork } from "../worker/wake";
@@ -59,7 +60,7 @@ export interface FiredTick {
   endpointIds: string[];
 }
 
-function prepare(db: Database.Database) {
+const statementsFor = preparedStatements((db) => {
   return {
     due: db.prepare(`SELECT id FROM "Schedule" WHERE paused = 0 AND nextRunAt <= ? ORDER BY nextRunAt LIMIT ?`),
     earliest: db.prepare(`SELECT nextRunAt FROM "Schedule" WHERE paused = 0 AND nextRunAt IS NOT NULL ORDER BY nextRunAt LIMIT 1`),
@@ -71,15 +72,8 @@ function prepare(db: Database.Database) {
     // Per schedule, so the primary key (scheduleId, tickAt) finds the rows without a scan.
     pruneTicks: db.prepare(`DELETE FROM "ScheduleTick" WHERE rowid IN (SELECT rowid FROM "ScheduleTick" WHERE scheduleId = ? AND tickAt < ? LIMIT ?)`),
   };
-}
+});
 
-const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
-
-function statementsFor(db: Database.Database) {
-  let prepared = statements.get(db);
-  if (!prepared) statements.set(db, (prepared = prepare(db)));
-  return prepared;
-}
 
 /** The events one tick creates: one per target endpoint when the data names the endpoint, else one. */
 function tickEvents(db: Database.Database, schedule: ScheduleRow, tickAt: number, now: Date): EventRows[] {

@@ -10,6 +10,7 @@
  * Disabled and deleted endpoints are skipped: their deliveries wait.
  */
 import type Database from "better-sqlite3";
+import { preparedStatements } from "../prepared";
 
 export interface ClaimedDelivery {
   id: string;
@@ -58,7 +59,7 @@ interface EndpointRow {
   failingSince: number | null;
 }
 
-function prepare(db: Database.Database) {
+const statementsFor = preparedStatements((db) => {
   return {
     // One index probe per live endpoint (endpoints are few; deliveries are many).
     dueEndpoints: db.prepare(`
@@ -83,15 +84,8 @@ function prepare(db: Database.Database) {
       RETURNING id, userId, eventId, attempts`),
     event: db.prepare(`SELECT type, payload, createdAt FROM "Event" WHERE id = ?`),
   };
-}
+});
 
-const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
-
-function statementsFor(db: Database.Database) {
-  let prepared = statements.get(db);
-  if (!prepared) statements.set(db, (prepared = prepare(db)));
-  return prepared;
-}
 
 /** Endpoints that have pending deliveries due by `now` (the worker's list of work). */
 export function endpointsWithDueWork(db: Database.Database, now: number, limit = 10_000): string[] {

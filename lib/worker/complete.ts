@@ -9,6 +9,7 @@
  * the endpoint's failure streak is updated, and the endpoint disabled when outcome.ts says so.
  */
 import type Database from "better-sqlite3";
+import { preparedStatements } from "../prepared";
 import { newId } from "../ids";
 import type { ClaimedDelivery } from "./claim";
 import type { AttemptRecord } from "./dispatch";
@@ -24,7 +25,7 @@ export interface CompleteOptions extends Omit<DecisionOptions, "now"> {
   now: number;
 }
 
-function prepare(db: Database.Database) {
+const statementsFor = preparedStatements((db) => {
   return {
     insertAttempt: db.prepare(`
       INSERT INTO "Attempt" (id, deliveryId, number, startedAt, durationMs, requestHeaders,
@@ -45,13 +46,11 @@ function prepare(db: Database.Database) {
     disableEndpoint: db.prepare(`
       UPDATE "Endpoint" SET enabled = 0, disabledReason = ?, updatedAt = ? WHERE id = ? AND enabled = 1`),
   };
-}
+});
 
-const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 
 export function recordAttemptOutcomes(db: Database.Database, completions: Completion[], options: CompleteOptions): DeliveryOutcome[] {
-  let sql = statements.get(db);
-  if (!sql) statements.set(db, (sql = prepare(db)));
+  const sql = statementsFor(db);
   const { now } = options;
 
   const write = db.transaction(() =>
