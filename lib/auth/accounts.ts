@@ -39,11 +39,16 @@ export async function changePassword(
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) return { wrongPassword: true };
   const passwordHash = await hashPassword(newPassword);
-  const [, revoked] = await prisma.$transaction([
-    prisma.user.update({ where: { id: userId }, data: { passwordHash } }),
-    prisma.session.deleteMany({ where: { userId, tokenHash: { not: keepSessionToken ? hashSessionToken(keepSessionToken) : "" } } }),
-  ]);
-  return { changed: true, signedOut: revoked.count };
+  // Synchronous, on the raw connection: a Prisma transaction would hold the write lock across
+  // awaits, and the worker in this process would block the thread waiting for it (events/queries.ts).
+  const db = sqlite();
+  const signedOut = db
+    .transaction(() => {
+      db.prepare(`UPDATE "User" SET passwordHash = ? WHERE id = ?`).run(passwordHash, userId);
+      return db.prepare(`DELETE FROM "Session" WHERE userId = ? AND tokenHash <> ?`).run(userId, keepSessionToken ? hashSessionToken(keepSessionToken) : "").changes;
+    })
+    .immediate();
+  return { changed: true, signedOut };
 }
 
 /**
