@@ -2,8 +2,8 @@
 // `npm start`: everything a fresh checkout needs to serve Hookline, in order:
 // generate the Prisma client if missing, migrate the database (this also validates the
 // configuration), build the app when the sources are newer than the last build, then run
-// `next start` with the worker inside it. Signals go to Next, whose instrumentation drains
-// in-flight deliveries before exiting (NEXT_MANUAL_SIG_HANDLE leaves that to us).
+// scripts/server.ts (Next with the worker inside). Signals go to the server, whose worker
+// drains in-flight deliveries before exiting (NEXT_MANUAL_SIG_HANDLE leaves that to us).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -42,17 +42,12 @@ if (!existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) run
 run(bin("tsx"), ["scripts/db-migrate.ts", "deploy"]);
 if (process.env.HOOKLINE_SKIP_BUILD !== "1" && !buildIsCurrent()) run(bin("next"), ["build"]);
 
-const port = process.env.PORT ?? "3000";
-const server = spawn(bin("next"), ["start", "-p", port], {
+// scripts/server.ts: Next with the worker inside, plus the direct event-ingest route. It prints
+// "Hookline is running: open …" once it listens.
+const server = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
   cwd: root,
-  stdio: ["ignore", "pipe", "inherit"],
-  env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true" },
-});
-server.stdout.on("data", (chunk) => {
-  process.stdout.write(chunk);
-  if (/Ready in/.test(String(chunk))) {
-    console.log(`\nHookline is running: open ${process.env.HOOKLINE_PUBLIC_URL ?? `http://localhost:${port}`}\n`);
-  }
+  stdio: ["ignore", "inherit", "inherit"],
+  env: { ...process.env, NODE_ENV: "production", NEXT_MANUAL_SIG_HANDLE: "true" },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -109,6 +109,27 @@ describe("security headers over plain http", () => {
     expectApiHeaders(openapi, "openapi.json");
   });
 
+  // scripts/server.ts answers POST /api/v1/events itself, outside Next and its proxy: the same
+  // headers must be there, on success and on errors, with HSTS over https.
+  it("event ingest (served outside Next's pipeline): accepted, rejected and unauthenticated", async () => {
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${server.origin}/api/v1/events`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+    const auth = { authorization: `Bearer ${account.key}` };
+    const accepted = await post('{"type":"order.created","data":{}}', auth);
+    expect(accepted.status).toBe(202);
+    expectApiHeaders(accepted, "POST /api/v1/events 202");
+    expect(accepted.headers.get("x-request-id")).toMatch(/./);
+    expect(accepted.headers.get("strict-transport-security")).toBeNull();
+    const invalid = await post('{"type":"bad type!","data":{}}', auth);
+    expect(invalid.status).toBe(422);
+    expectApiHeaders(invalid, "POST /api/v1/events 422");
+    const anonymous = await post('{"type":"order.created","data":{}}');
+    expect(anonymous.status).toBe(401);
+    expectApiHeaders(anonymous, "POST /api/v1/events 401");
+    const https = await post('{"type":"order.created","data":{}}', { ...auth, "x-forwarded-proto": "https" });
+    expect(https.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+  });
+
   it("HSTS only when a TLS-terminating proxy says the request came over https", async () => {
     for (const path of ["/sign-in", "/endpoints", "/api/v1/endpoints", "/no-such-page"]) {
       const plain = await get(path, { cookie });
