@@ -11,6 +11,11 @@
  *   isolation  healthy throughput beside a dead endpoint (never answers, 10 s timeout) that
  *              holds a backlog; slow_penalty = 1 − with / mean(without, just before and after)
  *   memory     peak RSS of the worker process
+ *   ingest     the real server (scripts/start.mjs: Next with its worker inside) taking
+ *              POST /api/v1/events over INGEST_CONNECTIONS keep-alive connections: events no
+ *              endpoint subscribes to (accepting alone), then events fanned out to two
+ *              endpoints that it delivers meanwhile; baseline = the same client loop against
+ *              the bare receiver; and the server's peak RSS through it all (web + worker)
  *
  * Ends with one line `BENCH {json}`.
  */
@@ -22,8 +27,10 @@ import { Pool } from "undici";
 
 const quick = process.argv.includes("--quick");
 const SIZES = quick
-  ? { raw: 10_000, durable: 10_000, latencySeconds: 5, slowBacklog: 300 }
-  : { raw: 50_000, durable: 50_000, latencySeconds: 15, slowBacklog: 1_000 };
+  ? { raw: 10_000, durable: 10_000, latencySeconds: 5, slowBacklog: 300, ingest: 5_000 }
+  : { raw: 50_000, durable: 50_000, latencySeconds: 15, slowBacklog: 1_000, ingest: 20_000 };
+/** Clients posting events at once in the ingest phase. */
+const INGEST_CONNECTIONS = 32;
 const ENDPOINT_CONCURRENCY = 16;
 const HEALTHY_ENDPOINTS = 8;
 /** In flight towards the healthy endpoints: the raw loop uses exactly as many connections. */
@@ -52,6 +59,43 @@ async function startReceiver(): Promise<{ child: ChildProcess; origin: string }>
   return { child, origin: `http://127.0.0.1:${port}` };
 }
 
+/** Peak resident set size (the kernel's high-water mark) of a process, in MB. */
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** A process and its descendants (from /proc), to add up a server's memory. */
+function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // already gone
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/** `count` POSTs of `body(i)` to origin+path over `connections` keep-alive connections; requests/s. */
+async function postLoop(origin: string, path: string, headers: Record<string, string>, count: number, body: (i: number) => string, connections: number): Promise<number> {
+  const pool = new Pool(origin, { connections });
+  let sent = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (sent < count) {
+        const i = sent++;
+        const response = await pool.request({ path, method: "POST", headers: { "content-type": "application/json", ...headers }, body: body(i) });
+        await response.body.dump();
+        if (response.statusCode >= 300) throw new Error(`POST ${path} answered ${response.statusCode}`);
+      }
+    }),
+  );
+  const rate = count / ((performance.now() - started) / 1000);
+  await pool.close();
+  return rate;
+}
+
 /** The engine process and a request/response helper over IPC. */
 function startEngine() {
   // HOOKLINE_BENCH_PROFILE=<dir> writes a V8 CPU profile of the engine there.
@@ -68,11 +112,7 @@ function startEngine() {
       child.send(command);
       return reply;
     },
-    /** Peak resident set size so far, from the kernel's high-water mark. */
-    peakRssMb(): number {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-    },
+    peakRssMb: () => peakRssMb(child.pid!),
   };
 }
 
@@ -216,6 +256,47 @@ async function main() {
 
   const rssMb = engine.peakRssMb();
   await engine.send({ cmd: "stop" }).catch(() => undefined);
+
+  // 5. Ingest through the real server, which also delivers what it takes in (its worker is
+  //    the only one running now). The API rate limit is lifted: it is a per-key abuse guard,
+  //    not what is measured. Logging stays at its default, as in production.
+  const ingest = await (async () => {
+    const { createApiKey } = await import("../lib/auth/api-keys");
+    const { userId } = await account([]);
+    // Two endpoints for order.* events: `audit.logged` events are accepted and stored but fan
+    // out to nobody (the accept path alone); `order.created` ones make two deliveries each,
+    // which the server's worker delivers while the requests keep coming.
+    const endpointIds: string[] = [];
+    for (const name of ["a", "b"]) {
+      endpointIds.push((await createEndpoint(userId, { name, url: `${receiver.origin}/ingest/${name}`, description: "", eventTypes: ["order.*"] })).id);
+    }
+    const { key } = await createApiKey(userId, "bench");
+    const port = String(40_000 + (process.pid % 20_000));
+    const server = spawn(process.execPath, [path.join(__dirname, "start.mjs")], {
+      env: { ...process.env, PORT: port, HOOKLINE_API_RATE_LIMIT: "1000000000" },
+      stdio: ["ignore", "pipe", "inherit"],
+      detached: true,
+    });
+    let output = "";
+    server.stdout!.on("data", (chunk) => (output = (output + chunk).slice(-10_000)));
+    await until(() => output.includes("Hookline is running") || server.exitCode !== null, 600_000);
+    if (server.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
+    const origin = `http://127.0.0.1:${port}`;
+    const eventOf = (type: string) => (i: number) => `{"type":"${type}","data":{"order":${i},"amount":4200,"currency":"EUR"}}`;
+    const auth = { authorization: `Bearer ${key}` };
+    await postLoop(origin, "/api/v1/events", auth, SIZES.ingest / 5, eventOf("audit.logged"), INGEST_CONNECTIONS);
+    await postLoop(receiver.origin, "/ingest-baseline", {}, SIZES.ingest / 5, eventOf("order.created"), INGEST_CONNECTIONS);
+    const baselinePerS = await postLoop(receiver.origin, "/ingest-baseline", {}, SIZES.ingest, eventOf("order.created"), INGEST_CONNECTIONS);
+    const acceptPerS = await postLoop(origin, "/api/v1/events", auth, SIZES.ingest, eventOf("audit.logged"), INGEST_CONNECTIONS);
+    const perS = await postLoop(origin, "/api/v1/events", auth, SIZES.ingest, eventOf("order.created"), INGEST_CONNECTIONS);
+    await until(() => remaining(endpointIds) === 0);
+    const tree = processTree(server.pid!);
+    const serverRss = tree.reduce((sum, pid) => sum + peakRssMb(pid), 0);
+    const nextRss = Math.max(...tree.map(peakRssMb));
+    process.kill(-server.pid!, "SIGTERM");
+    return { acceptPerS, perS, baselinePerS, serverRss, nextRss };
+  })();
+
   receiver.child.kill("SIGTERM");
   rmSync(workDir, { recursive: true, force: true });
 
@@ -227,6 +308,12 @@ async function main() {
     p99_ms: latency.p99,
     slow_penalty: Number(slowPenalty.toFixed(3)),
     rss_mb: Math.round(rssMb),
+    ingest_per_s: Math.round(ingest.acceptPerS),
+    ingest_delivering_per_s: Math.round(ingest.perS),
+    ingest_baseline_per_s: Math.round(ingest.baselinePerS),
+    ingest_ratio: Number((ingest.acceptPerS / ingest.baselinePerS).toFixed(3)),
+    server_rss_mb: Math.round(ingest.nextRss),
+    server_tree_rss_mb: Math.round(ingest.serverRss),
   };
   const cpu = os.cpus();
   console.log(`\nHookline benchmark${quick ? " (quick)" : ""}: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
@@ -242,7 +329,13 @@ async function main() {
     ["latency p90 / max", `${latency.p90} / ${latency.max} ms`, ""],
     ["healthy deliveries/s beside a dead endpoint", String(Math.round(withDeadPerS)), ""],
     ["slow-endpoint penalty", `${(slowPenalty * 100).toFixed(1)} %`, "target ≤ 10 %"],
-    ["worker peak RSS", `${result.rss_mb} MB`, "target ≤ 400 MB"],
+    ["worker peak RSS (standalone worker process)", `${result.rss_mb} MB`, ""],
+    [`bare receiver POSTs/s (ingest baseline, ${INGEST_CONNECTIONS} connections)`, String(result.ingest_baseline_per_s), ""],
+    ["POST /api/v1/events accepted/s (no fan-out)", String(result.ingest_per_s), "target ≥ 1,500"],
+    ["  …fanned out to 2 endpoints, server delivering too", String(result.ingest_delivering_per_s), ""],
+    ["ingest / bare receiver", String(result.ingest_ratio), ""],
+    ["server peak RSS (web + worker, one process)", `${result.server_rss_mb} MB`, "target ≤ 400 MB"],
+    ["  with the start script around it", `${result.server_tree_rss_mb} MB`, ""],
   ];
   for (const [name, value, target] of rows) console.log(`${name.padEnd(52)} ${value.padStart(10)}   ${target}`);
   console.log(`\nBENCH ${JSON.stringify(result)}`);
