@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: everything the tests need, then every suite, stopping at the first failure.
 //   1. Debian's Chromium for the browser tests (installed with apt-get when missing and root).
-//   2. The Prisma client and a production build of the app (the e2e tests run `next start`).
+//   2. The Prisma client and a production build of the app (the e2e tests run the built server).
 //   3. Type check and lint, unit + integration tests (vitest), then e2e tests (Playwright).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";

@@ -53,7 +53,7 @@ export const signInFailures: FailureStore = (holder.hooklineSignInFailures ??= n
  * is the right-most `x-forwarded-for` entry: the one written by the nearest proxy (a reverse
  * proxy that appends or sets it), or by Next itself from the socket when there is no proxy.
  * Entries further left come from the client and could be anything. Without the header (it
- * should not happen under `next start`) every attempt shares one address, so the limit still holds.
+ * should not happen: Next sets it from the socket) every attempt shares one address, so the limit still holds.
  */
 export function signInKeys(email: string, forwardedFor: string | null): string[] {
   const address = forwardedFor?.split(",").at(-1)?.trim() || "unknown";

@@ -1,6 +1,6 @@
 /**
  * Real processes for tests, on this test file's database: the server (`node scripts/start.mjs`
- * → `next start` with the worker inside, on a free port; needs a production build, which
+ * → scripts/server.ts: Next with the worker inside, on a free port; needs a production build, which
  * `npm test` makes first) and the standalone worker (as `npm run worker` runs it). Processes
  * started here are killed, with everything they started, after each test.
  */
