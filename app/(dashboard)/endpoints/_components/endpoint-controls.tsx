@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
+import { ConfirmDelete } from "@/components/confirm-delete";
 import { ActionFeedback } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { deleteEndpointAction, sendTestEventAction, setEnabledAction } from "../actions";
@@ -9,7 +10,6 @@ export function EndpointControls({ endpointId, enabled }: { endpointId: string; 
   const [testState, sendTest, sendingTest] = useActionState(sendTestEventAction, {});
   const [enabledState, setEnabled, switching] = useActionState(setEnabledAction, {});
   const [deleteState, deleteEndpoint, deleting] = useActionState(deleteEndpointAction, {});
-  const [confirmingDelete, setConfirmingDelete] = useState(false);
 
   return (
     <div className="space-y-2">
@@ -27,22 +27,7 @@ export function EndpointControls({ endpointId, enabled }: { endpointId: string; 
             {enabled ? "Disable" : "Enable"}
           </Button>
         </form>
-        {confirmingDelete ? (
-          <form action={deleteEndpoint} className="flex items-center gap-2 rounded-md bg-red-50 px-3 py-1">
-            <input type="hidden" name="endpointId" value={endpointId} />
-            <span className="text-sm text-red-900">Delete this endpoint? Its history stays in the log.</span>
-            <Button type="submit" variant="danger" disabled={deleting}>
-              Delete endpoint
-            </Button>
-            <Button type="button" variant="secondary" onClick={() => setConfirmingDelete(false)}>
-              Cancel
-            </Button>
-          </form>
-        ) : (
-          <Button type="button" variant="danger" onClick={() => setConfirmingDelete(true)}>
-            Delete
-          </Button>
-        )}
+        <ConfirmDelete action={deleteEndpoint} hidden={{ endpointId }} question="Delete this endpoint? Its history stays in the log." confirmLabel="Delete endpoint" pending={deleting} />
       </div>
       <ActionFeedback state={testState} />
       <ActionFeedback state={enabledState} />

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
+import { ConfirmDelete } from "@/components/confirm-delete";
 import { ActionFeedback } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { deleteScheduleAction, setPausedAction } from "../actions";
@@ -8,7 +9,6 @@ import { deleteScheduleAction, setPausedAction } from "../actions";
 export function ScheduleControls({ scheduleId, paused }: { scheduleId: string; paused: boolean }) {
   const [pauseState, setPaused, switching] = useActionState(setPausedAction, {});
   const [deleteState, deleteSchedule, deleting] = useActionState(deleteScheduleAction, {});
-  const [confirmingDelete, setConfirmingDelete] = useState(false);
 
   return (
     <div className="space-y-2">
@@ -20,22 +20,7 @@ export function ScheduleControls({ scheduleId, paused }: { scheduleId: string; p
             {paused ? "Resume" : "Pause"}
           </Button>
         </form>
-        {confirmingDelete ? (
-          <form action={deleteSchedule} className="flex flex-wrap items-center gap-2 rounded-md bg-red-50 px-3 py-1">
-            <input type="hidden" name="scheduleId" value={scheduleId} />
-            <span className="text-sm text-red-900">Delete this schedule? The events it created stay in the log.</span>
-            <Button type="submit" variant="danger" disabled={deleting}>
-              Delete schedule
-            </Button>
-            <Button type="button" variant="secondary" onClick={() => setConfirmingDelete(false)}>
-              Cancel
-            </Button>
-          </form>
-        ) : (
-          <Button type="button" variant="danger" onClick={() => setConfirmingDelete(true)}>
-            Delete
-          </Button>
-        )}
+        <ConfirmDelete action={deleteSchedule} hidden={{ scheduleId }} question="Delete this schedule? The events it created stay in the log." confirmLabel="Delete schedule" pending={deleting} />
       </div>
       <ActionFeedback state={pauseState} />
       <ActionFeedback state={deleteState} />
