@@ -61,6 +61,12 @@ const schema = z.object({
   HOOKLINE_SCHEDULE_CATCH_UP: z.enum(["latest", "none"]).default("latest"),
   /** On SIGTERM, how long in-flight deliveries may finish before they are released. */
   HOOKLINE_SHUTDOWN_GRACE_MS: positiveInt(5_000),
+  /**
+   * V8 old-space limit of the server process in MB (scripts/start.mjs passes it to Node). The
+   * live heap is ~120 MB; without a limit V8 lets garbage pile up to 500+ MB of RSS under load
+   * on a machine with memory to spare.
+   */
+  HOOKLINE_MAX_HEAP_MB: positiveInt(256),
   /** REST API requests per second allowed for one API key (429 with Retry-After beyond). */
   HOOKLINE_API_RATE_LIMIT: positiveInt(100),
   /** How long a signed-in session lasts. */

@@ -44,7 +44,9 @@ if (process.env.HOOKLINE_SKIP_BUILD !== "1" && !buildIsCurrent()) run(bin("next"
 
 // scripts/server.ts: Next with the worker inside, plus the direct event-ingest route. It prints
 // "Hookline is running: open …" once it listens.
-const server = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
+// HOOKLINE_MAX_HEAP_MB was validated with the rest of the configuration by the migrate step.
+const maxHeapMb = process.env.HOOKLINE_MAX_HEAP_MB ?? "256";
+const server = spawn(process.execPath, [`--max-old-space-size=${maxHeapMb}`, "--import", "tsx", "scripts/server.ts"], {
   cwd: root,
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, NODE_ENV: "production", NEXT_MANUAL_SIG_HANDLE: "true" },

@@ -21,6 +21,11 @@ describe("lib/env", () => {
     expect(env.HOOKLINE_ALLOWED_CIDRS.map((cidr) => cidr.text)).toEqual(["127.0.0.0/8", "::1/128"]);
   });
 
+  it("limits the server's heap to 256 MB unless told otherwise", async () => {
+    expect((await loadWith({})).HOOKLINE_MAX_HEAP_MB).toBe(256);
+    expect((await loadWith({ HOOKLINE_MAX_HEAP_MB: "512" })).HOOKLINE_MAX_HEAP_MB).toBe(512);
+  });
+
   it.each([
     ["HOOKLINE_RETRY_SCHEDULE", "0s,soon"],
     ["HOOKLINE_ALLOWED_CIDRS", "10.0.0.0/33"],
@@ -28,6 +33,7 @@ describe("lib/env", () => {
     ["HOOKLINE_WORKER", "maybe"],
     ["PORT", "70000"],
     ["HOOKLINE_PUBLIC_URL", "not a url"],
+    ["HOOKLINE_MAX_HEAP_MB", "256MB"],
   ])("refuses %s=%s, naming the variable", async (name, value) => {
     await expect(loadWith({ [name]: value })).rejects.toThrow(new RegExp(`Invalid Hookline configuration:[\\s\\S]*${name}`));
   });
