@@ -22,6 +22,7 @@ import next from "next";
 import { NextRequest } from "next/server";
 import { MAX_BODY_BYTES } from "../lib/api/http";
 import { env } from "../lib/env";
+import { logger } from "../lib/log";
 import { securityHeaders, servedOverHttps } from "../lib/security/headers";
 import { POST as createEvent } from "../app/api/v1/events/route";
 
@@ -79,7 +80,7 @@ async function main() {
     }
     serveEventIngest(request, response, origin).catch((error) => {
       // The handler turns every error into a problem response; reaching here is a bug.
-      console.error("[hookline] event ingest failed", error);
+      logger.error({ err: error }, "event ingest failed outside its route handler");
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });
       response.end(JSON.stringify({ type: "about:blank", status: 500, title: "Internal Server Error", detail: "Something went wrong on our side." }));
     });
