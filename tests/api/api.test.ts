@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { prisma } from "@/lib/db";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
-import { apiClient, newApiAccount, startApiServer, stopApiServersAfterAll, type ApiAccount, type ApiClient, type ApiResponse } from "../helpers/api-client";
+import { apiClient, expectProblem, newApiAccount, newApiClient, startApiServer, stopApiServersAfterAll, type ApiAccount, type ApiClient, type ApiResponse } from "../helpers/api-client";
 import { setUpReceivers, waitFor, type Receiver } from "../helpers/receiver";
 
 const ENDPOINT_FIELDS = ["id", "name", "url", "description", "enabled", "eventTypes", "headers", "disabledReason", "createdAt"].sort();
@@ -29,20 +29,7 @@ beforeAll(async () => {
   origin = (await startApiServer()).origin;
 }, 120_000);
 
-/** A fresh account with its own key and a client using it. */
-async function newClient(label: string): Promise<ApiAccount & { api: ApiClient }> {
-  const account = await newApiAccount(label);
-  return { ...account, api: apiClient(origin, account.key) };
-}
-
-/** An RFC 9457 problem with this status. */
-function expectProblem(response: ApiResponse, status: number): void {
-  expect(response.status, response.text).toBe(status);
-  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
-  expect(response.body.title.length).toBeGreaterThan(0);
-  expect(response.body.detail.length).toBeGreaterThan(0);
-}
+const newClient = (label: string) => newApiClient(origin, label);
 
 /** A 422 whose `errors` names `field`. */
 function expectFieldError(response: ApiResponse, field: string): void {

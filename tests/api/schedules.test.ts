@@ -7,7 +7,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON whose shape is asserted */
 import { beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { apiClient, newApiAccount, startApiServer, stopApiServersAfterAll, type ApiAccount, type ApiClient, type ApiResponse } from "../helpers/api-client";
+import { expectProblem, newApiClient, startApiServer, stopApiServersAfterAll, type ApiClient, type ApiResponse } from "../helpers/api-client";
 import { setUpReceivers, waitFor } from "../helpers/receiver";
 
 const SCHEDULE_FIELDS = ["id", "name", "cron", "timezone", "type", "data", "endpointId", "paused", "nextRunAt"].sort();
@@ -24,16 +24,7 @@ beforeAll(async () => {
   origin = (await startApiServer()).origin;
 }, 120_000);
 
-async function newClient(label: string): Promise<ApiAccount & { api: ApiClient }> {
-  const account = await newApiAccount(label);
-  return { ...account, api: apiClient(origin, account.key) };
-}
-
-function expectProblem(response: ApiResponse, status: number): void {
-  expect(response.status, response.text).toBe(status);
-  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
-}
+const newClient = (label: string) => newApiClient(origin, label);
 
 /** A 422 whose `errors` names exactly `field`, with a message matching `message`. */
 function expectFieldError(response: ApiResponse, field: string, message: RegExp = /./): void {

@@ -4,7 +4,7 @@
  * API key, and a small fetch wrapper that returns status, headers and the parsed body.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- bodies are JSON whose shape the tests assert */
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { newAccount } from "./harness";
 import { startServer, type RunningServer } from "./server";
@@ -102,3 +102,18 @@ export function apiClient(origin: string, defaultKey: string | null) {
 }
 
 export type ApiClient = ReturnType<typeof apiClient>;
+
+/** A fresh account with its own key, and a client of the server at `origin` using it. */
+export async function newApiClient(origin: string, label: string): Promise<ApiAccount & { api: ApiClient }> {
+  const account = await newApiAccount(label);
+  return { ...account, api: apiClient(origin, account.key) };
+}
+
+/** An RFC 9457 problem with this status, a title and a detail. */
+export function expectProblem(response: ApiResponse, status: number): void {
+  expect(response.status, response.text).toBe(status);
+  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  expect(response.body.title.length).toBeGreaterThan(0);
+  expect(response.body.detail.length).toBeGreaterThan(0);
+}
