@@ -1,17 +1,8 @@
 // Configuration is validated at start: a typo stops the server with the variable's name.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { loadEnvWith as loadWith, restoreEnvAfterEach } from "../helpers/env";
 
-const saved = { ...process.env };
-afterEach(() => {
-  process.env = { ...saved };
-  vi.resetModules();
-});
-
-async function loadWith(overrides: Record<string, string>) {
-  Object.assign(process.env, overrides);
-  vi.resetModules();
-  return (await import("@/lib/env")).env;
-}
+restoreEnvAfterEach();
 
 describe("lib/env", () => {
   it("parses durations, schedules and ranges into values", async () => {

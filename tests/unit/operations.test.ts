@@ -2,10 +2,11 @@
 // saw, who may scrape /api/metrics, which request ids are trusted, and that the logger's
 // redaction catches a secret logged by mistake.
 import { Writable } from "node:stream";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { assessHealth } from "@/lib/health";
 import { createLogger, pathOnly, requestIdFrom } from "@/lib/log";
 import { metricsRequestAllowed } from "@/lib/metrics/render";
+import { loadEnvWith, restoreEnvAfterEach } from "../helpers/env";
 
 const NOW = 1_800_000_000_000;
 const BOUND = 30_000;
@@ -130,16 +131,8 @@ describe("the logger", () => {
 });
 
 describe("operations configuration", () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-    vi.resetModules();
-  });
-  async function loadWith(overrides: Record<string, string>) {
-    Object.assign(process.env, overrides);
-    vi.resetModules();
-    return (await import("@/lib/env")).env;
-  }
+  restoreEnvAfterEach();
+  const loadWith = loadEnvWith;
 
   it("has defaults: 5 s heartbeats, a 30 s bound, info logs, open metrics", async () => {
     for (const name of ["HOOKLINE_HEARTBEAT_INTERVAL_MS", "HOOKLINE_HEARTBEAT_TIMEOUT_MS", "HOOKLINE_LOG_LEVEL", "HOOKLINE_METRICS_TOKEN", "HOOKLINE_WORKER_METRICS_PORT"]) delete process.env[name];
