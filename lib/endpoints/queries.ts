@@ -67,6 +67,22 @@ export async function previousSecretValidUntil(userId: string, id: string, now =
   return row?.previousSecret && row.previousSecretUntil && row.previousSecretUntil > now ? row.previousSecretUntil : null;
 }
 
+/**
+ * The circuit breaker's hold on the endpoint (lib/worker/circuit-breaker.ts), when it holds one:
+ * until when no attempt starts, and the failure streak that opened it.
+ */
+export async function endpointCircuit(
+  userId: string,
+  id: string,
+  now = new Date(),
+): Promise<{ pausedUntil: Date; consecutiveFailures: number; failingSince: Date | null } | null> {
+  const row = await prisma.endpoint.findFirst({
+    where: { ...live(userId, id), circuitOpenUntil: { gt: now } },
+    select: { circuitOpenUntil: true, consecutiveFailures: true, failingSince: true },
+  });
+  return row && { pausedUntil: row.circuitOpenUntil!, consecutiveFailures: row.consecutiveFailures, failingSince: row.failingSince };
+}
+
 /** A page of endpoints, newest first (`id < cursor`). */
 export async function listEndpointsPage(userId: string, page: { cursor?: string; limit?: number }): Promise<{ data: EndpointDto[]; nextCursor: string | null }> {
   const limit = page.limit ?? 50;
