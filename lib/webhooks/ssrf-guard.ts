@@ -42,8 +42,16 @@ export interface Cidr {
   text: string;
 }
 
+/**
+ * The longest text read as an address: a full IPv6 address with a dotted IPv4 tail is 45
+ * characters, brackets and an interface zone add a few more. Anything longer is not an IP
+ * literal, and is refused before a regex sees it.
+ */
+const MAX_IP_TEXT = 100;
+
 /** The address, or null when `text` is not an IP literal. Accepts `[v6]` and a `%zone`. */
 export function parseIp(text: string): IpAddress | null {
+  if (text.length > MAX_IP_TEXT) return null;
   let bare = text.trim();
   if (bare.startsWith("[") && bare.endsWith("]")) bare = bare.slice(1, -1);
   // The zone only picks an interface; it does not change which range the address is in, and

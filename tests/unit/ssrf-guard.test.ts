@@ -200,6 +200,12 @@ describe("parseIp", () => {
     expect(parseIp("0x7f.1")?.toString()).toBe("127.0.0.1");
   });
 
+  it("reads nothing longer than an address can be (no regex runs over a long host name)", () => {
+    expect(parseIp(`fe80::1%${"a".repeat(60)}`)?.toString()).toBe("fe80::1");
+    expect(parseIp(`fe80::1%${"a".repeat(200)}`)).toBeNull();
+    expect(parseIp("1:".repeat(100_000))).toBeNull();
+  });
+
   it.each(["example.com", "localhost", "my-host.internal", "", "1.2.3.4.5", "::g", "1::2::3", "256.0.0.1"])(
     "returns null for %j",
     (text) => {
