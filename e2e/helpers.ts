@@ -58,3 +58,13 @@ export async function addEndpoint(page: Page, name: string, url: string): Promis
   await expect(page).toHaveURL(/\/endpoints\/ep_/);
   return page.url().split("/").pop()!;
 }
+
+/** Creates an API key in Settings (as a user would) and returns it. */
+export async function createApiKey(page: Page, name = "e2e"): Promise<string> {
+  await page.goto("/settings");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const shown = page.getByRole("textbox", { name: "New API key" });
+  await expect(shown).toHaveValue(/^hl_/);
+  return shown.inputValue();
+}

@@ -12,9 +12,14 @@ test("a test event sent to the built-in inbox shows up there with a valid signat
     await expect(page.getByText("Nothing received yet.")).toBeVisible();
     const inboxUrl = await page.getByLabel("Your inbox URL").inputValue();
     expect(inboxUrl).toMatch(/\/api\/inbox\/[A-Za-z0-9_-]{24}$/);
+    // No endpoint points here yet: nothing is preselected (not the unrelated endpoint).
+    const check = page.getByRole("form", { name: "Check signatures" });
+    const secretOf = check.getByLabel(/Check signatures with the secret of/);
+    await expect(secretOf).toHaveValue("");
 
     await page.getByRole("button", { name: "Add as endpoint" }).click();
     await expect(page).toHaveURL(/\/endpoints\/ep_/);
+    const inboxEndpointId = page.url().split("/").pop()!;
     await expect(page.getByRole("heading", { name: /Built-in inbox/ })).toBeVisible();
     await page.getByRole("button", { name: "Send test event" }).click();
     await expect(page.getByRole("region", { name: "Recent deliveries" }).getByRole("row").filter({ hasText: "webhook.test" })).toContainText("succeeded");
@@ -25,14 +30,22 @@ test("a test event sent to the built-in inbox shows up there with a valid signat
     await expect(received.first()).toContainText("POST");
     await expect(received.first()).toContainText("Hello Built-in inbox, current time is");
 
-    const check = page.getByRole("form", { name: "Check signatures" });
-    await check.getByLabel(/Check signatures with the secret of/).selectOption({ label: "Built-in inbox" });
-    await check.getByRole("button", { name: "Check" }).click();
+    // The endpoint that delivers here is preselected, and its secret already checks what arrived.
+    await expect(secretOf).toHaveValue(inboxEndpointId);
+    await expect(secretOf.locator("option:checked")).toHaveText("Built-in inbox");
     await expect(received.first()).toContainText("signature valid");
 
-    await check.getByLabel(/Check signatures with the secret of/).selectOption({ label: "Somewhere else" });
+    await secretOf.selectOption({ label: "Somewhere else" });
     await check.getByRole("button", { name: "Check" }).click();
     await expect(received.first()).toContainText("signature invalid: no signature matches");
+    await expect(secretOf.locator("option:checked")).toHaveText("Somewhere else");
+
+    // Choosing no endpoint is a choice too: the default does not come back.
+    await secretOf.selectOption({ label: "(no endpoint)" });
+    await check.getByRole("button", { name: "Check" }).click();
+    await expect(page).toHaveURL(/[?&]endpoint=(&|$)/);
+    await expect(received.first()).not.toContainText(/signature (valid|invalid)/);
+    await expect(secretOf).toHaveValue("");
 
     // An unknown inbox token is a 404, and the inbox accepts nothing for it.
     const response = await page.request.post(inboxUrl.replace(/[^/]+$/, "no-such-inbox"), { data: { hello: "world" } });

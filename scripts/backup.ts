@@ -10,13 +10,28 @@
  * to a temporary file beside the target and renamed into place, so an interrupted backup never
  * leaves a half-written file under the requested name. The copy is compacted (VACUUM) and in
  * rollback-journal mode: one self-contained file that `sqlite3` opens as is.
+ *
+ * The copy holds everything the database does (signing secrets, session and key hashes), so it
+ * is readable by its owner only (mode 0600) from the moment it exists: the temporary file is
+ * created empty with that mode before SQLite writes into it (VACUUM INTO accepts an empty
+ * file, and SQLite keeps an existing file's mode).
  */
-import { existsSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, fchmodSync, openSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 
 const USAGE = "Usage: npm run backup -- <file> [--force]   (--force replaces an existing file)";
+
+/** An empty file only its owner can read or write, whatever the umask. */
+function createOwnerOnlyFile(file: string): void {
+  const fd = openSync(file, "wx", 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function backupDatabase(source: string, target: string, options: { force?: boolean } = {}): { path: string; bytes: number } {
   const destination = path.resolve(target);
@@ -29,6 +44,7 @@ function backupDatabase(source: string, target: string, options: { force?: boole
   // the moments a checkpoint holds the file.
   const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 10_000 });
   try {
+    createOwnerOnlyFile(temporary);
     db.prepare("VACUUM INTO ?").run(temporary);
     renameSync(temporary, destination);
   } finally {

@@ -84,6 +84,8 @@ describe("npm run backup", () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain(`Backup written to ${target} (`);
       expect(result.stdout).toContain(`${statSync(target).size} bytes`);
+      // It holds secrets: only its owner may read it.
+      expect(statSync(target).mode & 0o777).toBe(0o600);
       // The server kept writing while the backup ran.
       expect(after.Attempt).toBeGreaterThan(before.Attempt);
 
@@ -117,7 +119,7 @@ describe("npm run backup", () => {
 
   it("never overwrites a file unless --force, and explains every refusal", async () => {
     const target = path.join(dir, "existing.db");
-    writeFileSync(target, "keep me");
+    writeFileSync(target, "keep me", { mode: 0o644 });
     const refused = await backup(target);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`Backup failed: ${target} already exists; pass --force to replace it.`);
@@ -126,6 +128,8 @@ describe("npm run backup", () => {
     const forced = await backup(target, "--force");
     expect(forced.code, forced.stderr).toBe(0);
     expect(await integrityCheck(target)).toBe("ok");
+    // The replacement is a new file with the backup's own mode, not the old file's.
+    expect(statSync(target).mode & 0o777).toBe(0o600);
 
     const noFolder = await backup(path.join(dir, "missing", "x.db"));
     expect(noFolder.code).toBe(1);

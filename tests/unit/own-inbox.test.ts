@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isOwnInboxUrl } from "@/lib/inbox/own-inbox";
+import { isOwnInboxUrl, ownInboxEndpoint } from "@/lib/inbox/own-inbox";
 import { verifyInboxSignature } from "@/lib/inbox/queries";
 import { generateSigningSecret, signatureHeaders } from "@/lib/webhooks/sign";
 
@@ -20,6 +20,31 @@ describe("isOwnInboxUrl: the only loopback URL the SSRF guard lets through", () 
     expect(isOwnInboxUrl("http://169.254.169.254/api/inbox/abc", undefined, 80)).toBe(false);
     expect(isOwnInboxUrl("https://evil.example.com/api/inbox/abc", "https://hooks.example.com", 3000)).toBe(false);
     expect(isOwnInboxUrl("not a url", undefined, 3000)).toBe(false);
+  });
+});
+
+describe("ownInboxEndpoint: the endpoint the inbox checks signatures with by default", () => {
+  const token = "Xy7_abcdefghijklmnopqrst";
+  const endpoint = (id: string, url: string, enabled = true) => ({ id, url, enabled });
+
+  it("finds the endpoint pointing at this account's inbox, under any host name", () => {
+    const list = [endpoint("ep_3", "https://shop.example.com/hooks"), endpoint("ep_2", `http://127.0.0.1:3000/api/inbox/${token}`), endpoint("ep_1", "http://localhost:3000/x")];
+    expect(ownInboxEndpoint(list, token)?.id).toBe("ep_2");
+    expect(ownInboxEndpoint([endpoint("ep_9", `https://hooks.example.com/api/inbox/${token}`)], token)?.id).toBe("ep_9");
+  });
+
+  it("prefers an enabled one, then the newest (the list's order)", () => {
+    const list = [endpoint("ep_3", `http://localhost:3000/api/inbox/${token}`, false), endpoint("ep_2", `http://localhost:3000/api/inbox/${token}`), endpoint("ep_1", `http://localhost:3000/api/inbox/${token}`)];
+    expect(ownInboxEndpoint(list, token)?.id).toBe("ep_2");
+    expect(ownInboxEndpoint([list[0]], token)?.id).toBe("ep_3");
+  });
+
+  it("is null when no endpoint points at this inbox", () => {
+    expect(ownInboxEndpoint([], token)).toBeNull();
+    expect(ownInboxEndpoint([endpoint("ep_1", "http://localhost:3000/api/inbox/someone-else")], token)).toBeNull();
+    expect(ownInboxEndpoint([endpoint("ep_1", `http://localhost:3000/api/inbox/${token}/more`)], token)).toBeNull();
+    expect(ownInboxEndpoint([endpoint("ep_1", `http://localhost:3000/other?next=/api/inbox/${token}`)], token)).toBeNull();
+    expect(ownInboxEndpoint([endpoint("ep_1", "not a url")], token)).toBeNull();
   });
 });
 

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { requireUser } from "@/lib/auth/current-user";
 import { getEndpointSecret, listEndpoints } from "@/lib/endpoints/queries";
 import { env } from "@/lib/env";
+import { ownInboxEndpoint } from "@/lib/inbox/own-inbox";
 import { inboxToken, listInboxRequests, verifyInboxSignature } from "@/lib/inbox/queries";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { Button } from "@/components/ui/button";
@@ -31,7 +32,10 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   const user = await requireUser();
   const [token, origin, requests, endpoints] = await Promise.all([inboxToken(user.id), ownOrigin(), listInboxRequests(user.id), listEndpoints(user.id)]);
   const url = `${origin}/api/inbox/${token}`;
-  const chosen = (await searchParams).endpoint;
+  // Until the reader picks one (an empty choice included), signatures are checked with the
+  // endpoint that delivers here, the one whose requests this page shows.
+  const picked = (await searchParams).endpoint;
+  const chosen = picked ?? ownInboxEndpoint(endpoints, token)?.id;
   const secret = chosen ? await getEndpointSecret(user.id, chosen) : null;
 
   return (

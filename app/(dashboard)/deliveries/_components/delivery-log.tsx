@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import type { DeliveryLogRow } from "@/lib/deliveries/queries";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -20,18 +21,38 @@ function responseSummary(row: DeliveryLogRow): string {
   return "—";
 }
 
+type LogFilter = { endpointId?: string; eventId?: string; eventType?: string; status?: string; since?: string; until?: string; cursor?: string };
+
+function searchParamsOf(values: Record<string, string | undefined>): URLSearchParams {
+  return new URLSearchParams(Object.entries(values).filter((entry): entry is [string, string] => Boolean(entry[1])));
+}
+
+/**
+ * `pageQuery` is what this page's own URL carries besides the cursor (default: the filter), so
+ * "Older deliveries" stays on the same page: on an endpoint's page the endpoint is in the path,
+ * not the query. `anchor` brings the reader back to the log after the page changes.
+ */
 export function DeliveryLog({
   filter,
   initial,
   showEndpoint = true,
   emptyText,
+  pageQuery,
+  anchor = "",
 }: {
-  filter: { endpointId?: string; eventId?: string; eventType?: string; status?: string; since?: string; until?: string; cursor?: string };
+  filter: LogFilter;
   initial: DeliveryPage;
   showEndpoint?: boolean;
   emptyText: string;
+  pageQuery?: Record<string, string>;
+  anchor?: string;
 }) {
-  const params = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])));
+  const pathname = usePathname();
+  const params = searchParamsOf(filter);
+  const pageUrl = (nextCursor?: string) => {
+    const query = searchParamsOf({ ...(pageQuery ?? filter), cursor: nextCursor }).toString();
+    return `${pathname}${query ? `?${query}` : ""}${anchor}`;
+  };
   const { data, isError } = useQuery({
     queryKey: ["deliveries", params.toString()],
     queryFn: async (): Promise<DeliveryPage> => {
@@ -95,13 +116,19 @@ export function DeliveryLog({
           </tbody>
         </table>
       </div>
-      {data.nextCursor && (
-        <Link
-          href={`?${new URLSearchParams({ ...Object.fromEntries(params), cursor: data.nextCursor })}`}
-          className="inline-block text-sm font-medium text-indigo-700 underline"
-        >
-          Older deliveries
-        </Link>
+      {(data.nextCursor || filter.cursor) && (
+        <nav aria-label="Delivery pages" className="flex gap-4 text-sm font-medium">
+          {filter.cursor && (
+            <Link href={pageUrl()} className="text-indigo-700 underline">
+              Newest deliveries
+            </Link>
+          )}
+          {data.nextCursor && (
+            <Link href={pageUrl(data.nextCursor)} className="text-indigo-700 underline">
+              Older deliveries
+            </Link>
+          )}
+        </nav>
       )}
     </div>
   );

@@ -6,6 +6,7 @@ import { requireUser } from "@/lib/auth/current-user";
 import { listDeliveries } from "@/lib/deliveries/queries";
 import { endpointCircuit, getEndpoint, previousSecretValidUntil } from "@/lib/endpoints/queries";
 import { getEndpointStats } from "@/lib/stats/queries";
+import { pageQuerySchema } from "@/lib/validations/delivery";
 import { Skeleton, SectionSkeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatTime } from "@/components/format";
@@ -22,10 +23,20 @@ function aDayAgoUtc(): string {
   return new Date(Date.now() - 86_400_000).toISOString().slice(0, 16);
 }
 
-export default async function EndpointPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function EndpointPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
   const endpoint = await getEndpoint(user.id, (await params).id);
   if (!endpoint) notFound();
+  // "Older deliveries" pages through this endpoint's log with a keyset cursor in the URL; a
+  // cursor that is not valid shows the newest page.
+  const cursorParam = (await searchParams).cursor;
+  const cursor = pageQuerySchema.shape.cursor.safeParse(Array.isArray(cursorParam) ? cursorParam[0] : cursorParam).data || undefined;
   const overlapUntil = await previousSecretValidUntil(user.id, endpoint.id);
   const circuit = endpoint.enabled ? await endpointCircuit(user.id, endpoint.id) : null;
 
@@ -102,7 +113,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
           Recent deliveries
         </h2>
         <Suspense fallback={<TableSkeleton label="Loading recent deliveries…" columns={["Status", "Event", "Attempts", "Response", "Time"]} rows={5} />}>
-          <RecentDeliveries userId={user.id} endpointId={endpoint.id} />
+          <RecentDeliveries userId={user.id} endpointId={endpoint.id} cursor={cursor} />
         </Suspense>
       </section>
     </div>
@@ -134,13 +145,15 @@ async function EndpointStats({ userId, endpointId }: { userId: string; endpointI
   );
 }
 
-async function RecentDeliveries({ userId, endpointId }: { userId: string; endpointId: string }) {
-  const deliveries = await listDeliveries(userId, { endpointId });
+async function RecentDeliveries({ userId, endpointId, cursor }: { userId: string; endpointId: string; cursor?: string }) {
+  const deliveries = await listDeliveries(userId, { endpointId, cursor });
   return (
     <DeliveryLog
-      filter={{ endpointId }}
+      filter={{ endpointId, cursor }}
       initial={deliveries}
       showEndpoint={false}
+      pageQuery={{}}
+      anchor="#recent-heading"
       emptyText="Nothing sent to this endpoint yet. Click “Send test event” to try it."
     />
   );

@@ -2,7 +2,7 @@
 
 import { useActionState, useState, useTransition } from "react";
 import type { ActionState } from "@/lib/actions";
-import { useActionToast } from "@/components/toaster";
+import { useActionToast, useToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { revealSecretAction, rotateSecretAction } from "../actions";
 
@@ -17,6 +17,16 @@ export function SecretReveal({ endpointId }: { endpointId: string }) {
   const setSecret = (value: string | null) => setRevealed(value ? { value, under: rotation } : null);
   const [copied, setCopied] = useState(false);
   const [loading, startLoading] = useTransition();
+  const toast = useToast();
+  // Nothing on the page can hold this error (the button only asks): it is a toast that stays
+  // until closed.
+  const reveal = () =>
+    startLoading(async () => {
+      const { secret: revealedSecret } = await revealSecretAction(endpointId).catch(() => ({ secret: undefined }));
+      if (revealedSecret) setSecret(revealedSecret);
+      else if (revealedSecret === null) toast("This endpoint no longer exists (deleted elsewhere), so there is no secret to show.", "error");
+      else toast("Could not reach Hookline to reveal the secret. Try again in a moment.", "error");
+    });
 
   return (
     <div className="space-y-2">
@@ -53,7 +63,7 @@ export function SecretReveal({ endpointId }: { endpointId: string }) {
             type="button"
             variant="secondary"
             disabled={loading}
-            onClick={() => startLoading(async () => setSecret((await revealSecretAction(endpointId)).secret))}
+            onClick={reveal}
           >
             Reveal secret
           </Button>
