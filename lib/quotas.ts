@@ -12,15 +12,15 @@ import { grantAttempts, type TokenBucket } from "./worker/rate-limit";
 export type CountedQuota = "endpoints" | "apiKeys" | "schedules";
 
 const COUNTED: Record<CountedQuota, { variable: string; noun: string; freeOne: string }> = {
-  endpoints: { variable: "HOOKLINE_MAX_ENDPOINTS", noun: "endpoints", freeOne: "Delete an endpoint you no longer need" },
-  apiKeys: { variable: "HOOKLINE_MAX_API_KEYS", noun: "active API keys", freeOne: "Revoke a key you no longer use" },
-  schedules: { variable: "HOOKLINE_MAX_SCHEDULES", noun: "schedules", freeOne: "Delete a schedule you no longer need" },
+  endpoints: { variable: "HOOKLINE_MAX_ENDPOINTS", noun: "endpoint", freeOne: "Delete an endpoint you no longer need" },
+  apiKeys: { variable: "HOOKLINE_MAX_API_KEYS", noun: "active API key", freeOne: "Revoke a key you no longer use" },
+  schedules: { variable: "HOOKLINE_MAX_SCHEDULES", noun: "schedule", freeOne: "Delete a schedule you no longer need" },
 };
 
 /** What the user reads when a create is refused: the limit, how to make room, who can raise it. */
 export function quotaExceededMessage(quota: CountedQuota, limit: number): string {
   const { variable, noun, freeOne } = COUNTED[quota];
-  return `This account has reached its limit of ${limit} ${noun}. ${freeOne}, or ask the operator of this Hookline to raise the limit (${variable}).`;
+  return `This account has reached its limit of ${limit} ${noun}${limit === 1 ? "" : "s"}. ${freeOne}, or ask the operator of this Hookline to raise the limit (${variable}).`;
 }
 
 /** Thrown by a create that would pass its quota: 403 problem+json in the API, a message beside the button in the dashboard. */

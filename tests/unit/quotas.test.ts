@@ -29,6 +29,11 @@ describe("quota messages", () => {
     expect(error).toMatchObject({ quota, limit, name: "QuotaExceededError" });
   });
 
+  it("says 1 schedule, not 1 schedules", () => {
+    expect(quotaExceededMessage("schedules", 1)).toMatch(/limit of 1 schedule\. /);
+    expect(quotaExceededMessage("apiKeys", 1)).toMatch(/limit of 1 active API key\. /);
+  });
+
   it.each([
     [1000, "1 s"],
     [5000, "5 s"],
