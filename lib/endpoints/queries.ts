@@ -2,8 +2,7 @@
  * Endpoints, always read and written through the owning account: a foreign or deleted id
  * behaves exactly like one that does not exist.
  */
-import { prisma } from "../db";
-import { sqlite } from "../db";
+import { prisma, sqlite } from "../db";
 import { env } from "../env";
 import { newId } from "../ids";
 import { preparedStatements } from "../prepared";
@@ -128,7 +127,7 @@ export async function createEndpoint(userId: string, input: CreateEndpointInput)
     limit,
   });
   if (changes === 0) throw new QuotaExceededError("endpoints", limit);
-  const row = await prisma.endpoint.findFirstOrThrow({ where: { id }, select: dtoSelect });
+  const row = await prisma.endpoint.findFirstOrThrow({ where: { id, userId }, select: dtoSelect });
   return { ...toDto(row), secret };
 }
 
