@@ -67,7 +67,10 @@ const schema = z.object({
    * on a machine with memory to spare.
    */
   HOOKLINE_MAX_HEAP_MB: positiveInt(256),
-  /** REST API requests per second allowed for one API key (429 with Retry-After beyond). */
+  /**
+   * REST API requests per second allowed for one account, all its API keys together (429 with
+   * Retry-After beyond), so creating more keys does not buy more rate.
+   */
   HOOKLINE_API_RATE_LIMIT: positiveInt(100),
   /** How long a signed-in session lasts. */
   HOOKLINE_SESSION_DAYS: positiveInt(30),
@@ -85,6 +88,19 @@ const schema = z.object({
   HOOKLINE_CIRCUIT_BREAKER_MIN_PAUSE: parsedText("5s", parseDuration),
   /** …up to this. */
   HOOKLINE_CIRCUIT_BREAKER_MAX_PAUSE: parsedText("5m", parseDuration),
+
+  // Quotas per account (SPEC §10); lib/quotas.ts decides, the queries enforce atomically.
+  /** Endpoints one account may have (deleted ones do not count). */
+  HOOKLINE_MAX_ENDPOINTS: positiveInt(100),
+  /** API keys one account may have (revoked ones do not count). */
+  HOOKLINE_MAX_API_KEYS: positiveInt(20),
+  /** Schedules one account may have. */
+  HOOKLINE_MAX_SCHEDULES: positiveInt(50),
+  /**
+   * Shortest time allowed between two runs of a schedule; 1s (cron's resolution) allows any. At
+   * most a day: the check looks eight days ahead (lib/schedules/cron.ts shortestGapMs).
+   */
+  HOOKLINE_MIN_SCHEDULE_INTERVAL: parsedText("1s", parseDuration).refine((ms) => ms <= 86_400_000, "must be at most 1d"),
 });
 
 export type Env = z.infer<typeof schema>;

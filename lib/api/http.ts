@@ -1,5 +1,5 @@
 /**
- * The REST API's request/response plumbing: Bearer-key authentication, a per-key rate limit,
+ * The REST API's request/response plumbing: Bearer-key authentication, a per-account rate limit,
  * body checks (content type, size, JSON, schema) and RFC 9457 problem+json errors. Route
  * handlers stay thin: parse → lib → respond.
  *
@@ -13,7 +13,7 @@ import { z } from "zod";
 import { authenticateApiKey, type ApiKeyIdentity } from "../auth/api-keys";
 import { env } from "../env";
 import { logger, requestIdFrom } from "../log";
-import { grantAttempts, type TokenBucket } from "../worker/rate-limit";
+import { newAccountRateLimiter, QuotaExceededError, takeApiRequest, type AccountRateLimiter } from "../quotas";
 
 /** Largest request body accepted (the event data limit plus room for the envelope). */
 export const MAX_BODY_BYTES = 256 * 1024 + 4 * 1024;
@@ -145,17 +145,13 @@ export function queryOf(request: NextRequest): Record<string, string> {
   return query;
 }
 
-const buckets = ((globalThis as unknown as { hooklineApiBuckets?: Map<string, TokenBucket> }).hooklineApiBuckets ??= new Map());
+const rateLimiter = ((globalThis as unknown as { hooklineApiRateLimiter?: AccountRateLimiter }).hooklineApiRateLimiter ??= newAccountRateLimiter());
 
-/** Per-key token bucket: HOOKLINE_API_RATE_LIMIT requests per second, bursts of one second. */
-function checkRateLimit(keyId: string): void {
-  const grant = grantAttempts(buckets.get(keyId), env.HOOKLINE_API_RATE_LIMIT, Date.now(), 1);
-  buckets.set(keyId, grant.bucket);
-  if (grant.granted === 0) {
-    const seconds = Math.max(1, Math.ceil(grant.retryInMs / 1000));
-    throw new ApiError(429, "Too Many Requests", `This API key is limited to ${env.HOOKLINE_API_RATE_LIMIT} requests per second.`, {
-      headers: { "retry-after": String(seconds) },
-    });
+/** HOOKLINE_API_RATE_LIMIT requests per second per account: more keys do not buy more rate. */
+function checkRateLimit(accountId: string): void {
+  const decision = takeApiRequest(rateLimiter, accountId, env.HOOKLINE_API_RATE_LIMIT, Date.now());
+  if (!decision.allowed) {
+    throw new ApiError(429, "Too Many Requests", decision.detail, { headers: { "retry-after": String(decision.retryAfterSeconds) } });
   }
 }
 
@@ -179,6 +175,7 @@ export interface ApiContext<P> {
 
 function toResponse(error: unknown, requestId: string): NextResponse {
   if (error instanceof ApiError) return problem(error.status, error.title, error.detail, error.extra);
+  if (error instanceof QuotaExceededError) return problem(403, "Quota Exceeded", error.message);
   logger.error({ reqId: requestId, err: error }, "unexpected error in an API request");
   return problem(500, "Internal Server Error", `Something went wrong on our side; it has been logged (request id ${requestId}).`);
 }
@@ -193,7 +190,7 @@ export function apiRoute<P = Record<string, never>>(handler: (context: ApiContex
     try {
       const identity = await authenticate(request);
       accountId = identity.userId;
-      checkRateLimit(identity.keyId);
+      checkRateLimit(identity.userId);
       response = await handler({ request, userId: identity.userId, params: await context.params });
     } catch (error) {
       response = toResponse(error, requestId);

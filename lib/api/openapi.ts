@@ -39,7 +39,7 @@ export interface RouteDoc {
 
 export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/v1/endpoints", summary: "List endpoints", query: pageQuerySchema, status: 200, response: pageOf(endpointDto), errors: [422] },
-  { method: "post", path: "/api/v1/endpoints", summary: "Create an endpoint (`destination` is an alias of `url`)", body: createEndpointApiSchema, status: 201, response: endpointWithSecretDto, errors: [400, 413, 415, 422] },
+  { method: "post", path: "/api/v1/endpoints", summary: "Create an endpoint (`destination` is an alias of `url`)", body: createEndpointApiSchema, status: 201, response: endpointWithSecretDto, errors: [400, 403, 413, 415, 422] },
   { method: "get", path: "/api/v1/endpoints/{id}", summary: "Get an endpoint", status: 200, response: endpointDto, errors: [404] },
   { method: "patch", path: "/api/v1/endpoints/{id}", summary: "Update an endpoint", body: updateEndpointSchema, status: 200, response: endpointDto, errors: [400, 404, 413, 415, 422] },
   { method: "delete", path: "/api/v1/endpoints/{id}", summary: "Delete an endpoint (its history stays in the log)", status: 204, errors: [404] },
@@ -52,7 +52,7 @@ export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/v1/deliveries", summary: "List deliveries", query: deliveryListQuerySchema, status: 200, response: pageOf(deliveryDto), errors: [422] },
   { method: "get", path: "/api/v1/deliveries/{id}", summary: "Get a delivery with every attempt", status: 200, response: deliveryDetailDto, errors: [404] },
   { method: "post", path: "/api/v1/deliveries/{id}/retry", summary: "Retry a failed delivery, or replay a succeeded one", status: 202, response: deliveryDto, errors: [404, 409] },
-  { method: "post", path: "/api/v1/schedules", summary: "Create a schedule: events of `type` on a cron expression (seconds allowed)", body: createScheduleSchema, status: 201, response: scheduleDto, errors: [400, 413, 415, 422] },
+  { method: "post", path: "/api/v1/schedules", summary: "Create a schedule: events of `type` on a cron expression (seconds allowed)", body: createScheduleSchema, status: 201, response: scheduleDto, errors: [400, 403, 413, 415, 422] },
   { method: "get", path: "/api/v1/schedules", summary: "List schedules", query: scheduleListQuerySchema, status: 200, response: pageOf(scheduleDto), errors: [422] },
   { method: "get", path: "/api/v1/schedules/{id}", summary: "Get a schedule", status: 200, response: scheduleDto, errors: [404] },
   { method: "patch", path: "/api/v1/schedules/{id}", summary: "Update, pause (`paused: true`) or resume a schedule", body: updateScheduleSchema, status: 200, response: scheduleDto, errors: [400, 404, 413, 415, 422] },
@@ -62,12 +62,13 @@ export const ROUTES: RouteDoc[] = [
 const ERROR_TEXT: Record<number, string> = {
   400: "Malformed JSON",
   401: "Missing, unknown or revoked API key",
+  403: "Quota exceeded: the account has as many as the operator allows (HOOKLINE_MAX_ENDPOINTS, HOOKLINE_MAX_SCHEDULES)",
   404: "No such object in this account",
   409: "Conflicts with the object's state",
   413: "Body or event data too large",
   415: "Body is not JSON",
   422: "Invalid fields (see `errors`)",
-  429: "Rate limit exceeded (see `Retry-After`)",
+  429: "The account's rate limit is exceeded, all its keys together (see `Retry-After`)",
 };
 
 /**

@@ -5,7 +5,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { preparedStatements } from "../prepared";
 import { prisma, sqlite } from "../db";
+import { env } from "../env";
 import { newId } from "../ids";
+import { QuotaExceededError } from "../quotas";
 
 export const API_KEY_PREFIX = "hl_";
 /** Writing lastUsedAt on every request would turn every API read into a write. */
@@ -43,14 +45,18 @@ function toDto(row: { id: string; name: string; prefix: string; lastUsedAt: Date
   };
 }
 
-/** Creates a key; the returned `key` is the only time the secret exists outside the caller. */
-export async function createApiKey(userId: string, name: string): Promise<{ key: string; apiKey: ApiKeyDto }> {
+/**
+ * Creates a key; the returned `key` is the only time the secret exists outside the caller.
+ * Throws QuotaExceededError when the account has HOOKLINE_MAX_API_KEYS unrevoked keys already.
+ */
+export async function createApiKey(userId: string, name: string, now = new Date()): Promise<{ key: string; apiKey: ApiKeyDto }> {
   const key = API_KEY_PREFIX + randomBytes(32).toString("base64url");
-  const row = await prisma.apiKey.create({
-    data: { id: newId("key"), userId, name, keyHash: hashKey(key), prefix: `${key.slice(0, 7)}…` },
-    select: dtoSelect,
-  });
-  return { key, apiKey: toDto(row) };
+  const id = newId("key");
+  const prefix = `${key.slice(0, 7)}…`;
+  const limit = env.HOOKLINE_MAX_API_KEYS;
+  const { changes } = statementsFor(sqlite()).insertWithinQuota.run({ id, userId, name, keyHash: hashKey(key), prefix, createdAt: now.getTime(), limit });
+  if (changes === 0) throw new QuotaExceededError("apiKeys", limit);
+  return { key, apiKey: toDto({ id, name, prefix, lastUsedAt: null, revokedAt: null, createdAt: now }) };
 }
 
 export async function listApiKeys(userId: string): Promise<ApiKeyDto[]> {
@@ -70,6 +76,12 @@ const statementsFor = preparedStatements((db) => {
   return {
     byHash: db.prepare(`SELECT id, userId, revokedAt, lastUsedAt FROM "ApiKey" WHERE keyHash = ?`),
     touch: db.prepare(`UPDATE "ApiKey" SET lastUsedAt = ? WHERE id = ?`),
+    // The count and the insert are one statement, so parallel creates cannot pass the quota together.
+    insertWithinQuota: db.prepare(
+      `INSERT INTO "ApiKey" (id, userId, name, keyHash, prefix, createdAt)
+       SELECT @id, @userId, @name, @keyHash, @prefix, @createdAt
+       WHERE (SELECT count(*) FROM "ApiKey" WHERE userId = @userId AND revokedAt IS NULL) < @limit`,
+    ),
   };
 });
 

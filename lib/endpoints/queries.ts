@@ -2,8 +2,11 @@
  * Endpoints, always read and written through the owning account: a foreign or deleted id
  * behaves exactly like one that does not exist.
  */
-import { prisma } from "../db";
+import { prisma, sqlite } from "../db";
+import { env } from "../env";
 import { newId } from "../ids";
+import { preparedStatements } from "../prepared";
+import { QuotaExceededError } from "../quotas";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../validations/endpoint";
 import { generateSigningSecret } from "../webhooks/sign";
 import { notifyNewWork } from "../worker/wake";
@@ -96,22 +99,35 @@ export async function listEndpointsPage(userId: string, page: { cursor?: string;
   return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
 }
 
+const createStatementsFor = preparedStatements((db) => ({
+  // The count and the insert are one statement, so parallel creates cannot pass the quota together.
+  insertWithinQuota: db.prepare(
+    `INSERT INTO "Endpoint" (id, userId, name, url, description, secret, enabled, eventTypes, headers, createdAt, updatedAt)
+     SELECT @id, @userId, @name, @url, @description, @secret, @enabled, @eventTypes, @headers, @now, @now
+     WHERE (SELECT count(*) FROM "Endpoint" WHERE userId = @userId AND deletedAt IS NULL) < @limit`,
+  ),
+}));
+
+/** Creates the endpoint, or throws QuotaExceededError when the account has HOOKLINE_MAX_ENDPOINTS already. */
 export async function createEndpoint(userId: string, input: CreateEndpointInput): Promise<EndpointDto & { secret: string }> {
   const secret = generateSigningSecret();
-  const row = await prisma.endpoint.create({
-    data: {
-      id: newId("ep"),
-      userId,
-      name: input.name,
-      url: input.url,
-      description: input.description,
-      secret,
-      ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
-      ...(input.eventTypes ? { eventTypes: JSON.stringify(input.eventTypes) } : {}),
-      ...(input.headers ? { headers: JSON.stringify(input.headers) } : {}),
-    },
-    select: dtoSelect,
+  const id = newId("ep");
+  const limit = env.HOOKLINE_MAX_ENDPOINTS;
+  const { changes } = createStatementsFor(sqlite()).insertWithinQuota.run({
+    id,
+    userId,
+    name: input.name,
+    url: input.url,
+    description: input.description,
+    secret,
+    enabled: input.enabled === false ? 0 : 1,
+    eventTypes: JSON.stringify(input.eventTypes ?? []),
+    headers: JSON.stringify(input.headers ?? {}),
+    now: Date.now(),
+    limit,
   });
+  if (changes === 0) throw new QuotaExceededError("endpoints", limit);
+  const row = await prisma.endpoint.findFirstOrThrow({ where: { id, userId }, select: dtoSelect });
   return { ...toDto(row), secret };
 }
 

@@ -69,6 +69,37 @@ export function nextRunAfter(expression: string, timezone: string, after: number
   return cronOf(expression, timezone).nextRun(new Date(after))?.getTime() ?? null;
 }
 
+/** How far `shortestGapMs` looks ahead: this many runs… */
+export const GAP_LOOK_AHEAD_RUNS = 1000;
+/** …or this long, whichever ends first. */
+export const GAP_LOOK_AHEAD_MS = 8 * 24 * 60 * 60 * 1000;
+
+/**
+ * The shortest time between two consecutive runs of the expression among its runs after
+ * `from` (at most GAP_LOOK_AHEAD_RUNS of them, within GAP_LOOK_AHEAD_MS of the first), stopping
+ * early once a gap is shorter than `below`; null when no second run comes within that window.
+ *
+ * Eight days hold a full week and several day changes, so every kind of gap the pattern makes
+ * shows up except at month ends and daylight-saving changes, which come too seldom to matter
+ * for load. 1,000 runs in under eight days already mean a short average gap. Read in UTC: a
+ * zone only shifts runs twice a year, and croner's time-zone mode costs ten times more.
+ */
+export function shortestGapMs(expression: string, from: number, below = 0): number | null {
+  const cron = new Cron(expression.trim(), { mode: "5-or-6-parts", utcOffset: 0 });
+  let previous = cron.nextRun(new Date(from));
+  const end = (previous?.getTime() ?? from) + GAP_LOOK_AHEAD_MS;
+  let shortest: number | null = null;
+  for (let runs = 1; previous && runs < GAP_LOOK_AHEAD_RUNS; runs++) {
+    const next = cron.nextRun(previous);
+    if (!next || next.getTime() > end) break;
+    const gap = next.getTime() - previous.getTime();
+    if (shortest === null || gap < shortest) shortest = gap;
+    if (shortest < below) break;
+    previous = next;
+  }
+  return shortest;
+}
+
 /** The latest run time at or before `at`, or null if there is none. */
 export function latestRunAtOrBefore(expression: string, timezone: string, at: number): number | null {
   // previousRuns looks strictly before its reference; runs fall on whole seconds, so one

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { env } from "../env";
+import { scheduleIntervalProblem } from "../quotas";
 import { canonicalTimezone, cronProblem } from "../schedules/cron";
 import { PLACEHOLDERS, unknownPlaceholders } from "../schedules/template";
 import { pageQuerySchema } from "./delivery";
@@ -13,7 +15,7 @@ export const cronExpression = z
   .string({ error: "Cron is required" })
   .trim()
   .superRefine((text, ctx) => {
-    const problem = cronProblem(text);
+    const problem = cronProblem(text) ?? scheduleIntervalProblem(text, env.HOOKLINE_MIN_SCHEDULE_INTERVAL, Date.now());
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 

@@ -15,10 +15,18 @@ import {
   updateEndpoint,
 } from "@/lib/endpoints/queries";
 import { sendTestEvent } from "@/lib/events/queries";
+import { QuotaExceededError } from "@/lib/quotas";
 import { createEndpointSchema, endpointSettingsFormSchema, recoverFormSchema } from "@/lib/validations/endpoint";
 
 export const createEndpointAction = validatedActionWithUser(createEndpointSchema, async (input, user) => {
-  const endpoint = await createEndpoint(user.id, input);
+  let endpoint;
+  try {
+    endpoint = await createEndpoint(user.id, input);
+  } catch (error) {
+    // Shown beside "Create endpoint" (and "Add as endpoint" on the Inbox page).
+    if (error instanceof QuotaExceededError) return { error: error.message };
+    throw error;
+  }
   await setFlash(`Endpoint "${endpoint.name}" created. Send it a test event to see a delivery.`);
   redirect(`/endpoints/${endpoint.id}`);
 });

@@ -7,6 +7,7 @@ import { validatedActionWithUser, type ActionState } from "@/lib/actions";
 import { changePassword, deleteAccount } from "@/lib/auth/accounts";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { clearSessionCookie, currentSessionToken } from "@/lib/auth/current-user";
+import { QuotaExceededError } from "@/lib/quotas";
 import { createApiKeySchema } from "@/lib/validations/api-key";
 import { changePasswordSchema, deleteAccountSchema } from "@/lib/validations/auth";
 
@@ -22,7 +23,15 @@ export interface CreateApiKeyState extends ActionState {
 export const createApiKeyAction: (previous: CreateApiKeyState, formData: FormData) => Promise<CreateApiKeyState> = validatedActionWithUser(
   createApiKeySchema,
   async ({ name }, user): Promise<CreateApiKeyState> => {
-    const { key, apiKey } = await createApiKey(user.id, name);
+    let created;
+    try {
+      created = await createApiKey(user.id, name);
+    } catch (error) {
+      // Shown beside "Create API key".
+      if (error instanceof QuotaExceededError) return { error: error.message };
+      throw error;
+    }
+    const { key, apiKey } = created;
     revalidatePath("/settings");
     return { newKey: { id: apiKey.id, name: apiKey.name, key } };
   },
