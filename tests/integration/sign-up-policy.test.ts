@@ -28,6 +28,8 @@ describe("HOOKLINE_SIGN_UP=closed", () => {
     const signUpUrl = `${server.origin}/sign-up`;
     // The form's action, kept to post it again once the page no longer shows the form.
     const hidden = await actionFields(signUpUrl);
+    const signInPage = async () => (await fetch(`${server.origin}/sign-in`)).text();
+    expect(await signInPage()).toContain("Create an account");
 
     const first = await postForm(signUpUrl, hidden, { email: email("owner"), password: PASSWORD });
     expect(first.status).toBe(303);
@@ -37,6 +39,8 @@ describe("HOOKLINE_SIGN_UP=closed", () => {
     const page = await (await fetch(signUpUrl)).text();
     expect(alertIn(page)).toBe(SIGN_UP_CLOSED);
     expect(page).not.toMatch(/name="password"/);
+    // The sign-in page no longer invites anyone to sign up.
+    expect(await signInPage()).not.toContain("Create an account");
 
     const second = await postForm(signUpUrl, hidden, { email: email("intruder"), password: PASSWORD });
     expect(second.status).toBe(200);
@@ -55,6 +59,7 @@ describe("HOOKLINE_SIGN_UP=closed", () => {
     const before = accounts();
     expect((await submitForm(`${server.origin}/sign-up`, { email: email("open"), password: PASSWORD })).status).toBe(303);
     expect(accounts()).toBe(before + 1);
+    expect(await (await fetch(`${server.origin}/sign-in`)).text()).toContain("Create an account");
   });
 });
 
