@@ -53,6 +53,8 @@ export default defineConfig({
       HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8,::1/128",
       HOOKLINE_RETRY_SCHEDULE: "0s,1s,2s",
       HOOKLINE_ATTEMPT_TIMEOUT_MS: "5000",
+      // Every spec signs up from 127.0.0.1; the per-address sign-up limit is for the real world.
+      HOOKLINE_SIGN_UP_MAX_PER_ADDRESS: "10000",
     },
   },
 });

@@ -1,5 +1,5 @@
 // Settings → Account: change the password (other browsers are signed out, the old password
-// stops working) and delete the account after typing its email. Every page visited is watched
+// stops working) and delete the account after typing its password. Every page visited is watched
 // for Content-Security-Policy violations, which would mean the CSP breaks the app.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signUp } from "./helpers";
@@ -89,18 +89,21 @@ test("change password: old one stops working, other browsers are signed out; the
   await signIn(other.page, email, "a much better passphrase");
   await expect(other.page).toHaveURL(/\/endpoints$/);
 
-  // Delete: a first click only opens the confirmation, which wants the account's email.
+  // Delete: a first click only opens the confirmation, which wants the account's password.
   const danger = page.getByRole("region", { name: "Danger zone" });
   await danger.getByRole("button", { name: "Delete account" }).click();
-  const confirm = danger.getByLabel("Type your email to confirm");
-  await confirm.fill("someone-else@example.com");
+  const confirm = danger.getByLabel("Password", { exact: true });
+  await confirm.fill(password); // the old password no longer counts
   await danger.getByRole("button", { name: "Delete account and all its data" }).click();
-  await expect(confirm).toHaveAccessibleDescription("This is not your account's email");
+  await expect(confirm).toHaveAccessibleDescription("That is not your password; nothing was deleted");
+  await expect(confirm).toHaveAttribute("aria-invalid", "true");
   await page.reload();
   await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
+  await other.page.goto("/endpoints");
+  await expect(other.page).toHaveURL(/\/endpoints$/);
 
   await danger.getByRole("button", { name: "Delete account" }).click();
-  await danger.getByLabel("Type your email to confirm").fill(email.toUpperCase());
+  await danger.getByLabel("Password", { exact: true }).fill("a much better passphrase");
   await page.screenshot({ path: "test-results/screenshots/settings-delete-account.png", fullPage: true });
   await danger.getByRole("button", { name: "Delete account and all its data" }).click();
   await expect(page).toHaveURL(/\/sign-up\?deleted=1$/);

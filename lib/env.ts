@@ -101,6 +101,15 @@ const schema = z.object({
    * most a day: the check looks eight days ahead (lib/schedules/cron.ts shortestGapMs).
    */
   HOOKLINE_MIN_SCHEDULE_INTERVAL: parsedText("1s", parseDuration).refine((ms) => ms <= 86_400_000, "must be at most 1d"),
+
+  // Accounts and inputs (issue 10): sign-up policy and the bounds of the attempt throttles.
+  /** `open`: anyone may sign up; `closed`: no new accounts once one exists (the first can still be made). */
+  HOOKLINE_SIGN_UP: z.enum(["open", "closed"]).default("open"),
+  /** Sign-ups allowed from one client address within the window below. */
+  HOOKLINE_SIGN_UP_MAX_PER_ADDRESS: positiveInt(10),
+  HOOKLINE_SIGN_UP_WINDOW: parsedText("1h", parseDuration),
+  /** Keys each in-memory throttle (sign-in, sign-up, password checks) holds at most; the stalest go first. */
+  HOOKLINE_THROTTLE_MAX_KEYS: positiveInt(50_000),
 });
 
 export type Env = z.infer<typeof schema>;

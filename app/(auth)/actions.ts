@@ -2,36 +2,41 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { authenticate, createAccount, INVALID_CREDENTIALS } from "@/lib/auth/accounts";
+import { authenticate, createAccount, createFirstAccount, INVALID_CREDENTIALS, SIGN_UP_CLOSED } from "@/lib/auth/accounts";
 import { clearSessionCookie, setSessionCookie } from "@/lib/auth/current-user";
 import { createSession, revokeSession } from "@/lib/auth/session";
-import { clearFailures, recordFailure, retryAfterMs, signInFailures, signInKeys, throttledMessage } from "@/lib/auth/throttle";
+import { clearFailures, clientAddress, forgetAttempt, signInKeys, takeAttempt, throttledMessage } from "@/lib/auth/throttle";
+import { signInThrottle, signUpThrottle } from "@/lib/auth/throttles";
 import { env } from "@/lib/env";
 import { validatedAction } from "@/lib/actions";
 import { signInSchema, signUpSchema } from "@/lib/validations/auth";
 
 export const signUp = validatedAction(signUpSchema, async ({ email, password }) => {
-  const account = await createAccount(email, password);
+  // Counted per client address before any work, whether or not the account gets made.
+  const address = `ip:${clientAddress((await headers()).get("x-forwarded-for"))}`;
+  const wait = takeAttempt(signUpThrottle.store, [address], Date.now(), signUpThrottle.limits);
+  if (wait > 0) return { error: throttledMessage(wait, "sign-ups from this address") };
+  const account = env.HOOKLINE_SIGN_UP === "closed" ? await createFirstAccount(email, password) : await createAccount(email, password);
+  if ("closed" in account) return { error: SIGN_UP_CLOSED };
   if ("emailTaken" in account) return { fieldErrors: { email: "An account with this email already exists. Sign in instead." } };
   const session = await createSession(account.id);
   await setSessionCookie(session.token, session.expiresAt);
   redirect("/endpoints");
 });
 
-const signInLimits = { maxFailures: env.HOOKLINE_SIGN_IN_MAX_FAILURES, windowMs: env.HOOKLINE_SIGN_IN_WINDOW };
-
 export const signIn = validatedAction(signInSchema, async ({ email, password }) => {
-  // Counted per email whether or not an account has it, so the refusal reveals nothing.
+  // Counted per email whether or not an account has it, so the refusal reveals nothing. The
+  // attempt is counted before the password is checked (argon2 awaits), so concurrent guesses
+  // cannot all pass the check before the first failure is recorded.
   const keys = signInKeys(email, (await headers()).get("x-forwarded-for"));
   const now = Date.now();
-  const wait = retryAfterMs(signInFailures, keys, now, signInLimits);
+  const wait = takeAttempt(signInThrottle.store, keys, now, signInThrottle.limits);
   if (wait > 0) return { error: throttledMessage(wait) };
   const user = await authenticate(email, password);
-  if (!user) {
-    recordFailure(signInFailures, keys, now, signInLimits);
-    return { error: INVALID_CREDENTIALS };
-  }
-  clearFailures(signInFailures, [keys[0]]);
+  if (!user) return { error: INVALID_CREDENTIALS };
+  // Success: the email's failures are forgiven; for the address, only this attempt is.
+  clearFailures(signInThrottle.store, [keys[0]]);
+  forgetAttempt(signInThrottle.store, [keys[1]], now);
   const session = await createSession(user.id);
   await setSessionCookie(session.token, session.expiresAt);
   redirect("/endpoints");

@@ -4,6 +4,7 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { hashSessionToken, type SessionUser } from "./session";
 
 export const INVALID_CREDENTIALS = "Invalid email or password.";
+export const SIGN_UP_CLOSED = "Sign-up is closed on this Hookline: ask its administrator for access.";
 
 export async function createAccount(email: string, password: string): Promise<SessionUser | { emailTaken: true }> {
   const existing = await prisma.user.findUnique({ where: { email }, select: { id: true } });
@@ -18,11 +19,36 @@ export async function createAccount(email: string, password: string): Promise<Se
   }
 }
 
+/**
+ * Creates the instance's first account, or none (HOOKLINE_SIGN_UP=closed: a fresh install can
+ * still make its first account, nobody another). The check and the insert are one statement,
+ * so two racing first sign-ups cannot both get in.
+ */
+export async function createFirstAccount(email: string, password: string): Promise<SessionUser | { closed: true }> {
+  if (await anyAccountExists()) return { closed: true };
+  const passwordHash = await hashPassword(password);
+  const id = newId("usr");
+  const inserted = sqlite()
+    .prepare(`INSERT INTO "User" (id, email, passwordHash, createdAt) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "User")`)
+    .run(id, email, passwordHash, Date.now()).changes;
+  return inserted === 1 ? { id, email } : { closed: true };
+}
+
+export async function anyAccountExists(): Promise<boolean> {
+  return (await prisma.user.findFirst({ select: { id: true } })) !== null;
+}
+
 /** The account for these credentials, or null; unknown emails cost as much as wrong passwords. */
 export async function authenticate(email: string, password: string): Promise<SessionUser | null> {
   const user = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true, passwordHash: true } });
   const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
   return user && valid ? { id: user.id, email: user.email } : null;
+}
+
+/** Whether `password` is the account's password (false for an unknown account). */
+export async function isAccountPassword(userId: string, password: string): Promise<boolean> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return user !== null && (await verifyPassword(user.passwordHash, password));
 }
 
 /**
@@ -36,8 +62,7 @@ export async function changePassword(
   newPassword: string,
   keepSessionToken: string | undefined,
 ): Promise<{ changed: true; signedOut: number } | { wrongPassword: true }> {
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) return { wrongPassword: true };
+  if (!(await isAccountPassword(userId, currentPassword))) return { wrongPassword: true };
   const passwordHash = await hashPassword(newPassword);
   // Synchronous, on the raw connection: a Prisma transaction would hold the write lock across
   // awaits, and the worker in this process would block the thread waiting for it (events/queries.ts).
@@ -62,4 +87,10 @@ export async function changePassword(
 export function deleteAccount(userId: string): boolean {
   const db = sqlite();
   return db.transaction(() => db.prepare(`DELETE FROM "User" WHERE id = ?`).run(userId).changes === 1).immediate();
+}
+
+/** Deletes the account (see deleteAccount) only when `password` is its password. */
+export async function deleteAccountWithPassword(userId: string, password: string): Promise<{ deleted: boolean } | { wrongPassword: true }> {
+  if (!(await isAccountPassword(userId, password))) return { wrongPassword: true };
+  return { deleted: deleteAccount(userId) };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { env } from "../env";
 import { scheduleIntervalProblem } from "../quotas";
-import { canonicalTimezone, cronProblem } from "../schedules/cron";
+import { canonicalTimezone, cronProblem, MAX_CRON_LENGTH } from "../schedules/cron";
 import { PLACEHOLDERS, unknownPlaceholders } from "../schedules/template";
 import { pageQuerySchema } from "./delivery";
 import { MAX_EVENT_DATA_BYTES, createEventSchema, eventType } from "./event";
@@ -14,6 +14,8 @@ const name = z.string({ error: "Name is required" }).trim().min(1, "Name is requ
 export const cronExpression = z
   .string({ error: "Cron is required" })
   .trim()
+  // Refused by length before croner parses it (abort: the refinement below does not run).
+  .max(MAX_CRON_LENGTH, { message: `Cron must be at most ${MAX_CRON_LENGTH} characters`, abort: true })
   .superRefine((text, ctx) => {
     const problem = cronProblem(text) ?? scheduleIntervalProblem(text, env.HOOKLINE_MIN_SCHEDULE_INTERVAL, Date.now());
     if (problem) ctx.addIssue({ code: "custom", message: problem });

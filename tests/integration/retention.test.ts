@@ -2,8 +2,9 @@
 // recent history are kept.
 import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
+import { createSession, userForSessionToken } from "@/lib/auth/session";
 import { idFromTime } from "@/lib/ids";
-import { purgeExpiredBatch, purgeExpiredHistory } from "@/lib/worker/purge";
+import { purgeExpiredBatch, purgeExpiredHistory, purgeExpiredSessionsBatch } from "@/lib/worker/purge";
 import { newAccount, newEndpoint } from "../helpers/harness";
 
 const DAY = 86_400_000;
@@ -39,7 +40,7 @@ describe("retention purge", () => {
     const recent = insertDelivery(account.id, endpoint.id, now - 29 * DAY, "succeeded");
 
     const purged = await purgeExpiredHistory(sqlite(), 30, now);
-    expect(purged).toEqual({ deliveries: 2, events: 2 });
+    expect(purged).toMatchObject({ deliveries: 2, events: 2 });
 
     for (const gone of [oldSucceeded, oldFailed]) {
       expect(count("Delivery", "id", gone.deliveryId)).toBe(0);
@@ -62,5 +63,34 @@ describe("retention purge", () => {
     expect(purgeExpiredBatch(sqlite(), now - 30 * DAY, 3)).toEqual({ deliveries: 3, events: 3 });
     expect(purgeExpiredBatch(sqlite(), now - 30 * DAY, 3)).toEqual({ deliveries: 1, events: 1 });
     expect(purgeExpiredBatch(sqlite(), now - 30 * DAY, 3)).toEqual({ deliveries: 0, events: 0 });
+  });
+
+  it("deletes sessions that have expired, whatever their account, and keeps live ones", async () => {
+    const account = await newAccount();
+    const now = Date.now();
+    // createSession's `now` is when the session starts: these expired a day or more ago.
+    const expired = [await createSession(account.id, now - 31 * DAY), await createSession(account.id, now - 40 * DAY)];
+    const live = await createSession(account.id, now);
+    const sessionsOf = () => (sqlite().prepare(`SELECT count(*) AS n FROM "Session" WHERE userId = ?`).get(account.id) as { n: number }).n;
+    expect(sessionsOf()).toBe(3);
+
+    const purged = await purgeExpiredHistory(sqlite(), 30, now);
+    expect(purged.sessions).toBeGreaterThanOrEqual(2);
+    expect(sessionsOf()).toBe(1);
+    expect((await userForSessionToken(live.token))?.id).toBe(account.id);
+    for (const session of expired) expect(await userForSessionToken(session.token)).toBeNull();
+  });
+
+  it("purges sessions in batches too", async () => {
+    const account = await newAccount();
+    const now = Date.now();
+    for (let i = 0; i < 5; i++) await createSession(account.id, now - 60 * DAY + i);
+    let purged = 0;
+    for (let batch; (batch = purgeExpiredSessionsBatch(sqlite(), now, 2)) > 0; ) {
+      expect(batch).toBeLessThanOrEqual(2);
+      purged += batch;
+    }
+    expect(purged).toBeGreaterThanOrEqual(5);
+    expect((sqlite().prepare(`SELECT count(*) AS n FROM "Session" WHERE expiresAt <= ?`).get(now) as { n: number }).n).toBe(0);
   });
 });

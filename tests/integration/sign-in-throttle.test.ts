@@ -14,9 +14,12 @@ stopApiServersAfterAll();
 const PASSWORD = "correct horse battery staple"; // newAccount's password
 const MAX_FAILURES = 3;
 const WINDOW_MS = 4_000;
-const REFUSED = /^Too many failed sign-ins\. Try again in \d+ seconds?\.$/;
+const REFUSED = /^Too many failed sign-ins\. Try again in \d+ (?:seconds?|minutes?)\.$/;
 
 type Outcome = { signedIn: true } | { signedIn: false; message: string };
+
+/** The message a refused sign-in showed ("" when it signed in). */
+const messageOf = (outcome: Outcome) => (outcome.signedIn ? "" : outcome.message);
 
 function decodeHtml(text: string): string {
   return text
@@ -28,15 +31,18 @@ function decodeHtml(text: string): string {
     .replace(/&amp;/g, "&");
 }
 
-describe("sign-in throttling", () => {
-  let server: RunningServer;
+/** The field error React rendered beside input `name`, if any. */
+function fieldError(html: string, name: string): string | null {
+  const match = new RegExp(`<p id="field-${name}-error"[^>]*>([\\s\\S]*?)</p>`).exec(html);
+  return match ? decodeHtml(match[1]) : null;
+}
 
-  beforeAll(async () => {
-    server = await startApiServer({ HOOKLINE_SIGN_IN_MAX_FAILURES: String(MAX_FAILURES), HOOKLINE_SIGN_IN_WINDOW: `${WINDOW_MS}ms` });
-  });
+/** A new client address per call (documentation ranges; the server keeps its counts per address). */
+let clients = 0;
+const address = () => `198.51.${100 + Math.floor(++clients / 250)}.${clients % 250}`;
 
-  /** Submits the sign-in form from `address` (as a reverse proxy reports it in x-forwarded-for). */
-  async function signIn(email: string, password: string, address: string): Promise<Outcome> {
+/** Submits `server`'s sign-in form from `address` (as a reverse proxy reports it in x-forwarded-for). */
+async function signInTo(server: RunningServer, email: string, password: string, address: string): Promise<Outcome & { html: string }> {
     const page = await (await fetch(`${server.origin}/sign-in`)).text();
     const form = /<form[^>]*method="POST"[^>]*>([\s\S]*?)<\/form>/.exec(page)![1];
     const body = new FormData();
@@ -50,17 +56,26 @@ describe("sign-in throttling", () => {
     if (response.status === 303) {
       expect(response.headers.get("location")).toMatch(/\/endpoints$/);
       expect(response.headers.get("set-cookie")).toMatch(/^hl_session=/);
-      return { signedIn: true };
+      return { signedIn: true, html: "" };
     }
     const html = await response.text();
     const alert = /<p role="alert"[^>]*>([\s\S]*?)<\/p>/.exec(html);
-    if (!alert) throw new Error(`sign-in answered ${response.status} without a message`);
-    return { signedIn: false, message: decodeHtml(alert[1]) };
-  }
+    if (!alert) return { signedIn: false, message: "", html };
+    return { signedIn: false, message: decodeHtml(alert[1]), html };
+}
 
-  /** A new client address per call (documentation ranges; the server keeps its counts per address). */
-  let clients = 0;
-  const address = () => `198.51.${100 + Math.floor(++clients / 250)}.${clients % 250}`;
+describe("sign-in throttling", () => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startApiServer({ HOOKLINE_SIGN_IN_MAX_FAILURES: String(MAX_FAILURES), HOOKLINE_SIGN_IN_WINDOW: `${WINDOW_MS}ms` });
+  });
+
+  const signIn = async (email: string, password: string, from: string): Promise<Outcome> => {
+    const outcome: Partial<Awaited<ReturnType<typeof signInTo>>> = await signInTo(server, email, password, from);
+    delete outcome.html;
+    return outcome as Outcome;
+  };
 
   it("control: the right password signs in, a wrong one is refused with the generic message", async () => {
     const account = await newAccount("control");
@@ -107,5 +122,50 @@ describe("sign-in throttling", () => {
     expect(known.signedIn).toBe(false);
     expect((known as { message: string }).message.replace(/\d+ seconds?/, "N")).toBe((missing as { message: string }).message.replace(/\d+ seconds?/, "N"));
     expect((known as { message: string }).message).toMatch(REFUSED);
+  });
+
+  it("concurrent wrong passwords cannot exceed the limit: each is counted before the password is checked", async () => {
+    const account = await newAccount("concurrent");
+    // Three times the limit at once, each from its own address: only the per-account limit applies.
+    const outcomes = await Promise.all(Array.from({ length: 3 * MAX_FAILURES }, (_, i) => signIn(account.email, `guess ${i}`, address())));
+    const checked = outcomes.filter((outcome) => !outcome.signedIn && outcome.message === INVALID_CREDENTIALS);
+    const refused = outcomes.filter((outcome) => !outcome.signedIn && REFUSED.test(outcome.message));
+    expect(checked).toHaveLength(MAX_FAILURES);
+    expect(refused).toHaveLength(2 * MAX_FAILURES);
+    expect((await signIn(account.email, PASSWORD, address())).signedIn).toBe(false);
+  });
+
+  it("an email longer than 254 characters is refused beside the field, before any check", async () => {
+    const long = `${"x".repeat(250)}@example.test`;
+    const outcome = await signInTo(server, long, "guess", address());
+    expect(outcome.signedIn).toBe(false);
+    expect(fieldError(outcome.html, "email")).toBe("Email must be at most 254 characters");
+  });
+});
+
+describe("the sign-in throttle's memory is bounded", () => {
+  const MAX_KEYS = 40;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startApiServer({
+      HOOKLINE_SIGN_IN_MAX_FAILURES: String(MAX_FAILURES),
+      HOOKLINE_SIGN_IN_WINDOW: "15m",
+      HOOKLINE_THROTTLE_MAX_KEYS: String(MAX_KEYS),
+    });
+  });
+
+  it("past its bound the stalest keys are evicted rather than the store growing", async () => {
+    // An address locked out by its failures…
+    const locked = address();
+    for (let i = 0; i < MAX_FAILURES; i++) await signInTo(server, `nobody-${randomUUID()}@example.test`, "guess", locked);
+    expect(messageOf(await signInTo(server, `nobody-${randomUUID()}@example.test`, "guess", locked))).toMatch(REFUSED);
+    // …stays locked while the store has room…
+    for (let i = 0; i < MAX_KEYS / 4; i++) await signInTo(server, `nobody-${randomUUID()}@example.test`, "guess", address());
+    expect(messageOf(await signInTo(server, `nobody-${randomUUID()}@example.test`, "guess", locked))).toMatch(REFUSED);
+    // …and is forgotten once as many newer keys arrived as the store holds: each failed sign-in
+    // from a new address with a new email adds two keys, and the store never holds more than 40.
+    for (let i = 0; i < MAX_KEYS / 2; i++) await signInTo(server, `nobody-${randomUUID()}@example.test`, "guess", address());
+    expect(messageOf(await signInTo(server, `nobody-${randomUUID()}@example.test`, "guess", locked))).toBe(INVALID_CREDENTIALS);
   });
 });

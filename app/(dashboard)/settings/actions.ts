@@ -4,10 +4,12 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedActionWithUser, type ActionState } from "@/lib/actions";
-import { changePassword, deleteAccount } from "@/lib/auth/accounts";
+import { changePassword, deleteAccountWithPassword } from "@/lib/auth/accounts";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { clearSessionCookie, currentSessionToken } from "@/lib/auth/current-user";
 import { QuotaExceededError } from "@/lib/quotas";
+import { clearFailures, takeAttempt, throttledMessage } from "@/lib/auth/throttle";
+import { accountPasswordKey, accountPasswordThrottle } from "@/lib/auth/throttles";
 import { createApiKeySchema } from "@/lib/validations/api-key";
 import { changePasswordSchema, deleteAccountSchema } from "@/lib/validations/auth";
 
@@ -45,19 +47,35 @@ export const revokeApiKeyAction = validatedActionWithUser(apiKeyIdSchema, async 
   return { message: "API key revoked." };
 });
 
+/**
+ * Counts a password check of the account before it is made (argon2 awaits, so concurrent
+ * guesses must not all pass a check made before any was counted). A refusal says how long to
+ * wait; null lets the check go ahead.
+ */
+function passwordCheckRefused(userId: string): string | null {
+  const wait = takeAttempt(accountPasswordThrottle.store, [accountPasswordKey(userId)], Date.now(), accountPasswordThrottle.limits);
+  return wait > 0 ? throttledMessage(wait, "wrong passwords") : null;
+}
+
 export const changePasswordAction = validatedActionWithUser(
   changePasswordSchema,
   async ({ currentPassword, newPassword }, user): Promise<ActionState> => {
+    const refused = passwordCheckRefused(user.id);
+    if (refused) return { fieldErrors: { currentPassword: refused } };
     const result = await changePassword(user.id, currentPassword, newPassword, await currentSessionToken());
     if ("wrongPassword" in result) return { fieldErrors: { currentPassword: "That is not your current password" } };
+    clearFailures(accountPasswordThrottle.store, [accountPasswordKey(user.id)]);
     const others = result.signedOut === 1 ? "1 other session was" : `${result.signedOut} other sessions were`;
     return { message: `Password changed. ${others} signed out.` };
   },
 );
 
-export const deleteAccountAction = validatedActionWithUser(deleteAccountSchema, async ({ confirmEmail }, user): Promise<ActionState> => {
-  if (confirmEmail !== user.email) return { fieldErrors: { confirmEmail: "This is not your account's email" } };
-  deleteAccount(user.id);
+export const deleteAccountAction = validatedActionWithUser(deleteAccountSchema, async ({ password }, user): Promise<ActionState> => {
+  const refused = passwordCheckRefused(user.id);
+  if (refused) return { fieldErrors: { password: refused } };
+  const result = await deleteAccountWithPassword(user.id, password);
+  if ("wrongPassword" in result) return { fieldErrors: { password: "That is not your password; nothing was deleted" } };
+  clearFailures(accountPasswordThrottle.store, [accountPasswordKey(user.id)]);
   await clearSessionCookie();
   redirect("/sign-up?deleted=1");
 });

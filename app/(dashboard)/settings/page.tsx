@@ -129,7 +129,7 @@ export default async function SettingsPage() {
         </h2>
         <div className="space-y-3 rounded-xl bg-white p-6 shadow-sm ring-1 ring-red-200">
           <p className="text-sm text-slate-600">Deleting your account removes all of its data from this Hookline. It cannot be undone.</p>
-          <DeleteAccount email={user.email} />
+          <DeleteAccount />
         </div>
       </section>
     </div>

@@ -5,8 +5,8 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { deleteAccountAction } from "../actions";
 
-/** Two steps, and the second asks for the account's email: nothing here can be undone. */
-export function DeleteAccount({ email }: { email: string }) {
+/** Two steps, and the second asks for the account's password: nothing here can be undone. */
+export function DeleteAccount() {
   const [state, formAction, pending] = useActionState(deleteAccountAction, {});
   const [confirming, setConfirming] = useState(false);
 
@@ -24,13 +24,13 @@ export function DeleteAccount({ email }: { email: string }) {
         attempts, schedules, API keys and inbox requests. Webhooks stop.
       </p>
       <Field
-        label="Type your email to confirm"
-        name="confirmEmail"
-        type="email"
-        autoComplete="off"
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
         required
-        hint={email}
-        error={state.fieldErrors?.confirmEmail}
+        hint="Your account's password, to confirm it is you."
+        error={state.fieldErrors?.password}
       />
       <div className="flex flex-wrap gap-2">
         <Button type="submit" variant="danger" disabled={pending}>
