@@ -39,8 +39,14 @@ async function scrape(origin: string, headers: Record<string, string> = {}) {
 
 describe("GET /api/metrics", () => {
   it("parses as Prometheus text, and its delivery counters match the database after a run", async () => {
-    // A 3-attempt schedule (tests/helpers/setup-database.ts), so failures finish quickly.
-    const server = await startServer({ HOOKLINE_API_RATE_LIMIT: "100000", HOOKLINE_RETRY_SCHEDULE: "0s,100ms,200ms" });
+    // A 3-attempt schedule (tests/helpers/setup-database.ts), so failures finish quickly; the
+    // broken endpoint's 21 failures in a row must not pause it (circuit breaker, tested in
+    // worker-fairness.test.ts), or its deliveries would wait instead of failing.
+    const server = await startServer({
+      HOOKLINE_API_RATE_LIMIT: "100000",
+      HOOKLINE_RETRY_SCHEDULE: "0s,100ms,200ms",
+      HOOKLINE_CIRCUIT_BREAKER_FAILURES: "1000",
+    });
     const account = await newApiAccount("metrics");
     const api = apiClient(server.origin, account.key);
 
