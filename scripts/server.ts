@@ -33,7 +33,7 @@ import http from "node:http";
 import next from "next";
 import { NextRequest } from "next/server";
 import { requestBodyLimit } from "../lib/api/body-limits";
-import { unauthenticatedApiResponse } from "../lib/api/http";
+import { PUBLIC_API_PATHS, unauthenticatedApiResponse } from "../lib/api/http";
 import { env } from "../lib/env";
 import { inboxOwner } from "../lib/inbox/queries";
 import { INBOX_TOO_LARGE, noInboxResponse } from "../lib/inbox/responses";
@@ -204,7 +204,7 @@ function refuseTooLarge(request: CappedRequest, response: http.ServerResponse, p
 
 /** The credential a route asks for, checked before its body is read: a refusal, or null to go on. */
 async function credentialRefusal(request: http.IncomingMessage, path: string): Promise<Response | null> {
-  if (path.startsWith("/api/v1/")) return unauthenticatedApiResponse({ method: request.method ?? "", path, headers: webHeaders(request) });
+  if (path.startsWith("/api/v1/") && !PUBLIC_API_PATHS.has(path)) return unauthenticatedApiResponse({ method: request.method ?? "", path, headers: webHeaders(request) });
   const inbox = /^\/api\/inbox\/([^/]+)$/.exec(path);
   if (inbox) {
     let token: string;

@@ -253,3 +253,65 @@ export async function unauthenticatedApiResponse(request: { method: string; path
     return response;
   }
 }
+
+export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+// `unknown` params: these handlers serve routes with any (or no) dynamic segments.
+type RouteHandler = ReturnType<typeof apiRoute<unknown>>;
+
+/** The `Allow` header of a route implementing `methods` (Next adds HEAD to GET, and OPTIONS). */
+export function allowHeader(methods: readonly RouteMethod[]): string {
+  return [...new Set<string>([...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"])].sort().join(", ");
+}
+
+/**
+ * What a route file exports besides its own handlers: every other method, HEAD when it has no
+ * GET (Next answers HEAD with GET otherwise), and OPTIONS (Next's own OPTIONS would list every
+ * exported method as allowed, these refusals included).
+ */
+export type OtherMethods = Record<RouteMethod | "HEAD" | "OPTIONS", RouteHandler>;
+
+const withRefusal = (refuse: RouteHandler, options: RouteHandler): OtherMethods => ({
+  GET: refuse,
+  POST: refuse,
+  PUT: refuse,
+  PATCH: refuse,
+  DELETE: refuse,
+  HEAD: refuse,
+  OPTIONS: options,
+});
+
+const notAllowed = (method: string, allow: string) =>
+  new ApiError(405, "Method Not Allowed", `${method} is not allowed here; this route allows ${allow}.`, { headers: { allow } });
+
+const optionsAnswer = (allow: string) => async () => new NextResponse(null, { status: 204, headers: { allow } });
+
+/**
+ * Handlers for the methods a route does not implement: 405 problem+json with `Allow`, once the
+ * key is checked like for every API answer (Next's own answer is a bare 405 without `Allow`).
+ * A route exports the ones it lacks, e.g. `export const { PUT, DELETE, OPTIONS } =
+ * methodNotAllowed("GET", "POST", "PATCH");` (a test checks every route does).
+ */
+export function methodNotAllowed(...implemented: RouteMethod[]): OtherMethods {
+  const allow = allowHeader(implemented);
+  const refuse = apiRoute<unknown>(async ({ request }) => {
+    throw notAllowed(request.method, allow);
+  });
+  return withRefusal(refuse, optionsAnswer(allow));
+}
+
+/** API paths that need no key (scripts/server.ts asks for none before their body either). */
+export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(["/api/v1/openapi.json"]);
+
+/** methodNotAllowed for a route that needs no key (the OpenAPI document, PUBLIC_API_PATHS). */
+export function publicMethodNotAllowed(...implemented: RouteMethod[]): OtherMethods {
+  const allow = allowHeader(implemented);
+  return withRefusal(async (request: NextRequest) => toResponse(notAllowed(request.method, allow), ""), optionsAnswer(allow));
+}
+
+/** Every method of a path under /api/v1 that has no route (app/api/v1/[[...rest]]): 404 problem+json once the key is checked. */
+export function unknownApiRoutes(): OtherMethods {
+  const refuse = apiRoute<unknown>(async () => {
+    throw new ApiError(404, "Not Found", "There is no API route at this path; the routes are listed in /api/v1/openapi.json.");
+  });
+  return withRefusal(refuse, refuse);
+}

@@ -1,4 +1,4 @@
-import { apiRoute, json, notFound, readJson } from "@/lib/api/http";
+import { apiRoute, json, methodNotAllowed, notFound, readJson } from "@/lib/api/http";
 import { recoverFailedDeliveries } from "@/lib/endpoints/queries";
 import { recoverSchema } from "@/lib/validations/endpoint";
 
@@ -8,3 +8,5 @@ export const POST = apiRoute<{ id: string }>(async ({ request, userId, params })
   if (recovered === null) throw notFound("endpoint");
   return json({ recovered }, 202);
 });
+
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = methodNotAllowed("POST");
