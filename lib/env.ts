@@ -75,6 +75,14 @@ const schema = z.object({
   HOOKLINE_SIGN_IN_MAX_FAILURES: positiveInt(10),
   /** …after which sign-in is refused until the oldest failure is this old. */
   HOOKLINE_SIGN_IN_WINDOW: parsedText("15m", parseDuration),
+
+  // Metrics (issue 10: the scrape rate must not multiply database work)
+  /**
+   * How old the database figures in /api/metrics (and the worker's /metrics) may be: a scrape
+   * reuses the last snapshot until it is this old, so any number of scrapers cost one refresh per
+   * interval. 0 reads the database on every scrape.
+   */
+  HOOKLINE_METRICS_REFRESH_MS: z.coerce.number().int().min(0).default(5_000),
 });
 
 export type Env = z.infer<typeof schema>;
