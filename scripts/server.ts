@@ -8,7 +8,7 @@
  * handler's ~0.5 ms, which capped ingest near 470 events/s against a target of 1,500. Here the
  * very same route handler (app/api/v1/events/route.ts: same auth, rate limit, validation,
  * idempotency, problem+json errors and request log) is called directly, and the response gets
- * the headers proxy.ts gives every API response. Nothing else is special-cased.
+ * the headers proxy.ts gives every API response.
  *
  * The handler's modules are loaded here by tsx as well as inside Next's build; the state they
  * share (SQLite connection, worker wake-up, rate-limit buckets, logger) lives on globalThis, so
@@ -16,15 +16,19 @@
  *
  * Request bodies (SPEC §10: capped before they are read in full, the key or token checked
  * first). Next's proxy step (proxy.ts) reads the whole body of every POST before any route
- * handler runs, keeping up to 10 MB of it, so the checks a route handler makes come too late for
- * a hostile body. This server is the first gate instead, for every request that carries a body:
- * - the credential is checked before a byte of the body is read: an API key for /api/v1, the
- *   token for /api/inbox (401 / 404, and the connection closes: the body is never read);
- * - a body longer than its limit (lib/api/body-limits.ts) is refused with 413: at once when it
- *   declares its length; when chunked, nothing past the limit reaches Next, the rest is read and
- *   dropped up to MAX_DISCARDED_BYTES (so a client that stops gets its 413 on a usable
- *   connection), and beyond that the connection is cut.
- * The event-ingest route needs no gate: its handler authenticates first and reads with a cap.
+ * handler or server action runs, keeping up to 10 MB of it (proxyClientMaxBodySize), so the
+ * checks a route handler makes come too late for a hostile body. This server is the first gate
+ * instead, for every other request that carries a body:
+ * - the credential is checked first, with at most UNCHECKED_BYTES of the body arrived: an API
+ *   key for /api/v1 (401 problem+json), the token for /api/inbox (404);
+ * - the body is then held here up to its limit (lib/api/body-limits.ts) and Next gets the
+ *   request only once it is complete; a longer body is refused with 413 at once if it declares
+ *   its length, else as soon as it passes the limit, while the client is still sending;
+ * - after any early answer the rest of the body is dropped as it arrives, up to
+ *   MAX_DISCARDED_BYTES (a client that stops there keeps a usable connection); past that,
+ *   reading stops and the connection is closed (CappedRequest.cut).
+ * The event-ingest route needs no gate: its handler authenticates before it reads the body (a
+ * stream read on demand) and reads with the same cap; its early answers drop the rest alike.
  */
 // First: Next's own server entry sets up the process (AsyncLocalStorage on globalThis, …)
 // before anything of Next is loaded, as `next start` does.
