@@ -24,9 +24,10 @@
  * - the body is then held here up to its limit (lib/api/body-limits.ts) and Next gets the
  *   request only once it is complete; a longer body is refused with 413 at once if it declares
  *   its length, else as soon as it passes the limit, while the client is still sending;
- * - after any early answer the rest of the body is dropped as it arrives, up to
- *   MAX_DISCARDED_BYTES (a client that stops there keeps a usable connection); past that,
- *   reading stops and the connection is closed (CappedRequest.cut).
+ * - after any early answer the rest of the body is dropped as it arrives, up to the body limit
+ *   after a credential refusal, MAX_DISCARDED_BYTES after a 413 (a client that stops there
+ *   keeps a usable connection); past that, reading stops and the connection is closed
+ *   (CappedRequest.cut).
  * The event-ingest route needs no gate: its handler authenticates before it reads the body (a
  * stream read on demand) and reads with the same cap; its early answers drop the rest alike.
  */
@@ -36,7 +37,7 @@ import "next/dist/server/node-environment";
 import http from "node:http";
 import next from "next";
 import { NextRequest } from "next/server";
-import { requestBodyLimit } from "../lib/api/body-limits";
+import { MAX_BODY_BYTES, requestBodyLimit } from "../lib/api/body-limits";
 import { PUBLIC_API_PATHS, unauthenticatedApiResponse } from "../lib/api/http";
 import { env } from "../lib/env";
 import { inboxOwner } from "../lib/inbox/queries";
@@ -61,9 +62,10 @@ function webHeaders(request: http.IncomingMessage): Headers {
 }
 
 /**
- * Once a request is refused, how much more of its body is read and dropped: a client that
+ * Once a body is refused as too large, how much more of it is read and dropped: a client that
  * stops sending within this keeps a usable connection and reads its answer; past it the
- * connection is cut (a client still sending may then see a reset rather than the answer).
+ * connection is cut. (A body refused for its credential gets only its route's limit: an
+ * anonymous client cannot make the server read megabytes.)
  */
 const MAX_DISCARDED_BYTES = 8 * 1024 * 1024;
 
@@ -87,7 +89,7 @@ const UNCHECKED_BYTES = 16 * 1024;
  *   past the limit and "body-too-large" is emitted instead, synchronously, so the 413 goes out
  *   while the client is still sending.
  * - After `dropRest()` (any early answer), what arrives is dropped as it arrives; once the
- *   answer is out and more than MAX_DISCARDED_BYTES were dropped, the connection is cut.
+ *   answer is out and more than its allowance was dropped, the connection is cut.
  */
 class CappedRequest extends http.IncomingMessage {
   bodyLimit = Number.POSITIVE_INFINITY;
@@ -97,6 +99,7 @@ class CappedRequest extends http.IncomingMessage {
   private ended = false;
   private dropping = false;
   private dropped = 0;
+  private dropAllowance = MAX_DISCARDED_BYTES;
   private answered = false;
   private cutting = false;
 
@@ -111,7 +114,7 @@ class CappedRequest extends http.IncomingMessage {
     const bytes = chunk as Buffer;
     if (this.dropping) {
       this.dropped += bytes.length;
-      if (this.dropped <= MAX_DISCARDED_BYTES) return true; // keep the parser reading, into nothing
+      if (this.dropped <= this.dropAllowance) return true; // keep the parser reading, into nothing
       if (this.answered) this.cut();
       return false; // reading stops here
     }
@@ -139,10 +142,11 @@ class CappedRequest extends http.IncomingMessage {
     if (this.ended) super.push(null);
   }
 
-  /** Keeps none of the rest of the body (the request is answered without it). */
-  dropRest(): void {
+  /** Keeps none of the rest of the body (the request is answered without it), reading on for at most `allowance` bytes. */
+  dropRest(allowance = MAX_DISCARDED_BYTES): void {
     if (this.dropping) return;
     this.dropping = true;
+    this.dropAllowance = allowance;
     this.held = [];
     // Reading on discards what is already queued, and stops Node from dumping the rest itself
     // (its dump reads to the end, bypassing push, so it would not stop at MAX_DISCARDED_BYTES).
@@ -150,10 +154,10 @@ class CappedRequest extends http.IncomingMessage {
     this.socket?.resume();
   }
 
-  /** The early answer is out: from now on a body dropped past MAX_DISCARDED_BYTES cuts the connection. */
+  /** The early answer is out: from now on a body dropped past its allowance cuts the connection. */
   markAnswered(): void {
     this.answered = true;
-    if (this.dropped > MAX_DISCARDED_BYTES) this.cut();
+    if (this.dropped > this.dropAllowance) this.cut();
   }
 
   /** Reads nothing more, ends the connection after the answer, and closes it LINGER_MS later. */
@@ -161,7 +165,10 @@ class CappedRequest extends http.IncomingMessage {
     const socket = this.socket;
     if (!socket || socket.destroyed || this.cutting) return;
     this.cutting = true;
-    socket.pause();
+    // Nothing more is read: the next chunk's push returns false, and the parser stops reading
+    // (Node's own back-pressure, which a pause of ours could be undone by a resume Node has
+    // already scheduled).
+    this.dropAllowance = 0;
     socket.end();
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   }
@@ -174,14 +181,14 @@ function apiSecurityHeaders(request: http.IncomingMessage): Record<string, strin
 
 /**
  * Writes an answer. One given before the whole body arrived (401, 404, 413…) keeps the
- * connection, dropping the rest of the body (CappedRequest.dropRest), unless it says
- * `connection: close` itself.
+ * connection, dropping the rest of the body (CappedRequest.dropRest, up to `discard` bytes),
+ * unless it says `connection: close` itself.
  */
-function writeAnswer(request: CappedRequest, response: http.ServerResponse, status: number, answerHeaders: Record<string, string>, payload: Buffer): void {
+function writeAnswer(request: CappedRequest, response: http.ServerResponse, status: number, answerHeaders: Record<string, string>, payload: Buffer, discard = MAX_DISCARDED_BYTES): void {
   if (response.headersSent || response.destroyed) return;
   const { connection, ...headers } = answerHeaders;
   const cutNow = connection === "close" && !request.complete;
-  if (!request.complete) request.dropRest();
+  if (!request.complete) request.dropRest(discard);
   // A `connection: close` before the body's end is done here (CappedRequest.cut), not by Node,
   // whose immediate close could reset the connection before the client reads the answer.
   response.writeHead(status, { ...apiSecurityHeaders(request), ...headers, ...(connection && !cutNow ? { connection } : {}), "content-length": String(payload.length) });
@@ -190,11 +197,11 @@ function writeAnswer(request: CappedRequest, response: http.ServerResponse, stat
   if (cutNow) request.cut();
 }
 
-async function sendWebResponse(request: CappedRequest, response: http.ServerResponse, answer: Response): Promise<void> {
+async function sendWebResponse(request: CappedRequest, response: http.ServerResponse, answer: Response, discard?: number): Promise<void> {
   const payload = Buffer.from(await answer.arrayBuffer());
   const headers: Record<string, string> = {};
   answer.headers.forEach((value, name) => (headers[name] = value));
-  writeAnswer(request, response, answer.status, headers, payload);
+  writeAnswer(request, response, answer.status, headers, payload, discard);
 }
 
 /** The 413, written at once (synchronously) from inside the parser's push. */
@@ -247,7 +254,7 @@ async function gateBody(request: CappedRequest, response: http.ServerResponse): 
   }
   const refusal = await credentialRefusal(request, path);
   if (refusal) {
-    await sendWebResponse(request, response, refusal);
+    await sendWebResponse(request, response, refusal, limit);
     return false;
   }
   request.hold();
@@ -284,7 +291,9 @@ async function serveEventIngest(request: CappedRequest, response: http.ServerRes
     body: lazyBody(request),
     duplex: "half",
   } as ConstructorParameters<typeof NextRequest>[1]);
-  await sendWebResponse(request, response, await createEvent(nextRequest, { params: Promise.resolve({}) }));
+  const answer = await createEvent(nextRequest, { params: Promise.resolve({}) });
+  // A 401 is answered without reading the body: the rest is dropped up to the body limit only.
+  await sendWebResponse(request, response, answer, answer.status === 401 ? MAX_BODY_BYTES : undefined);
 }
 
 /** An error outside any route handler (they turn every error into a problem response): a bug. */

@@ -102,6 +102,15 @@ export function residentBytes(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) * 1024;
 }
 
+/**
+ * Bytes a process has read through read()-like system calls, sockets included (Linux
+ * /proc/<pid>/io `rchar`, all its threads): across an upload, about how much of the body the
+ * server took in (plus the little its database reads add).
+ */
+export function bytesReadBy(pid: number): number {
+  return Number(/^rchar:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))![1]);
+}
+
 /** The pid of the process that serves HTTP: the one child of `node scripts/start.mjs`. */
 export function serverPid(startPid: number): number {
   const children = readFileSync(`/proc/${startPid}/task/${startPid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
