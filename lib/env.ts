@@ -110,6 +110,14 @@ const schema = z.object({
   HOOKLINE_SIGN_UP_WINDOW: parsedText("1h", parseDuration),
   /** Keys each in-memory throttle (sign-in, sign-up, password checks) holds at most; the stalest go first. */
   HOOKLINE_THROTTLE_MAX_KEYS: positiveInt(50_000),
+
+  // Metrics (issue 10: the scrape rate must not multiply database work)
+  /**
+   * How old the database figures in /api/metrics (and the worker's /metrics) may be: a scrape
+   * reuses the last snapshot until it is this old, so any number of scrapers cost one refresh per
+   * interval. 0 reads the database on every scrape.
+   */
+  HOOKLINE_METRICS_REFRESH_MS: z.coerce.number().int().min(0).default(5_000),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -8,11 +8,28 @@
  * handler's ~0.5 ms, which capped ingest near 470 events/s against a target of 1,500. Here the
  * very same route handler (app/api/v1/events/route.ts: same auth, rate limit, validation,
  * idempotency, problem+json errors and request log) is called directly, and the response gets
- * the headers proxy.ts gives every API response. Nothing else is special-cased.
+ * the headers proxy.ts gives every API response.
  *
  * The handler's modules are loaded here by tsx as well as inside Next's build; the state they
  * share (SQLite connection, worker wake-up, rate-limit buckets, logger) lives on globalThis, so
  * both copies use one of each.
+ *
+ * Request bodies (SPEC §10: capped before they are read in full, the key or token checked
+ * first). Next's proxy step (proxy.ts) reads the whole body of every POST before any route
+ * handler or server action runs, keeping up to 10 MB of it (proxyClientMaxBodySize), so the
+ * checks a route handler makes come too late for a hostile body. This server is the first gate
+ * instead, for every other request that carries a body:
+ * - the credential is checked first, with at most UNCHECKED_BYTES of the body arrived: an API
+ *   key for /api/v1 (401 problem+json), the token for /api/inbox (404);
+ * - the body is then held here up to its limit (lib/api/body-limits.ts) and Next gets the
+ *   request only once it is complete; a longer body is refused with 413 at once if it declares
+ *   its length, else as soon as it passes the limit, while the client is still sending;
+ * - after any early answer the rest of the body is dropped as it arrives, up to the body limit
+ *   after a credential refusal, MAX_DISCARDED_BYTES after a 413 (a client that stops there
+ *   keeps a usable connection); past that, reading stops and the connection is closed
+ *   (CappedRequest.cut).
+ * The event-ingest route needs no gate: its handler authenticates before it reads the body (a
+ * stream read on demand) and reads with the same cap; its early answers drop the rest alike.
  */
 // First: Next's own server entry sets up the process (AsyncLocalStorage on globalThis, …)
 // before anything of Next is loaded, as `next start` does.
@@ -20,18 +37,19 @@ import "next/dist/server/node-environment";
 import http from "node:http";
 import next from "next";
 import { NextRequest } from "next/server";
-import { MAX_BODY_BYTES } from "../lib/api/http";
+import { MAX_BODY_BYTES, requestBodyLimit } from "../lib/api/body-limits";
+import { PUBLIC_API_PATHS, unauthenticatedApiResponse } from "../lib/api/http";
 import { env } from "../lib/env";
-import { logger } from "../lib/log";
+import { inboxOwner } from "../lib/inbox/queries";
+import { INBOX_TOO_LARGE, noInboxResponse } from "../lib/inbox/responses";
+import { logger, pathOnly } from "../lib/log";
 import { securityHeaders, servedOverHttps } from "../lib/security/headers";
 import { POST as createEvent } from "../app/api/v1/events/route";
 
 const EVENTS_PATH = "/api/v1/events";
 
 function isEventIngest(request: http.IncomingMessage): boolean {
-  if (request.method !== "POST" || !request.url) return false;
-  const queryAt = request.url.indexOf("?");
-  return (queryAt === -1 ? request.url : request.url.slice(0, queryAt)) === EVENTS_PATH;
+  return request.method === "POST" && pathOnly(request.url ?? "") === EVENTS_PATH;
 }
 
 function webHeaders(request: http.IncomingMessage): Headers {
@@ -43,27 +61,246 @@ function webHeaders(request: http.IncomingMessage): Headers {
   return headers;
 }
 
-/** The body, cut just past the API's limit: the handler answers 413 for anything longer. */
-async function bodyOf(request: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    if (size > MAX_BODY_BYTES) continue; // read on, so the connection stays usable
-    chunks.push(chunk);
-    size += chunk.length;
+/**
+ * Once a body is refused as too large, how much more of it is read and dropped: a client that
+ * stops sending within this keeps a usable connection and reads its answer; past it the
+ * connection is cut. (A body refused for its credential gets only its route's limit: an
+ * anonymous client cannot make the server read megabytes.)
+ */
+const MAX_DISCARDED_BYTES = 8 * 1024 * 1024;
+
+/**
+ * How long a connection being cut stays half-open (answer sent, FIN sent, nothing more read)
+ * before it is closed: closing at once, with unread data, sends a reset that can destroy the
+ * answer before the client has read it.
+ */
+const LINGER_MS = 2_000;
+
+/** Before its credential is checked, how much of a body may arrive (what the first reads bring). */
+const UNCHECKED_BYTES = 16 * 1024;
+
+/**
+ * A request whose body is counted, and held or dropped, as the HTTP parser hands it over
+ * (`push`), before anything reads it.
+ * - Without a `bodyLimit` (event ingest, bodiless requests) it is an ordinary request.
+ * - With one (the gate sets it), the body is kept here, not passed on: up to UNCHECKED_BYTES
+ *   until the gate calls `hold()` (credential checked), then up to the limit until the body is
+ *   complete ("body-complete"); `release()` then passes it all on to its reader (Next). One byte
+ *   past the limit and "body-too-large" is emitted instead, synchronously, so the 413 goes out
+ *   while the client is still sending.
+ * - After `dropRest()` (any early answer), what arrives is dropped as it arrives; once the
+ *   answer is out and more than its allowance was dropped, the connection is cut.
+ */
+class CappedRequest extends http.IncomingMessage {
+  bodyLimit = Number.POSITIVE_INFINITY;
+  private received = 0;
+  private held: Buffer[] = [];
+  private holding = false;
+  private ended = false;
+  private dropping = false;
+  private dropped = 0;
+  private dropAllowance = MAX_DISCARDED_BYTES;
+  private answered = false;
+  private cutting = false;
+
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    const gated = Number.isFinite(this.bodyLimit);
+    if (chunk === null) {
+      this.ended = true;
+      if (this.dropping || !gated) return super.push(chunk, encoding);
+      this.emit("body-complete");
+      return false;
+    }
+    const bytes = chunk as Buffer;
+    if (this.dropping) {
+      this.dropped += bytes.length;
+      if (this.dropped <= this.dropAllowance) return true; // keep the parser reading, into nothing
+      if (this.answered) this.cut();
+      return false; // reading stops here
+    }
+    if (!gated) return super.push(chunk, encoding);
+    this.received += bytes.length;
+    if (this.received > this.bodyLimit) {
+      this.dropRest();
+      this.dropped = bytes.length;
+      this.emit("body-too-large");
+      return true;
+    }
+    this.held.push(bytes);
+    return this.holding || this.received < UNCHECKED_BYTES;
   }
-  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES + 1);
+
+  /** The credential is fine: read the body on, up to its limit. */
+  hold(): void {
+    this.holding = true;
+    this.socket?.resume(); // the parser stopped reading at UNCHECKED_BYTES
+  }
+
+  /** Passes the complete body on to whoever reads this request. */
+  release(): void {
+    for (const bytes of this.held.splice(0)) super.push(bytes);
+    if (this.ended) super.push(null);
+  }
+
+  /** Keeps none of the rest of the body (the request is answered without it), reading on for at most `allowance` bytes. */
+  dropRest(allowance = MAX_DISCARDED_BYTES): void {
+    if (this.dropping) return;
+    this.dropping = true;
+    this.dropAllowance = allowance;
+    this.held = [];
+    // Reading on discards what is already queued, and stops Node from dumping the rest itself
+    // (its dump reads to the end, bypassing push, so it would not stop at MAX_DISCARDED_BYTES).
+    this.resume();
+    this.socket?.resume();
+  }
+
+  /** The early answer is out: from now on a body dropped past its allowance cuts the connection. */
+  markAnswered(): void {
+    this.answered = true;
+    if (this.dropped > this.dropAllowance) this.cut();
+  }
+
+  /** Reads nothing more, ends the connection after the answer, and closes it LINGER_MS later. */
+  cut(): void {
+    const socket = this.socket;
+    if (!socket || socket.destroyed || this.cutting) return;
+    this.cutting = true;
+    // Nothing more is read: the next chunk's push returns false, and the parser stops reading
+    // (Node's own back-pressure, which a pause of ours could be undone by a resume Node has
+    // already scheduled).
+    this.dropAllowance = 0;
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  }
 }
 
-async function serveEventIngest(request: http.IncomingMessage, response: http.ServerResponse, origin: string): Promise<void> {
-  const nextRequest = new NextRequest(new URL(request.url!, origin), { method: "POST", headers: webHeaders(request), body: new Uint8Array(await bodyOf(request)) });
-  const answer = await createEvent(nextRequest, { params: Promise.resolve({}) });
+function apiSecurityHeaders(request: http.IncomingMessage): Record<string, string> {
   const forwardedProto = request.headers["x-forwarded-proto"];
-  const headers = securityHeaders({ api: true, nonce: "", https: servedOverHttps(env.HOOKLINE_PUBLIC_URL, typeof forwardedProto === "string" ? forwardedProto : null) });
-  answer.headers.forEach((value, name) => (headers[name] = value));
-  const payload = Buffer.from(await answer.arrayBuffer());
-  response.writeHead(answer.status, { ...headers, "content-length": String(payload.length) });
+  return securityHeaders({ api: true, nonce: "", https: servedOverHttps(env.HOOKLINE_PUBLIC_URL, typeof forwardedProto === "string" ? forwardedProto : null) });
+}
+
+/**
+ * Writes an answer. One given before the whole body arrived (401, 404, 413…) keeps the
+ * connection, dropping the rest of the body (CappedRequest.dropRest, up to `discard` bytes),
+ * unless it says `connection: close` itself.
+ */
+function writeAnswer(request: CappedRequest, response: http.ServerResponse, status: number, answerHeaders: Record<string, string>, payload: Buffer, discard = MAX_DISCARDED_BYTES): void {
+  if (response.headersSent || response.destroyed) return;
+  const { connection, ...headers } = answerHeaders;
+  const cutNow = connection === "close" && !request.complete;
+  if (!request.complete) request.dropRest(discard);
+  // A `connection: close` before the body's end is done here (CappedRequest.cut), not by Node,
+  // whose immediate close could reset the connection before the client reads the answer.
+  response.writeHead(status, { ...apiSecurityHeaders(request), ...headers, ...(connection && !cutNow ? { connection } : {}), "content-length": String(payload.length) });
   response.end(payload);
+  request.markAnswered();
+  if (cutNow) request.cut();
+}
+
+async function sendWebResponse(request: CappedRequest, response: http.ServerResponse, answer: Response, discard?: number): Promise<void> {
+  const payload = Buffer.from(await answer.arrayBuffer());
+  const headers: Record<string, string> = {};
+  answer.headers.forEach((value, name) => (headers[name] = value));
+  writeAnswer(request, response, answer.status, headers, payload, discard);
+}
+
+/** The 413, written at once (synchronously) from inside the parser's push. */
+function refuseTooLarge(request: CappedRequest, response: http.ServerResponse, path: string, limit: number): void {
+  const inbox = path.startsWith("/api/inbox/");
+  const body = inbox
+    ? INBOX_TOO_LARGE
+    : { type: "about:blank", status: 413, title: "Content Too Large", detail: `The body must be at most ${limit} bytes.` };
+  writeAnswer(request, response, 413, { "content-type": inbox ? "application/json" : "application/problem+json" }, Buffer.from(JSON.stringify(body)));
+}
+
+/** The credential a route asks for, checked before its body is read: a refusal, or null to go on. */
+async function credentialRefusal(request: http.IncomingMessage, path: string): Promise<Response | null> {
+  if (path.startsWith("/api/v1/") && !PUBLIC_API_PATHS.has(path)) return unauthenticatedApiResponse({ method: request.method ?? "", path, headers: webHeaders(request) });
+  const inbox = /^\/api\/inbox\/([^/]+)$/.exec(path);
+  if (inbox) {
+    let token: string;
+    try {
+      token = decodeURIComponent(inbox[1]);
+    } catch {
+      return null; // proxy.ts answers undecodable API paths with a 400
+    }
+    return (await inboxOwner(token)) ? null : noInboxResponse();
+  }
+  return null;
+}
+
+const carriesBody = (request: http.IncomingMessage) => request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0;
+
+/**
+ * The gate in front of Next for a request with a body (see the top of this file): resolves to
+ * true once the request, body complete and within its limit, may go on to Next.
+ */
+async function gateBody(request: CappedRequest, response: http.ServerResponse): Promise<boolean> {
+  const path = pathOnly(request.url ?? "");
+  const limit = requestBodyLimit(path);
+  // Synchronously, in the 'request' event: the parser has pushed no body chunk yet.
+  request.bodyLimit = limit;
+  const outcome = new Promise<boolean>((resolve) => {
+    request.once("body-complete", () => resolve(true));
+    request.once("body-too-large", () => {
+      refuseTooLarge(request, response, path, limit);
+      resolve(false);
+    });
+    request.once("close", () => resolve(false));
+  });
+  if (Number(request.headers["content-length"] ?? 0) > limit) {
+    refuseTooLarge(request, response, path, limit);
+    return false;
+  }
+  const refusal = await credentialRefusal(request, path);
+  if (refusal) {
+    await sendWebResponse(request, response, refusal, limit);
+    return false;
+  }
+  request.hold();
+  if (!(await outcome)) return false;
+  request.release();
+  return true;
+}
+
+/**
+ * The body as a stream that reads the request only when the handler asks for it (the handler
+ * authenticates first), so an unauthenticated request's body is never read.
+ */
+function lazyBody(request: http.IncomingMessage): ReadableStream<Uint8Array> {
+  let chunks: AsyncIterator<Buffer> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        chunks ??= (request as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      },
+      // Nothing more is read: writeAnswer drops the rest.
+      cancel() {},
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+async function serveEventIngest(request: CappedRequest, response: http.ServerResponse, origin: string): Promise<void> {
+  const nextRequest = new NextRequest(new URL(request.url!, origin), {
+    method: "POST",
+    headers: webHeaders(request),
+    body: lazyBody(request),
+    duplex: "half",
+  } as ConstructorParameters<typeof NextRequest>[1]);
+  const answer = await createEvent(nextRequest, { params: Promise.resolve({}) });
+  // A 401 is answered without reading the body: the rest is dropped up to the body limit only.
+  await sendWebResponse(request, response, answer, answer.status === 401 ? MAX_BODY_BYTES : undefined);
+}
+
+/** An error outside any route handler (they turn every error into a problem response): a bug. */
+function failed(error: unknown, response: http.ServerResponse): void {
+  logger.error({ err: error }, "request failed outside its route handler");
+  if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });
+  response.end(JSON.stringify({ type: "about:blank", status: 500, title: "Internal Server Error", detail: "Something went wrong on our side." }));
 }
 
 async function main() {
@@ -73,17 +310,20 @@ async function main() {
   const handle = app.getRequestHandler();
   const origin = `http://127.0.0.1:${port}`;
 
-  const server = http.createServer((request, response) => {
-    if (!isEventIngest(request)) {
+  const server = http.createServer({ IncomingMessage: CappedRequest }, (request, response) => {
+    const capped = request as CappedRequest;
+    if (isEventIngest(request)) {
+      serveEventIngest(capped, response, origin).catch((error) => failed(error, response));
+      return;
+    }
+    if (!carriesBody(request)) {
       void handle(request, response);
       return;
     }
-    serveEventIngest(request, response, origin).catch((error) => {
-      // The handler turns every error into a problem response; reaching here is a bug.
-      logger.error({ err: error }, "event ingest failed outside its route handler");
-      if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });
-      response.end(JSON.stringify({ type: "about:blank", status: 500, title: "Internal Server Error", detail: "Something went wrong on our side." }));
-    });
+    gateBody(capped, response).then(
+      (goOn) => (goOn ? handle(request, response) : undefined),
+      (error) => failed(error, response),
+    );
   });
   server.listen(port, () => {
     console.log(`\nHookline is running: open ${env.HOOKLINE_PUBLIC_URL ?? `http://localhost:${port}`}\n`);

@@ -14,9 +14,9 @@ import { authenticateApiKey, type ApiKeyIdentity } from "../auth/api-keys";
 import { env } from "../env";
 import { logger, requestIdFrom } from "../log";
 import { newAccountRateLimiter, QuotaExceededError, takeApiRequest, type AccountRateLimiter } from "../quotas";
+import { MAX_BODY_BYTES } from "./body-limits";
 
-/** Largest request body accepted (the event data limit plus room for the envelope). */
-export const MAX_BODY_BYTES = 256 * 1024 + 4 * 1024;
+export { MAX_BODY_BYTES };
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -108,15 +108,22 @@ const tooLarge = (headers?: Record<string, string>) =>
   new ApiError(413, "Content Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes (event data at most 256 KiB).`, headers ? { headers } : {});
 
 /**
- * How much of a body without content-length is read (and dropped) past the limit. Read to its
- * end, the body leaves the connection usable and the client receives its 413; cut off mid-way,
- * the connection must close, and a client still sending may see a reset instead.
+ * How much of a body is read (and dropped) past its limit. Read to its end, the body leaves the
+ * connection usable and the client receives its 413; cut off mid-way, the connection must close
+ * (the caller's answer says `connection: close`), and a client still sending may see a reset
+ * instead.
  */
 const MAX_DISCARDED_BYTES = 8 * 1024 * 1024;
 
-/** Reads the body, keeping nothing once it passes the limit (a missing content-length too). */
-async function readBodyText(request: NextRequest): Promise<string> {
-  if (!request.body) return "";
+export type CappedBody = { bytes: Buffer; tooLarge: false } | { tooLarge: true; closeConnection: boolean };
+
+/**
+ * Reads a body (chunked or not) holding at most `limit` bytes in memory: once it passes the
+ * limit nothing more is kept, what follows is read and dropped up to MAX_DISCARDED_BYTES, and
+ * then the stream is cancelled.
+ */
+export async function readBodyUpTo(request: Request, limit: number): Promise<CappedBody> {
+  if (!request.body) return { bytes: Buffer.alloc(0), tooLarge: false };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -124,18 +131,25 @@ async function readBodyText(request: NextRequest): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       while (size <= MAX_DISCARDED_BYTES) {
         const rest = await reader.read();
-        if (rest.done) throw tooLarge();
+        if (rest.done) return { tooLarge: true, closeConnection: false };
         size += rest.value.byteLength;
       }
       await reader.cancel();
-      throw tooLarge({ connection: "close" });
+      return { tooLarge: true, closeConnection: true };
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return { bytes: Buffer.concat(chunks), tooLarge: false };
+}
+
+/** Reads the body, keeping nothing once it passes MAX_BODY_BYTES (a missing content-length too). */
+async function readBodyText(request: NextRequest): Promise<string> {
+  const body = await readBodyUpTo(request, MAX_BODY_BYTES);
+  if (body.tooLarge) throw tooLarge(body.closeConnection ? { connection: "close" } : undefined);
+  return body.bytes.toString("utf8");
 }
 
 /** Query parameters as a plain object (first value wins), empty values dropped. */
@@ -156,7 +170,11 @@ function checkRateLimit(accountId: string): void {
 }
 
 async function authenticate(request: NextRequest): Promise<ApiKeyIdentity> {
-  const header = request.headers.get("authorization") ?? "";
+  return authenticateAuthorization(request.headers.get("authorization"));
+}
+
+async function authenticateAuthorization(authorization: string | null): Promise<ApiKeyIdentity> {
+  const header = authorization ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   const identity = match ? await authenticateApiKey(match[1]) : null;
   if (!identity) {
@@ -213,3 +231,84 @@ export function apiRoute<P = Record<string, never>>(handler: (context: ApiContex
 
 export const json = (body: unknown, status = 200) => NextResponse.json(body, { status, headers: { "cache-control": "no-store" } });
 export const noContent = () => new NextResponse(null, { status: 204 });
+
+/**
+ * For scripts/server.ts, which asks before Next reads a body (Next's proxy step reads a POST's
+ * whole body before any route handler runs): the 401 problem for a request without a valid API
+ * key, logged like every API request, or null when the key is valid (the route then
+ * authenticates again, and applies the rate limit).
+ */
+export async function unauthenticatedApiResponse(request: { method: string; path: string; headers: Headers }): Promise<Response | null> {
+  try {
+    await authenticateAuthorization(request.headers.get("authorization"));
+    return null;
+  } catch (error) {
+    const requestId = requestIdFrom(request.headers.get("x-request-id"));
+    const response = toResponse(error, requestId);
+    response.headers.set("x-request-id", requestId);
+    logger.info({ reqId: requestId, method: request.method, path: request.path, status: response.status, durationMs: 0 }, "api request");
+    return response;
+  }
+}
+
+export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+// `unknown` params: these handlers serve routes with any (or no) dynamic segments.
+type RouteHandler = ReturnType<typeof apiRoute<unknown>>;
+
+/** The `Allow` header of a route implementing `methods` (Next adds HEAD to GET, and OPTIONS). */
+export function allowHeader(methods: readonly RouteMethod[]): string {
+  return [...new Set<string>([...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"])].sort().join(", ");
+}
+
+/**
+ * What a route file exports besides its own handlers: every other method, HEAD when it has no
+ * GET (Next answers HEAD with GET otherwise), and OPTIONS (Next's own OPTIONS would list every
+ * exported method as allowed, these refusals included).
+ */
+export type OtherMethods = Record<RouteMethod | "HEAD" | "OPTIONS", RouteHandler>;
+
+const withRefusal = (refuse: RouteHandler, options: RouteHandler): OtherMethods => ({
+  GET: refuse,
+  POST: refuse,
+  PUT: refuse,
+  PATCH: refuse,
+  DELETE: refuse,
+  HEAD: refuse,
+  OPTIONS: options,
+});
+
+const notAllowed = (method: string, allow: string) =>
+  new ApiError(405, "Method Not Allowed", `${method} is not allowed here; this route allows ${allow}.`, { headers: { allow } });
+
+const optionsAnswer = (allow: string) => async () => new NextResponse(null, { status: 204, headers: { allow } });
+
+/**
+ * Handlers for the methods a route does not implement: 405 problem+json with `Allow`, once the
+ * key is checked like for every API answer (Next's own answer is a bare 405 without `Allow`).
+ * A route exports the ones it lacks, e.g. `export const { PUT, DELETE, OPTIONS } =
+ * methodNotAllowed("GET", "POST", "PATCH");` (a test checks every route does).
+ */
+export function methodNotAllowed(...implemented: RouteMethod[]): OtherMethods {
+  const allow = allowHeader(implemented);
+  const refuse = apiRoute<unknown>(async ({ request }) => {
+    throw notAllowed(request.method, allow);
+  });
+  return withRefusal(refuse, optionsAnswer(allow));
+}
+
+/** API paths that need no key (scripts/server.ts asks for none before their body either). */
+export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(["/api/v1/openapi.json"]);
+
+/** methodNotAllowed for a route that needs no key (the OpenAPI document, PUBLIC_API_PATHS). */
+export function publicMethodNotAllowed(...implemented: RouteMethod[]): OtherMethods {
+  const allow = allowHeader(implemented);
+  return withRefusal(async (request: NextRequest) => toResponse(notAllowed(request.method, allow), ""), optionsAnswer(allow));
+}
+
+/** Every method of a path under /api/v1 that has no route (app/api/v1/[[...rest]]): 404 problem+json once the key is checked. */
+export function unknownApiRoutes(): OtherMethods {
+  const refuse = apiRoute<unknown>(async () => {
+    throw new ApiError(404, "Not Found", "There is no API route at this path; the routes are listed in /api/v1/openapi.json.");
+  });
+  return withRefusal(refuse, refuse);
+}

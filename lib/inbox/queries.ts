@@ -29,15 +29,26 @@ export async function inboxToken(userId: string): Promise<string> {
   return (await prisma.user.findUnique({ where: { id: userId }, select: { inboxToken: true } }))!.inboxToken!;
 }
 
+/** The account whose inbox has this token, or null: asked before the request's body is read. */
+export async function inboxOwner(token: string): Promise<string | null> {
+  const user = await prisma.user.findUnique({ where: { inboxToken: token }, select: { id: true } });
+  return user?.id ?? null;
+}
+
+/** Records a request received by this account's inbox (its body cut to INBOX_MAX_BODY), keeping the newest INBOX_KEEP. */
+export async function recordInboxRequest(userId: string, request: { method: string; headers: Record<string, string>; body: string }): Promise<void> {
+  await prisma.inboxRequest.create({
+    data: { id: newId("inb"), userId, method: request.method, headers: JSON.stringify(request.headers), body: request.body.slice(0, INBOX_MAX_BODY) },
+  });
+  const stale = await prisma.inboxRequest.findMany({ where: { userId }, orderBy: { id: "desc" }, skip: INBOX_KEEP, select: { id: true } });
+  if (stale.length) await prisma.inboxRequest.deleteMany({ where: { id: { in: stale.map((row) => row.id) } } });
+}
+
 /** Records a request for the inbox with this token; false when no account has it. */
 export async function receiveInboxRequest(token: string, request: { method: string; headers: Record<string, string>; body: string }): Promise<boolean> {
-  const user = await prisma.user.findUnique({ where: { inboxToken: token }, select: { id: true } });
-  if (!user) return false;
-  await prisma.inboxRequest.create({
-    data: { id: newId("inb"), userId: user.id, method: request.method, headers: JSON.stringify(request.headers), body: request.body.slice(0, INBOX_MAX_BODY) },
-  });
-  const stale = await prisma.inboxRequest.findMany({ where: { userId: user.id }, orderBy: { id: "desc" }, skip: INBOX_KEEP, select: { id: true } });
-  if (stale.length) await prisma.inboxRequest.deleteMany({ where: { id: { in: stale.map((row) => row.id) } } });
+  const userId = await inboxOwner(token);
+  if (!userId) return false;
+  await recordInboxRequest(userId, request);
   return true;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Figures read from the database at scrape time: they hold for the whole installation, whichever
- * process runs the worker. Every query walks an index; counting the succeeded deliveries visits
- * each one's index entry, the one cost that grows with history (60–90 ms at 1M deliveries).
+ * Figures read from the database for the metrics snapshot (snapshot.ts): they hold for the whole
+ * installation, whichever process runs the worker. Every query walks an index; counting the
+ * succeeded deliveries visits each one's index entry, the one cost that grows with history
+ * (60–90 ms at 1M deliveries), hence the snapshot.
  */
 import type Database from "better-sqlite3";
 import { preparedStatements } from "../prepared";

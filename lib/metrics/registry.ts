@@ -1,8 +1,9 @@
 /**
  * Prometheus metrics observed inside this process (prom-client): what the worker running here
  * does, plus Node's own process metrics. Database-wide figures (queue depth, deliveries by
- * status…) are read at scrape time instead (database.ts), because the worker may live in
- * another process (`npm run worker`) whose counters this one never sees.
+ * status…) are read from the database instead (database.ts, in a snapshot at most
+ * HOOKLINE_METRICS_REFRESH_MS old: snapshot.ts), because the worker may live in another process
+ * (`npm run worker`) whose counters this one never sees.
  *
  * One registry per process, cached on globalThis: Next evaluates modules more than once (the
  * worker started from instrumentation.ts and the /api/metrics route are different bundles),
@@ -20,8 +21,10 @@ export interface ProcessMetrics {
   attempts: Counter<"outcome">;
   attemptDuration: Histogram;
   inFlight: Gauge;
-  /** Read from the database at scrape time (database.ts, render.ts). */
+  /** Read from the database, in a snapshot refreshed at most every HOOKLINE_METRICS_REFRESH_MS (database.ts, snapshot.ts, render.ts). */
   database: {
+    snapshotAge: Gauge;
+    snapshotRefreshes: Counter;
     deliveries: Gauge<"status">;
     dueDeliveries: Gauge;
     oldestDueAge: Gauge;
@@ -57,17 +60,28 @@ function createProcessMetrics(): ProcessMetrics {
     registers: [registry],
   });
   const database = {
+    snapshotAge: new Gauge({
+      name: "hookline_metrics_snapshot_age_seconds",
+      help: "Age of the database snapshot the database-wide figures here come from; it is read again once older than HOOKLINE_METRICS_REFRESH_MS.",
+      registers: [registry],
+    }),
+    snapshotRefreshes: new Counter({
+      name: "hookline_metrics_snapshot_refreshes_total",
+      help: "Times this process read the database-wide figures: at most one per HOOKLINE_METRICS_REFRESH_MS, however often it is scraped.",
+      registers: [registry],
+    }),
     deliveries: new Gauge({
       name: "hookline_deliveries",
       help:
-        "Deliveries in the database by status (pending, delivering, succeeded, failed), counted at scrape time over every account; " +
+        "Deliveries in the database by status (pending, delivering, succeeded, failed), counted over every account in the metrics snapshot " +
+        "(at most HOOKLINE_METRICS_REFRESH_MS old); " +
         "equal to the Delivery rows with that status. Finished ones leave with the retention purge.",
       labelNames: ["status"],
       registers: [registry],
     }),
     dueDeliveries: new Gauge({
       name: "hookline_queue_due_deliveries",
-      help: "Queue depth: pending deliveries on enabled endpoints whose next attempt is due now (read from the database at scrape time).",
+      help: "Queue depth: pending deliveries on enabled endpoints whose next attempt was due when the metrics snapshot was taken (at most HOOKLINE_METRICS_REFRESH_MS ago).",
       registers: [registry],
     }),
     oldestDueAge: new Gauge({

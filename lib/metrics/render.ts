@@ -1,15 +1,19 @@
 /**
  * The /api/metrics document: this process's own observations (registry.ts) plus the
- * database-wide gauges, read now (database.ts), in the Prometheus text exposition format.
+ * database-wide gauges (database.ts), from a snapshot at most HOOKLINE_METRICS_REFRESH_MS old
+ * (snapshot.ts), in the Prometheus text exposition format.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { sqlite } from "../db";
 import { env } from "../env";
-import { readDatabaseSnapshot, type DatabaseSnapshot } from "./database";
+import { readDatabaseSnapshot } from "./database";
 import { processMetrics } from "./registry";
+import { createSnapshotCache, type SnapshotCache, type TakenSnapshot } from "./snapshot";
 
-export function setDatabaseGauges(snapshot: DatabaseSnapshot, now: number): void {
+/** Ages are counted up to `now`, the scrape's time, from the snapshot's timestamps. */
+export function setDatabaseGauges({ snapshot, takenAt }: TakenSnapshot, now: number): void {
   const gauges = processMetrics().database;
+  gauges.snapshotAge.set(Math.max(0, now - takenAt) / 1000);
   for (const [status, count] of Object.entries(snapshot.deliveriesByStatus)) gauges.deliveries.set({ status }, count);
   gauges.dueDeliveries.set(snapshot.dueDeliveries);
   gauges.oldestDueAge.set(snapshot.oldestDueAt === null ? 0 : Math.max(0, now - snapshot.oldestDueAt) / 1000);
@@ -19,8 +23,18 @@ export function setDatabaseGauges(snapshot: DatabaseSnapshot, now: number): void
   if (snapshot.lastHeartbeatAt !== null) gauges.lastHeartbeatAge.set(Math.max(0, now - snapshot.lastHeartbeatAt) / 1000);
 }
 
+// One per process, like the registry: Next evaluates this module more than once.
+const holder = globalThis as unknown as { hooklineMetricsSnapshot?: SnapshotCache };
+
+function snapshots(): SnapshotCache {
+  return (holder.hooklineMetricsSnapshot ??= createSnapshotCache((now) => {
+    processMetrics().database.snapshotRefreshes.inc();
+    return readDatabaseSnapshot(sqlite(), now, env.HOOKLINE_HEARTBEAT_TIMEOUT_MS);
+  }, env.HOOKLINE_METRICS_REFRESH_MS));
+}
+
 export async function renderMetrics(now = Date.now()): Promise<{ contentType: string; body: string }> {
-  setDatabaseGauges(readDatabaseSnapshot(sqlite(), now, env.HOOKLINE_HEARTBEAT_TIMEOUT_MS), now);
+  setDatabaseGauges(snapshots().current(now), now);
   const { registry } = processMetrics();
   return { contentType: registry.contentType, body: await registry.metrics() };
 }

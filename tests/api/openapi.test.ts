@@ -25,6 +25,8 @@ interface OpenApiDocument {
 
 interface RouteFile {
   file: string;
+  /** `/api/v1/endpoints/[id]` as in the file tree. */
+  dir: string;
   /** `/api/v1/endpoints/{id}` */
   path: string;
   source: string;
@@ -45,6 +47,7 @@ function discoverRoutes(): RouteFile[] {
   return routeFiles()
     .map((file) => {
       const relative = path.relative(path.join(ROOT, "app"), path.dirname(file)).split(path.sep).join("/");
+      const dir = `/${relative}`;
       const urlPath = `/${relative}`.replace(/\[(\w+)\]/g, "{$1}");
       const source = readFileSync(file, "utf8");
       const handlers = new Map<string, string>();
@@ -54,10 +57,13 @@ function discoverRoutes(): RouteFile[] {
         const end = index + 1 < starts.length ? starts[index + 1].index : source.length;
         handlers.set(match[1], source.slice(match.index, end));
       });
-      return { file: path.relative(ROOT, file), path: urlPath, source, handlers };
+      return { file: path.relative(ROOT, file), dir, path: urlPath, source, handlers };
     })
-    .filter((route) => route.path !== "/api/v1/openapi.json");
+    .filter((route) => route.path !== "/api/v1/openapi.json" && !isCatchAll(route));
 }
+
+/** app/api/v1/[[...rest]]: not an API route but the 404 answer for paths no route matches. */
+const isCatchAll = (route: { dir: string }) => route.dir.includes("[...") || route.dir.includes("[[...");
 
 /** The module a route file imports `name` from, as an absolute path. */
 function importedFrom(route: RouteFile, name: string): string {
@@ -121,6 +127,24 @@ describe("route coverage: the document and app/api/v1 describe the same API", ()
     expect(routes.length).toBeGreaterThanOrEqual(10);
     expect(routes.map((route) => route.path)).toContain("/api/v1/endpoints/{id}/rotate-secret");
     for (const route of routes) expect(route.handlers.size, `${route.file} exports no HTTP method`).toBeGreaterThan(0);
+  });
+
+  it("every route answers its other methods with 405 problem+json (methodNotAllowed naming exactly its own handlers)", () => {
+    const problems: string[] = [];
+    for (const route of routes) {
+      const own = [...route.handlers.keys()];
+      const refusal = /^export const \{ ([A-Z, ]+) \} = methodNotAllowed\(([^)]*)\);$/m.exec(route.source);
+      if (!refusal) {
+        problems.push(`${route.file}: no \`export const { … } = methodNotAllowed(…)\``);
+        continue;
+      }
+      const named = [...refusal[2].matchAll(/"([A-Z]+)"/g)].map((match) => match[1]);
+      const others = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((method) => !own.includes(method));
+      const expected = [...others, ...(own.includes("GET") ? [] : ["HEAD"]), "OPTIONS"];
+      if (named.sort().join() !== own.sort().join()) problems.push(`${route.file}: methodNotAllowed(${named.join(", ")}) but exports ${own.join(", ")}`);
+      if (refusal[1].split(", ").sort().join() !== expected.sort().join()) problems.push(`${route.file}: refuses ${refusal[1]}, should refuse ${expected.join(", ")}`);
+    }
+    expect(problems).toEqual([]);
   });
 
   it("documents every exported method of every route", () => {

@@ -197,4 +197,47 @@ describe("GET /api/metrics", () => {
     expect((await fetch(`http://127.0.0.1:${port}/elsewhere`)).status).toBe(404);
     expect(worker.output()).not.toMatch(/"level":50/);
   });
+
+  it("serves the database figures from a snapshot: any number of scrapes cost one database read per interval, and the figures catch up", async () => {
+    sqlite().prepare(`DELETE FROM "WorkerHeartbeat"`).run();
+    const REFRESH_MS = 2_000;
+    const server = await startServer({ HOOKLINE_WORKER: "off", HOOKLINE_API_RATE_LIMIT: "100000", HOOKLINE_METRICS_REFRESH_MS: String(REFRESH_MS) });
+    const refreshes = (text: string) => sampleValue(parseExposition(text), "hookline_metrics_snapshot_refreshes_total");
+    const pending = () => count(`SELECT count(*) AS n FROM "Delivery" WHERE status = 'pending'`);
+
+    // A burst: 80 scrapes, 8 at a time.
+    const startedAt = Date.now();
+    const first = await scrape(server.origin);
+    const pendingBefore = sampleValue(parseExposition(first.text), "hookline_deliveries", { status: "pending" });
+    expect(pendingBefore).toBe(pending());
+    let last = first.text;
+    for (let batch = 0; batch < 10; batch++) {
+      const texts = await Promise.all(Array.from({ length: 8 }, async () => (await scrape(server.origin)).text));
+      last = texts[texts.length - 1];
+    }
+    const elapsed = Date.now() - startedAt;
+    // At most one read when the burst began, then one per interval elapsed.
+    expect(refreshes(last)).toBeLessThanOrEqual(1 + Math.floor(elapsed / REFRESH_MS));
+    expect(refreshes(last)).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(parseExposition(last), "hookline_metrics_snapshot_age_seconds")).toBeLessThan(REFRESH_MS / 1000);
+
+    // New pending deliveries (no worker runs): the figures show them once the snapshot is stale.
+    const account = await newApiAccount("snapshot");
+    const api = apiClient(server.origin, account.key);
+    const target = await receiver();
+    expect((await api.post("/api/v1/endpoints", { name: "waiting", url: target.url })).status).toBe(201);
+    for (let i = 0; i < 3; i++) expect((await api.post("/api/v1/events", { type: "order.paid", data: { n: i } })).status).toBe(202);
+    expect(pending()).toBe(pendingBefore + 3);
+    const before = refreshes((await scrape(server.origin)).text);
+    await new Promise((resolve) => setTimeout(resolve, REFRESH_MS + 100));
+    const fresh = parseExposition((await scrape(server.origin)).text);
+    expect(sampleValue(fresh, "hookline_metrics_snapshot_refreshes_total")).toBe(before + 1);
+    expect(sampleValue(fresh, "hookline_deliveries", { status: "pending" })).toBe(pending());
+    const due = count(
+      `SELECT count(*) AS n FROM "Delivery" d JOIN "Endpoint" e ON e.id = d.endpointId
+        WHERE d.status = 'pending' AND d.nextAttemptAt <= ? AND e.enabled = 1 AND e.deletedAt IS NULL`,
+      Date.now(),
+    );
+    expect(sampleValue(fresh, "hookline_queue_due_deliveries")).toBe(due);
+  });
 });

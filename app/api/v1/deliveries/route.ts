@@ -1,4 +1,4 @@
-import { apiRoute, json, parseWith, queryOf } from "@/lib/api/http";
+import { apiRoute, json, methodNotAllowed, parseWith, queryOf } from "@/lib/api/http";
 import { listDeliveries, toDeliveryDto } from "@/lib/deliveries/queries";
 import { deliveryListQuerySchema } from "@/lib/validations/delivery";
 
@@ -6,3 +6,5 @@ export const GET = apiRoute(async ({ request, userId }) => {
   const page = await listDeliveries(userId, parseWith(deliveryListQuerySchema, queryOf(request)));
   return json({ data: page.data.map(toDeliveryDto), nextCursor: page.nextCursor });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodNotAllowed("GET");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, apiRoute, json, parseWith, queryOf, readJson } from "@/lib/api/http";
+import { ApiError, apiRoute, json, methodNotAllowed, parseWith, queryOf, readJson } from "@/lib/api/http";
 import { createEvent, listEvents } from "@/lib/events/queries";
 import { createEventSchema, eventListQuerySchema, idempotencyKey, MAX_EVENT_DATA_BYTES } from "@/lib/validations/event";
 
@@ -24,3 +24,5 @@ export const POST = apiRoute(async ({ request, userId }) => {
   if (replayed) response.headers.set("idempotent-replayed", "true");
   return response;
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = methodNotAllowed("GET", "POST");

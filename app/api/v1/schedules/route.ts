@@ -1,4 +1,4 @@
-import { apiRoute, json, parseWith, queryOf, readJson } from "@/lib/api/http";
+import { apiRoute, json, methodNotAllowed, parseWith, queryOf, readJson } from "@/lib/api/http";
 import { createSchedule, listSchedulesPage } from "@/lib/schedules/queries";
 import { createScheduleSchema, scheduleListQuerySchema } from "@/lib/validations/schedule";
 import { scheduleFieldProblem } from "./problem";
@@ -10,3 +10,5 @@ export const POST = apiRoute(async ({ request, userId }) => {
   if ("fieldErrors" in created) throw scheduleFieldProblem(created);
   return json(created, 201);
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = methodNotAllowed("GET", "POST");

@@ -1,4 +1,4 @@
-import { apiRoute, json, notFound } from "@/lib/api/http";
+import { apiRoute, json, methodNotAllowed, notFound } from "@/lib/api/http";
 import { getDelivery, toDeliveryDto } from "@/lib/deliveries/queries";
 
 export const GET = apiRoute<{ id: string }>(async ({ userId, params }) => {
@@ -6,3 +6,5 @@ export const GET = apiRoute<{ id: string }>(async ({ userId, params }) => {
   if (!delivery) throw notFound("delivery");
   return json({ ...toDeliveryDto(delivery), attemptLog: delivery.attemptLog });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodNotAllowed("GET");

@@ -1,4 +1,4 @@
-import { apiRoute, json, noContent, notFound, readJson } from "@/lib/api/http";
+import { apiRoute, json, methodNotAllowed, noContent, notFound, readJson } from "@/lib/api/http";
 import { deleteEndpoint, getEndpoint, updateEndpoint } from "@/lib/endpoints/queries";
 import { updateEndpointSchema } from "@/lib/validations/endpoint";
 
@@ -20,3 +20,5 @@ export const DELETE = apiRoute<Params>(async ({ userId, params }) => {
   if (!(await deleteEndpoint(userId, params.id))) throw notFound("endpoint");
   return noContent();
 });
+
+export const { POST, PUT, OPTIONS } = methodNotAllowed("GET", "PATCH", "DELETE");

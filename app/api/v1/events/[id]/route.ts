@@ -1,4 +1,4 @@
-import { apiRoute, json, notFound } from "@/lib/api/http";
+import { apiRoute, json, methodNotAllowed, notFound } from "@/lib/api/http";
 import { getEvent } from "@/lib/events/queries";
 
 export const GET = apiRoute<{ id: string }>(async ({ userId, params }) => {
@@ -6,3 +6,5 @@ export const GET = apiRoute<{ id: string }>(async ({ userId, params }) => {
   if (!event) throw notFound("event");
   return json(event);
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodNotAllowed("GET");

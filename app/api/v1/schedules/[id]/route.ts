@@ -1,4 +1,4 @@
-import { apiRoute, json, noContent, notFound, readJson } from "@/lib/api/http";
+import { apiRoute, json, methodNotAllowed, noContent, notFound, readJson } from "@/lib/api/http";
 import { deleteSchedule, getSchedule, updateSchedule } from "@/lib/schedules/queries";
 import { updateScheduleSchema } from "@/lib/validations/schedule";
 import { scheduleFieldProblem } from "../problem";
@@ -22,3 +22,5 @@ export const DELETE = apiRoute<Params>(async ({ userId, params }) => {
   if (!(await deleteSchedule(userId, params.id))) throw notFound("schedule");
   return noContent();
 });
+
+export const { POST, PUT, OPTIONS } = methodNotAllowed("GET", "PATCH", "DELETE");

@@ -1,4 +1,4 @@
-import { ApiError, apiRoute, json, notFound } from "@/lib/api/http";
+import { ApiError, apiRoute, json, methodNotAllowed, notFound } from "@/lib/api/http";
 import { retryDelivery, toDeliveryDto } from "@/lib/deliveries/queries";
 
 export const POST = apiRoute<{ id: string }>(async ({ userId, params }) => {
@@ -8,3 +8,5 @@ export const POST = apiRoute<{ id: string }>(async ({ userId, params }) => {
   if (!result.ok) throw new ApiError(409, "Conflict", "The delivery is already queued or in flight.");
   return json(toDeliveryDto(result.delivery), 202);
 });
+
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = methodNotAllowed("POST");

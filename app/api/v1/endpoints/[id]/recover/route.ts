@@ -1,4 +1,4 @@
-import { ApiError, apiRoute, json, notFound, readJson } from "@/lib/api/http";
+import { ApiError, apiRoute, json, methodNotAllowed, notFound, readJson } from "@/lib/api/http";
 import { recoverFailedDeliveries } from "@/lib/endpoints/queries";
 import { recoverSchema } from "@/lib/validations/endpoint";
 
@@ -9,3 +9,5 @@ export const POST = apiRoute<{ id: string }>(async ({ request, userId, params })
   if (recovered === "deleted") throw new ApiError(409, "Conflict", "The endpoint was deleted, so its deliveries cannot be attempted again.");
   return json({ recovered }, 202);
 });
+
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = methodNotAllowed("POST");

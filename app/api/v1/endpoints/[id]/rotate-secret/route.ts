@@ -1,4 +1,4 @@
-import { apiRoute, json, notFound } from "@/lib/api/http";
+import { apiRoute, json, methodNotAllowed, notFound } from "@/lib/api/http";
 import { rotateEndpointSecret } from "@/lib/endpoints/queries";
 
 export const POST = apiRoute<{ id: string }>(async ({ userId, params }) => {
@@ -6,3 +6,5 @@ export const POST = apiRoute<{ id: string }>(async ({ userId, params }) => {
   if (!endpoint) throw notFound("endpoint");
   return json(endpoint);
 });
+
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = methodNotAllowed("POST");
