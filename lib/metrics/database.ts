@@ -16,6 +16,8 @@ export interface DatabaseSnapshot {
   dueDeliveries: number;
   /** When the most overdue of those became due; null when nothing is due. */
   oldestDueAt: number | null;
+  /** Live endpoints whose circuit breaker holds them paused now (lib/worker/circuit-breaker.ts). */
+  pausedEndpoints: number;
   /** ScheduleTick rows: ticks fired, as long as they are kept (retention, schedule deleted). */
   scheduleTicks: number;
   /** Workers whose heartbeat is younger than the health bound. */
@@ -36,6 +38,7 @@ const statementsFor = preparedStatements((db) => {
        CROSS JOIN "Delivery" d ON d.endpointId = e.id AND d.status = 'pending' AND d.nextAttemptAt <= ?
        WHERE e.enabled = 1 AND e.deletedAt IS NULL`),
     ticks: db.prepare(`SELECT count(*) AS n FROM "ScheduleTick"`),
+    paused: db.prepare(`SELECT count(*) AS n FROM "Endpoint" WHERE circuitOpenUntil > ? AND enabled = 1 AND deletedAt IS NULL`),
     heartbeats: db.prepare(`SELECT count(CASE WHEN beatAt >= ? THEN 1 END) AS live, max(beatAt) AS last FROM "WorkerHeartbeat"`),
   };
 });
@@ -50,11 +53,13 @@ export function readDatabaseSnapshot(db: Database.Database, now: number, heartbe
     ) as Record<DeliveryStatus, number>;
     const due = sql.due.get(now) as { n: number; oldest: number | null };
     const ticks = sql.ticks.get() as { n: number };
+    const paused = sql.paused.get(now) as { n: number };
     const heartbeats = sql.heartbeats.get(now - heartbeatTimeoutMs) as { live: number; last: number | null };
     return {
       deliveriesByStatus,
       dueDeliveries: due.n,
       oldestDueAt: due.oldest,
+      pausedEndpoints: paused.n,
       scheduleTicks: ticks.n,
       liveWorkers: heartbeats.live,
       lastHeartbeatAt: heartbeats.last,

@@ -28,6 +28,7 @@ export interface ProcessMetrics {
     deliveries: Gauge<"status">;
     dueDeliveries: Gauge;
     oldestDueAge: Gauge;
+    pausedEndpoints: Gauge;
     scheduleTicks: Gauge;
     liveWorkers: Gauge;
     lastHeartbeatAge: Gauge;
@@ -87,6 +88,13 @@ function createProcessMetrics(): ProcessMetrics {
     oldestDueAge: new Gauge({
       name: "hookline_queue_oldest_due_age_seconds",
       help: "How long the most overdue of the due deliveries has been waiting past its due time; 0 when nothing is due.",
+      registers: [registry],
+    }),
+    pausedEndpoints: new Gauge({
+      name: "hookline_endpoints_paused",
+      help:
+        "Enabled endpoints paused by their circuit breaker when the metrics snapshot was taken: they failed HOOKLINE_CIRCUIT_BREAKER_FAILURES " +
+        "times in a row, and their deliveries wait for a probe to succeed.",
       registers: [registry],
     }),
     scheduleTicks: new Gauge({

@@ -17,6 +17,7 @@ export function setDatabaseGauges({ snapshot, takenAt }: TakenSnapshot, now: num
   for (const [status, count] of Object.entries(snapshot.deliveriesByStatus)) gauges.deliveries.set({ status }, count);
   gauges.dueDeliveries.set(snapshot.dueDeliveries);
   gauges.oldestDueAge.set(snapshot.oldestDueAt === null ? 0 : Math.max(0, now - snapshot.oldestDueAt) / 1000);
+  gauges.pausedEndpoints.set(snapshot.pausedEndpoints);
   gauges.scheduleTicks.set(snapshot.scheduleTicks);
   gauges.liveWorkers.set(snapshot.liveWorkers);
   gauges.lastHeartbeatAge.reset();

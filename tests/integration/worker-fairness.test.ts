@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
 import { createEvent } from "@/lib/events/queries";
 import { deleteEndpoint } from "@/lib/endpoints/queries";
+import { readDatabaseSnapshot } from "@/lib/metrics/database";
 import { waitFor } from "../helpers/receiver";
 import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, rawAttempts, rawDelivery, setUpHarness } from "../helpers/harness";
 
@@ -70,6 +71,8 @@ describe("circuit breaker", () => {
     };
     expect(paused.consecutiveFailures).toBeGreaterThanOrEqual(3);
     expect(paused.circuitOpenUntil).not.toBeNull();
+    // …which metrics show (hookline_endpoints_paused).
+    expect(readDatabaseSnapshot(sqlite(), paused.circuitOpenUntil! - 1, 30_000).pausedEndpoints).toBe(1);
 
     // Let probes fail for a while: without the breaker, 20 deliveries × 10 attempts 20 ms apart
     // would all have failed for good by now.

@@ -15,6 +15,7 @@ function countingReader() {
       deliveriesByStatus: { pending: reads.length, delivering: 0, succeeded: 0, failed: 0 },
       dueDeliveries: 0,
       oldestDueAt: null,
+      pausedEndpoints: 0,
       scheduleTicks: 0,
       liveWorkers: 1,
       lastHeartbeatAt: now,
