@@ -344,7 +344,11 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
   return { json, rows };
 }
 
+/** 1-minute load average: these machines are shared, and figures mean little when it is far above the core count. */
+const loadAverage = () => os.loadavg()[0].toFixed(1);
+
 async function main() {
+  const loadAtStart = loadAverage();
   const receiver = await startReceiver();
   const json: Record<string, number | string | null> = {};
   const rows: Row[] = [];
@@ -367,7 +371,7 @@ async function main() {
 
   const cpu = os.cpus();
   const scenarios = selected.size === SCENARIOS.length ? "" : ` [${[...selected].join(", ")}]`;
-  console.log(`\nHookline benchmark${quick ? " (quick)" : ""}${scenarios}: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  console.log(`\nHookline benchmark${quick ? " (quick)" : ""}${scenarios}: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadAtStart} at start, ${loadAverage()} at end`);
   if (selected.has("engine")) {
     console.log(
       `${CONCURRENCY} requests in flight (raw: ${CONCURRENCY} connections; worker: ${HEALTHY_ENDPOINTS} endpoints × ${ENDPOINT_CONCURRENCY}, global cap ${WORKER_CONCURRENCY}), receiver in its own process`,
