@@ -41,10 +41,11 @@ export const prisma: PrismaClient = (cache.hooklinePrisma ??= createPrisma());
 export function sqlite(): Database.Database {
   if (!cache.hooklineSqlite) {
     const db = new Database(databasePath(), { timeout: BUSY_TIMEOUT_MS });
-    // WAL lets readers (the dashboard) run while the worker writes; NORMAL sync is durable
-    // across process crashes, which is what "never lose an event" needs here.
+    // WAL lets readers (the dashboard) run while the worker writes. FULL syncs the WAL at every
+    // commit, so an event answered 202 survives a power loss, not only a process crash; group
+    // commit (events/queries.ts) and batched outcomes (worker/complete.ts) share each sync.
     db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
+    db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
     cache.hooklineSqlite = db;
   }

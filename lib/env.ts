@@ -75,6 +75,16 @@ const schema = z.object({
   HOOKLINE_SIGN_IN_MAX_FAILURES: positiveInt(10),
   /** …after which sign-in is refused until the oldest failure is this old. */
   HOOKLINE_SIGN_IN_WINDOW: parsedText("15m", parseDuration),
+
+  // Sharing the worker between accounts (lib/worker/fair-share.ts, circuit-breaker.ts).
+  /** Attempts one account may have in flight; unset = half of HOOKLINE_WORKER_CONCURRENCY (at least HOOKLINE_ENDPOINT_CONCURRENCY). */
+  HOOKLINE_ACCOUNT_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  /** Failed attempts in a row that pause an endpoint (its circuit opens; deliveries wait). */
+  HOOKLINE_CIRCUIT_BREAKER_FAILURES: positiveInt(10),
+  /** The first pause; later ones grow with how long the endpoint has been failing… */
+  HOOKLINE_CIRCUIT_BREAKER_MIN_PAUSE: parsedText("5s", parseDuration),
+  /** …up to this. */
+  HOOKLINE_CIRCUIT_BREAKER_MAX_PAUSE: parsedText("5m", parseDuration),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -45,7 +45,7 @@ export const ROUTES: RouteDoc[] = [
   { method: "delete", path: "/api/v1/endpoints/{id}", summary: "Delete an endpoint (its history stays in the log)", status: 204, errors: [404] },
   { method: "post", path: "/api/v1/endpoints/{id}/rotate-secret", summary: "Rotate the signing secret (the old one signs alongside for 24 h)", status: 200, response: rotatedEndpointDto, errors: [404] },
   { method: "post", path: "/api/v1/endpoints/{id}/test", summary: "Send a `webhook.test` event to this endpoint only", status: 202, response: createdEventDto, errors: [404, 409] },
-  { method: "post", path: "/api/v1/endpoints/{id}/recover", summary: "Re-queue the endpoint's failed deliveries created since a time", body: recoverSchema, status: 202, response: recoveredDto, errors: [400, 404, 415, 422] },
+  { method: "post", path: "/api/v1/endpoints/{id}/recover", summary: "Re-queue the endpoint's failed deliveries created since a time", body: recoverSchema, status: 202, response: recoveredDto, errors: [400, 404, 409, 415, 422] },
   { method: "post", path: "/api/v1/events", summary: "Send an event (fans out to every matching enabled endpoint; `Idempotency-Key` header or `idempotencyKey` field)", body: createEventSchema, status: 202, response: createdEventDto, errors: [400, 413, 415, 422] },
   { method: "get", path: "/api/v1/events", summary: "List events", query: eventListQuerySchema, status: 200, response: pageOf(eventDto), errors: [422] },
   { method: "get", path: "/api/v1/events/{id}", summary: "Get an event", status: 200, response: eventDto, errors: [404] },

@@ -193,20 +193,25 @@ export async function getDelivery(userId: string, id: string): Promise<DeliveryD
   };
 }
 
-export type RetryResult = { ok: true; delivery: DeliveryLogRow } | { ok: false; reason: "not_found" | "in_progress" };
+export type RetryResult =
+  | { ok: true; delivery: DeliveryLogRow }
+  | { ok: false; reason: "not_found" | "in_progress" | "endpoint_deleted" };
 
 /**
  * Manual retry (of a failed delivery) or replay (of a succeeded one): queue one more attempt
- * now. A delivery still pending or in flight is already on its way, so it is left alone.
+ * now. A delivery still pending or in flight is already on its way, so it is left alone. A
+ * delivery whose endpoint was deleted stays as it is: nothing would ever claim it again.
  */
 export async function retryDelivery(userId: string, id: string, now = new Date()): Promise<RetryResult> {
+  // One statement, so a concurrent deleteEndpoint either sees the re-queued row (and fails it)
+  // or makes this update match nothing.
   const { count } = await prisma.delivery.updateMany({
-    where: { id, userId, status: { in: ["failed", "succeeded"] } },
+    where: { id, userId, status: { in: ["failed", "succeeded"] }, endpoint: { deletedAt: null } },
     data: { status: "pending", nextAttemptAt: now, completedAt: null },
   });
-  const row = await prisma.delivery.findFirst({ where: { id, userId }, select: logSelect });
+  const row = await prisma.delivery.findFirst({ where: { id, userId }, select: { ...logSelect, endpoint: { select: { ...logSelect.endpoint.select, deletedAt: true } } } });
   if (!row) return { ok: false, reason: "not_found" };
-  if (count === 0) return { ok: false, reason: "in_progress" };
+  if (count === 0) return { ok: false, reason: row.endpoint.deletedAt ? "endpoint_deleted" : "in_progress" };
   notifyNewWork([row.endpointId]);
   return { ok: true, delivery: toLogRow(row) };
 }

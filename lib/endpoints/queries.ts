@@ -67,6 +67,22 @@ export async function previousSecretValidUntil(userId: string, id: string, now =
   return row?.previousSecret && row.previousSecretUntil && row.previousSecretUntil > now ? row.previousSecretUntil : null;
 }
 
+/**
+ * The circuit breaker's hold on the endpoint (lib/worker/circuit-breaker.ts), when it holds one:
+ * until when no attempt starts, and the failure streak that opened it.
+ */
+export async function endpointCircuit(
+  userId: string,
+  id: string,
+  now = new Date(),
+): Promise<{ pausedUntil: Date; consecutiveFailures: number; failingSince: Date | null } | null> {
+  const row = await prisma.endpoint.findFirst({
+    where: { ...live(userId, id), circuitOpenUntil: { gt: now } },
+    select: { circuitOpenUntil: true, consecutiveFailures: true, failingSince: true },
+  });
+  return row && { pausedUntil: row.circuitOpenUntil!, consecutiveFailures: row.consecutiveFailures, failingSince: row.failingSince };
+}
+
 /** A page of endpoints, newest first (`id < cursor`). */
 export async function listEndpointsPage(userId: string, page: { cursor?: string; limit?: number }): Promise<{ data: EndpointDto[]; nextCursor: string | null }> {
   const limit = page.limit ?? 50;
@@ -174,14 +190,17 @@ export async function deleteEndpoint(userId: string, id: string, now = new Date(
 
 /**
  * "Recover": re-queue the endpoint's failed deliveries created at or after `since`, due now.
- * Returns how many were re-queued, or null for an unknown endpoint. If the endpoint is
+ * Returns how many were re-queued, "deleted" for an endpoint of this account that was deleted
+ * (nothing would ever attempt them), or null for an unknown endpoint. If the endpoint is
  * disabled they wait until it is enabled again.
  */
-export async function recoverFailedDeliveries(userId: string, id: string, since: Date, now = new Date()): Promise<number | null> {
-  const endpoint = await prisma.endpoint.findFirst({ where: live(userId, id), select: { id: true } });
+export async function recoverFailedDeliveries(userId: string, id: string, since: Date, now = new Date()): Promise<number | "deleted" | null> {
+  const endpoint = await prisma.endpoint.findFirst({ where: { userId, id }, select: { deletedAt: true } });
   if (!endpoint) return null;
+  if (endpoint.deletedAt) return "deleted";
+  // Conditional on the endpoint still being live, so a concurrent delete cannot be undone.
   const { count } = await prisma.delivery.updateMany({
-    where: { userId, endpointId: id, status: "failed", createdAt: { gte: since } },
+    where: { userId, endpointId: id, status: "failed", createdAt: { gte: since }, endpoint: { deletedAt: null } },
     data: { status: "pending", nextAttemptAt: now, completedAt: null },
   });
   if (count) notifyNewWork([id]);

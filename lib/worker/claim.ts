@@ -7,10 +7,13 @@
  * endpoint's backlog is), moves them to `delivering`, bumps `attempts` (the attempt's number is
  * known before sending) and sets the lease (`lockedBy`, `lockedUntil`). Only this statement
  * moves a row out of `pending`, so two workers never hold the same delivery at once.
- * Disabled and deleted endpoints are skipped: their deliveries wait.
+ * Disabled and deleted endpoints are skipped: their deliveries wait. So are endpoints whose
+ * circuit is open (circuit-breaker.ts); one whose pause is over gets exactly one delivery, the
+ * probe, and its circuit is held shut for that attempt's lease so no other worker probes too.
  */
 import type Database from "better-sqlite3";
 import { preparedStatements } from "../prepared";
+import { circuitState } from "./circuit-breaker";
 
 export interface ClaimedDelivery {
   id: string;
@@ -44,6 +47,8 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Caps a request for an endpoint with a rate limit: how many may start now (rate-limit.ts). */
   rateLimit?: (endpointId: string, perSecond: number, wanted: number) => number;
+  /** Failures in a row that open an endpoint's circuit (HOOKLINE_CIRCUIT_BREAKER_FAILURES). */
+  circuitBreakerFailures: number;
 }
 
 interface EndpointRow {
@@ -57,21 +62,23 @@ interface EndpointRow {
   rateLimitPerSecond: number | null;
   consecutiveFailures: number;
   failingSince: number | null;
+  circuitOpenUntil: number | null;
 }
 
 const statementsFor = preparedStatements((db) => {
   return {
     // One index probe per live endpoint (endpoints are few; deliveries are many).
     dueEndpoints: db.prepare(`
-      SELECT e.id AS endpointId FROM "Endpoint" e
-       WHERE e.enabled = 1 AND e.deletedAt IS NULL
+      SELECT e.id AS endpointId, e.userId AS accountId FROM "Endpoint" e
+       WHERE e.enabled = 1 AND e.deletedAt IS NULL AND (e.circuitOpenUntil IS NULL OR e.circuitOpenUntil <= @now)
          AND EXISTS (SELECT 1 FROM "Delivery" d
-                      WHERE d.endpointId = e.id AND d.status = 'pending' AND d.nextAttemptAt <= ?)
-       LIMIT ?`),
+                      WHERE d.endpointId = e.id AND d.status = 'pending' AND d.nextAttemptAt <= @now)
+       LIMIT @limit`),
     endpoint: db.prepare(`
       SELECT url, headers, secret, previousSecret, previousSecretUntil, enabled, deletedAt, rateLimitPerSecond,
-             consecutiveFailures, failingSince
+             consecutiveFailures, failingSince, circuitOpenUntil
         FROM "Endpoint" WHERE id = ?`),
+    holdCircuit: db.prepare(`UPDATE "Endpoint" SET circuitOpenUntil = ? WHERE id = ?`),
     claim: db.prepare(`
       UPDATE "Delivery"
          SET status = 'delivering', attempts = attempts + 1,
@@ -87,9 +94,9 @@ const statementsFor = preparedStatements((db) => {
 });
 
 
-/** Endpoints that have pending deliveries due by `now` (the worker's list of work). */
-export function endpointsWithDueWork(db: Database.Database, now: number, limit = 10_000): string[] {
-  return (statementsFor(db).dueEndpoints.all(now, limit) as Array<{ endpointId: string }>).map((row) => row.endpointId);
+/** Endpoints that have pending deliveries due by `now` and may be attempted (the worker's list of work). */
+export function endpointsWithDueWork(db: Database.Database, now: number, limit = 10_000): Array<{ endpointId: string; accountId: string }> {
+  return statementsFor(db).dueEndpoints.all({ now, limit }) as Array<{ endpointId: string; accountId: string }>;
 }
 
 export interface ClaimResult {
@@ -97,6 +104,8 @@ export interface ClaimResult {
   /** Requested endpoints that gave fewer rows than asked (nothing more due now) or none at all
    * (disabled, or over their rate limit). */
   drained: string[];
+  /** Endpoints skipped because their circuit is open, with the time it may be probed. */
+  paused: Array<{ endpointId: string; until: number }>;
 }
 
 export function claimDueDeliveries(db: Database.Database, requests: ClaimRequest[], options: ClaimOptions): ClaimResult {
@@ -104,6 +113,7 @@ export function claimDueDeliveries(db: Database.Database, requests: ClaimRequest
   const run = db.transaction((): ClaimResult => {
     const claimed: ClaimedDelivery[] = [];
     const drained: string[] = [];
+    const paused: ClaimResult["paused"] = [];
     for (const request of requests) {
       const { endpointId } = request;
       const endpoint = sql.endpoint.get(endpointId) as EndpointRow | undefined;
@@ -111,10 +121,17 @@ export function claimDueDeliveries(db: Database.Database, requests: ClaimRequest
         drained.push(endpointId);
         continue;
       }
+      const circuit = circuitState(endpoint, options.now, { failures: options.circuitBreakerFailures });
+      if (circuit === "open") {
+        drained.push(endpointId);
+        paused.push({ endpointId, until: endpoint.circuitOpenUntil! });
+        continue;
+      }
+      const wanted = circuit === "probing" ? 1 : request.limit;
       const limit =
         endpoint.rateLimitPerSecond && options.rateLimit
-          ? options.rateLimit(endpointId, endpoint.rateLimitPerSecond, request.limit)
-          : request.limit;
+          ? options.rateLimit(endpointId, endpoint.rateLimitPerSecond, wanted)
+          : wanted;
       if (limit <= 0) {
         // Over its rate limit: set aside until the limiter wakes it.
         drained.push(endpointId);
@@ -127,7 +144,11 @@ export function claimDueDeliveries(db: Database.Database, requests: ClaimRequest
         endpointId,
         limit,
       }) as Array<{ id: string; userId: string; eventId: string; attempts: number }>;
-      if (rows.length < limit) drained.push(endpointId);
+      if (circuit === "probing") {
+        // Probe taken (or nothing due): no other attempt until it ends or its lease expires.
+        drained.push(endpointId);
+        if (rows.length) sql.holdCircuit.run(options.now + options.leaseMs, endpointId);
+      } else if (rows.length < limit) drained.push(endpointId);
       for (const row of rows) {
         const event = sql.event.get(row.eventId) as { type: string; payload: string; createdAt: number };
         claimed.push({
@@ -145,7 +166,7 @@ export function claimDueDeliveries(db: Database.Database, requests: ClaimRequest
         });
       }
     }
-    return { claimed, drained };
+    return { claimed, drained, paused };
   });
   // IMMEDIATE takes the write lock up front, so a concurrent worker waits (busy timeout)
   // instead of failing with SQLITE_BUSY_SNAPSHOT halfway through.

@@ -6,14 +6,16 @@
  * foreign-key failure would roll back, and forever retry, the whole batch); the delivery is
  * completed, rescheduled or failed per outcome.ts, but only while this worker still holds its
  * lease (a worker whose lease expired and was reclaimed must not overwrite the newer state);
- * the endpoint's failure streak is updated, and the endpoint disabled when outcome.ts says so.
+ * the endpoint's failure streak is updated, its circuit opened or closed (circuit-breaker.ts),
+ * and the endpoint disabled when outcome.ts says so. An attempt towards an endpoint deleted while
+ * it was in flight ends its delivery (succeeded or failed), never back to pending.
  */
 import type Database from "better-sqlite3";
 import { preparedStatements } from "../prepared";
 import { newId } from "../ids";
 import type { ClaimedDelivery } from "./claim";
 import type { AttemptRecord } from "./dispatch";
-import { decideAttempt, type DecisionOptions, type DeliveryOutcome } from "./outcome";
+import { decideAttempt, type DecisionOptions, type DeliveryOutcome, type EndpointHealth } from "./outcome";
 
 export interface Completion {
   delivery: ClaimedDelivery;
@@ -36,12 +38,13 @@ const statementsFor = preparedStatements((db) => {
          SET status = ?, nextAttemptAt = ?, completedAt = ?, lastStatusCode = ?, lastError = ?,
              lockedBy = NULL, lockedUntil = NULL, updatedAt = ?
        WHERE id = ? AND status = 'delivering' AND lockedBy = ? AND attempts = ?`),
-    endpointHealth: db.prepare(`SELECT consecutiveFailures, failingSince FROM "Endpoint" WHERE id = ?`),
+    endpointHealth: db.prepare(`SELECT consecutiveFailures, failingSince, deletedAt IS NOT NULL AS deleted FROM "Endpoint" WHERE id = ?`),
     endpointSucceeded: db.prepare(`
-      UPDATE "Endpoint" SET consecutiveFailures = 0, failingSince = NULL
-       WHERE id = ? AND (consecutiveFailures <> 0 OR failingSince IS NOT NULL)`),
+      UPDATE "Endpoint" SET consecutiveFailures = 0, failingSince = NULL, circuitOpenUntil = NULL
+       WHERE id = ? AND (consecutiveFailures <> 0 OR failingSince IS NOT NULL OR circuitOpenUntil IS NOT NULL)`),
     endpointFailed: db.prepare(`
-      UPDATE "Endpoint" SET consecutiveFailures = consecutiveFailures + 1, failingSince = coalesce(failingSince, ?)
+      UPDATE "Endpoint" SET consecutiveFailures = consecutiveFailures + 1, failingSince = coalesce(failingSince, ?),
+                            circuitOpenUntil = coalesce(?, circuitOpenUntil)
        WHERE id = ?`),
     disableEndpoint: db.prepare(`
       UPDATE "Endpoint" SET enabled = 0, disabledReason = ?, updatedAt = ? WHERE id = ? AND enabled = 1`),
@@ -56,12 +59,13 @@ export function recordAttemptOutcomes(db: Database.Database, completions: Comple
   const write = db.transaction(() =>
     completions.map(({ delivery, attempt }) => {
       const { result } = attempt;
-      const health = result.status !== undefined && result.status >= 200 && result.status < 300
-        ? { consecutiveFailures: 0, failingSince: null }
-        : ((sql.endpointHealth.get(delivery.endpointId) as { consecutiveFailures: number; failingSince: number | null } | undefined) ?? {
-            consecutiveFailures: 0,
-            failingSince: null,
-          });
+      const succeeded = result.status !== undefined && result.status >= 200 && result.status < 300;
+      const row = succeeded
+        ? undefined
+        : (sql.endpointHealth.get(delivery.endpointId) as { consecutiveFailures: number; failingSince: number | null; deleted: number } | undefined);
+      const health: EndpointHealth = row
+        ? { consecutiveFailures: row.consecutiveFailures, failingSince: row.failingSince, deleted: row.deleted === 1 }
+        : { consecutiveFailures: 0, failingSince: null };
       const decision = decideAttempt(delivery.attempts, result, health, { ...options, now });
 
       sql.insertAttempt.run(
@@ -90,7 +94,7 @@ export function recordAttemptOutcomes(db: Database.Database, completions: Comple
       );
       if (updated.changes === 1) {
         if (decision.endpointHealth === "success" && delivery.endpointFailing) sql.endpointSucceeded.run(delivery.endpointId);
-        if (decision.endpointHealth === "failure") sql.endpointFailed.run(now, delivery.endpointId);
+        if (decision.endpointHealth === "failure") sql.endpointFailed.run(now, decision.pauseEndpointUntil, delivery.endpointId);
         if (decision.disableEndpoint) sql.disableEndpoint.run(decision.disableEndpoint, now, delivery.endpointId);
       }
       return decision.outcome;

@@ -8,9 +8,13 @@
  *   schedule is used up; the endpoint's failure streak grows, and a streak that is both long
  *   enough and old enough disables the endpoint.
  * - cut short by our own shutdown: back to pending, due now; says nothing about the endpoint.
+ * - whatever else happened, an attempt that would retry towards an endpoint deleted meanwhile
+ *   fails instead: nothing will ever claim a deleted endpoint's deliveries.
+ * - a failure that makes the streak long enough opens the endpoint's circuit (circuit-breaker.ts).
  */
 import type { SendResult } from "../webhooks/send";
 import { isGoneStatus, isSuccessStatus, nextAttemptAt } from "../webhooks/retry-policy";
+import { circuitPauseMs, type CircuitBreakerPolicy } from "./circuit-breaker";
 
 export type DeliveryOutcome = "succeeded" | "retrying" | "failed";
 
@@ -24,18 +28,25 @@ export interface AttemptDecision {
   endpointHealth: "success" | "failure" | "unchanged";
   /** Set when the endpoint must be disabled now, with the reason shown to the user. */
   disableEndpoint: string | null;
+  /** Set when the endpoint's circuit opens (or stays open after a failed probe): no attempt before this time. */
+  pauseEndpointUntil: number | null;
 }
 
 export interface EndpointHealth {
   consecutiveFailures: number;
   failingSince: number | null;
+  /** The endpoint was deleted while the attempt was in flight. */
+  deleted?: boolean;
 }
+
+export const ENDPOINT_DELETED_ERROR = "The endpoint was deleted";
 
 export interface DecisionOptions {
   now: number;
   schedule: number[];
   autoDisableAfterMs: number;
   autoDisableMinFailures: number;
+  circuitBreaker: CircuitBreakerPolicy;
   random?: () => number;
 }
 
@@ -66,15 +77,29 @@ export function decideAttempt(
   health: EndpointHealth,
   options: DecisionOptions,
 ): AttemptDecision {
+  const decision = decideForLiveEndpoint(attemptNumber, result, health, options);
+  if (health.deleted && decision.outcome === "retrying") {
+    const error = decision.error ? `${ENDPOINT_DELETED_ERROR}; last attempt: ${decision.error}` : ENDPOINT_DELETED_ERROR;
+    return { ...decision, outcome: "failed", nextAttemptAt: null, error, pauseEndpointUntil: null };
+  }
+  return decision;
+}
+
+function decideForLiveEndpoint(
+  attemptNumber: number,
+  result: SendResult,
+  health: EndpointHealth,
+  options: DecisionOptions,
+): AttemptDecision {
   const { now } = options;
   const status = result.status ?? null;
   const error = result.error ?? (status !== null && !isSuccessStatus(status) ? statusError(status) : null);
 
   if (result.interrupted) {
-    return { outcome: "retrying", nextAttemptAt: now, status, error, endpointHealth: "unchanged", disableEndpoint: null };
+    return { outcome: "retrying", nextAttemptAt: now, status, error, endpointHealth: "unchanged", disableEndpoint: null, pauseEndpointUntil: null };
   }
   if (status !== null && isSuccessStatus(status)) {
-    return { outcome: "succeeded", nextAttemptAt: null, status, error: null, endpointHealth: "success", disableEndpoint: null };
+    return { outcome: "succeeded", nextAttemptAt: null, status, error: null, endpointHealth: "success", disableEndpoint: null, pauseEndpointUntil: null };
   }
   if (status !== null && isGoneStatus(status)) {
     return {
@@ -84,6 +109,7 @@ export function decideAttempt(
       error,
       endpointHealth: "failure",
       disableEndpoint: `The endpoint answered 410 Gone on ${new Date(now).toISOString()}, so it was disabled automatically.`,
+      pauseEndpointUntil: null,
     };
   }
   const next = nextAttemptAt({
@@ -98,6 +124,7 @@ export function decideAttempt(
   const disable = shouldAutoDisable(streak, options)
     ? `Every attempt for ${days(now - streak.failingSince!)} (${streak.consecutiveFailures} in a row) failed, so the endpoint was disabled automatically on ${new Date(now).toISOString()}. Last error: ${error}.`
     : null;
+  const pauseMs = disable ? null : circuitPauseMs(streak, now, options.circuitBreaker);
   return {
     outcome: next === null ? "failed" : "retrying",
     nextAttemptAt: next,
@@ -105,5 +132,6 @@ export function decideAttempt(
     error,
     endpointHealth: "failure",
     disableEndpoint: disable,
+    pauseEndpointUntil: pauseMs === null ? null : now + pauseMs,
   };
 }

@@ -6,9 +6,13 @@
  *   an expired lease is reclaimed (reclaim.ts) and the delivery attempted again.
  * - New deliveries are attempted at once when their creator calls notifyNewWork() in this
  *   process; otherwise the loop polls every `pollIntervalMs` for endpoints with due work.
- * - At most `concurrency` attempts are in flight, and at most `endpointConcurrency` towards
- *   one endpoint (and no more per second than its optional rate limit allows). Free slots are shared round-robin among endpoints with work, so a slow or
- *   dead endpoint holds at most its own share and never delays the others.
+ * - At most `concurrency` attempts are in flight, at most `accountConcurrency` for one account
+ *   and at most `endpointConcurrency` towards one endpoint (and no more per second than its
+ *   optional rate limit allows). Free slots are shared between accounts with due work, then
+ *   between each account's endpoints (fair-share.ts), so one account's slow or dead endpoints
+ *   hold at most that account's share and never delay other accounts.
+ * - An endpoint that keeps failing is paused by its circuit breaker and probed now and then
+ *   (circuit-breaker.ts); its deliveries wait instead of costing an attempt each.
  * - Every attempt started is recorded and its delivery completed, rescheduled or failed
  *   (complete.ts), whatever was thrown. Outcomes are written in batches, one transaction per
  *   batch; until written, the delivery stays leased to this worker.
@@ -22,6 +26,8 @@ import { env } from "../env";
 import type { LookupFunction, NetworkPolicy } from "../webhooks/send";
 import type { Cidr } from "../webhooks/ssrf-guard";
 import { claimDueDeliveries, endpointsWithDueWork, type ClaimedDelivery, type ClaimRequest } from "./claim";
+import type { CircuitBreakerPolicy } from "./circuit-breaker";
+import { planFairClaims } from "./fair-share";
 import { recordAttemptOutcomes, type Completion } from "./complete";
 import type { DeliveryOutcome } from "./outcome";
 import { attemptDelivery, type AttemptRecord } from "./dispatch";
@@ -39,7 +45,10 @@ import { startScheduleTicker } from "../schedules/ticker";
 export interface WorkerOptions {
   db: Database.Database;
   concurrency?: number;
+  /** Attempts one account may have in flight (default: half of `concurrency`, at least `endpointConcurrency`). */
+  accountConcurrency?: number;
   endpointConcurrency?: number;
+  circuitBreaker?: CircuitBreakerPolicy;
   pollIntervalMs?: number;
   attemptTimeoutMs?: number;
   leaseMarginMs?: number;
@@ -71,10 +80,27 @@ const MAX_BATCH = 512;
 const PURGE_FIRST_MS = 60_000;
 const PURGE_EVERY_MS = 3_600_000;
 
+function countUp(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function countDown(counts: Map<string, number>, key: string): void {
+  const left = (counts.get(key) ?? 1) - 1;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
+}
+
 export function startWorker(options: WorkerOptions): WorkerHandle {
   const db = options.db;
   const concurrency = options.concurrency ?? env.HOOKLINE_WORKER_CONCURRENCY;
   const endpointConcurrency = options.endpointConcurrency ?? env.HOOKLINE_ENDPOINT_CONCURRENCY;
+  const accountConcurrency =
+    options.accountConcurrency ?? env.HOOKLINE_ACCOUNT_CONCURRENCY ?? Math.max(endpointConcurrency, Math.floor(concurrency / 2));
+  const circuitBreaker: CircuitBreakerPolicy = options.circuitBreaker ?? {
+    failures: env.HOOKLINE_CIRCUIT_BREAKER_FAILURES,
+    minPauseMs: env.HOOKLINE_CIRCUIT_BREAKER_MIN_PAUSE,
+    maxPauseMs: env.HOOKLINE_CIRCUIT_BREAKER_MAX_PAUSE,
+  };
   const pollIntervalMs = options.pollIntervalMs ?? env.HOOKLINE_POLL_INTERVAL_MS;
   const timeoutMs = options.attemptTimeoutMs ?? env.HOOKLINE_ATTEMPT_TIMEOUT_MS;
   const minClaim = Math.max(1, Math.floor(endpointConcurrency / 4));
@@ -84,15 +110,21 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     schedule: options.schedule ?? env.HOOKLINE_RETRY_SCHEDULE,
     autoDisableAfterMs: options.autoDisableAfterMs ?? env.HOOKLINE_AUTO_DISABLE_AFTER,
     autoDisableMinFailures: options.autoDisableMinFailures ?? env.HOOKLINE_AUTO_DISABLE_MIN_FAILURES,
+    circuitBreaker,
   };
   const log = options.log ?? ((message: string, error?: unknown) => logger.error({ component: "worker", err: error }, message));
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
   const inFlight = new Map<string, { abort: AbortController; done: Promise<void> }>();
   const inFlightByEndpoint = new Map<string, number>();
+  const inFlightByAccount = new Map<string, number>();
   /** Endpoints believed to have due work, in round-robin order. */
   let active: string[] = [];
   const activeSet = new Set<string>();
+  /** The account of each endpoint in `active` or in flight (dropped with the last of them). */
+  const accountOf = new Map<string, string>();
+  const accountOfEndpoint = db.prepare(`SELECT userId FROM "Endpoint" WHERE id = ?`).pluck();
+  const pauseWakes = new Set<string>();
   const buckets = new Map<string, TokenBucket>();
   const rateWakes = new Set<string>();
   let completions: Completion[] = [];
@@ -100,13 +132,36 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   let stopping = false;
   let cycling = false;
 
-  function activate(endpointIds: Iterable<string>): void {
+  function activate(endpointIds: Iterable<string>, accounts?: ReadonlyMap<string, string>): void {
     for (const endpointId of endpointIds) {
-      if (!activeSet.has(endpointId)) {
-        activeSet.add(endpointId);
-        active.push(endpointId);
+      if (activeSet.has(endpointId)) continue;
+      let accountId = accountOf.get(endpointId) ?? accounts?.get(endpointId);
+      if (accountId === undefined) {
+        accountId = accountOfEndpoint.get(endpointId) as string | undefined;
+        if (accountId === undefined) continue; // deleted with its account meanwhile
       }
+      accountOf.set(endpointId, accountId);
+      activeSet.add(endpointId);
+      active.push(endpointId);
     }
+  }
+
+  function forgetIdle(endpointIds: Iterable<string>): void {
+    for (const endpointId of endpointIds) {
+      if (!activeSet.has(endpointId) && !inFlightByEndpoint.has(endpointId)) accountOf.delete(endpointId);
+    }
+  }
+
+  /** A paused endpoint is looked at again when its pause ends (by the poll, or sooner by a timer). */
+  function wakeAfterPause(endpointId: string, until: number, now: number): void {
+    const delay = until - now;
+    if (delay >= pollIntervalMs || pauseWakes.has(endpointId)) return;
+    pauseWakes.add(endpointId);
+    setTimeout(() => {
+      pauseWakes.delete(endpointId);
+      activate([endpointId]);
+      scheduleCycle();
+    }, Math.max(delay, 0)).unref();
   }
 
   /**
@@ -122,15 +177,25 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     const now = Date.now();
     let outcomes: DeliveryOutcome[] = [];
     let claimed: ClaimedDelivery[] = [];
+    let paused: Array<{ endpointId: string; until: number }> = [];
+    let drained: string[] = [];
     try {
       db.transaction(() => {
         if (batch.length) outcomes = recordAttemptOutcomes(db, batch, { ...completeOptions, workerId: id, now });
         const requests = stopping ? [] : planClaims();
         if (requests.length) {
-          const result = claimDueDeliveries(db, requests, { workerId: id, now, leaseMs, rateLimit });
+          const result = claimDueDeliveries(db, requests, {
+            workerId: id,
+            now,
+            leaseMs,
+            rateLimit,
+            circuitBreakerFailures: circuitBreaker.failures,
+          });
           for (const endpointId of result.drained) activeSet.delete(endpointId);
           if (result.drained.length) active = active.filter((endpointId) => activeSet.has(endpointId));
           claimed = result.claimed;
+          paused = result.paused;
+          drained = result.drained;
         }
       }).immediate();
     } catch (error) {
@@ -148,7 +213,9 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     outcomes.forEach((outcome, index) => {
       if (outcome === "retrying") wakeAt(batch[index].delivery.endpointId, now);
     });
+    for (const { endpointId, until } of paused) wakeAfterPause(endpointId, until, now);
     for (const delivery of claimed) start(delivery);
+    forgetIdle(drained);
     // Slots may still be free (an endpoint had less than its share): go round again.
     if (claimed.length && inFlight.size < concurrency) scheduleCycle();
   }
@@ -192,37 +259,27 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   function start(delivery: ClaimedDelivery): void {
     const abort = new AbortController();
     processMetrics().inFlight.inc();
-    inFlightByEndpoint.set(delivery.endpointId, (inFlightByEndpoint.get(delivery.endpointId) ?? 0) + 1);
+    accountOf.set(delivery.endpointId, delivery.userId);
+    countUp(inFlightByEndpoint, delivery.endpointId);
+    countUp(inFlightByAccount, delivery.userId);
     const done = attempt(delivery, abort).finally(() => {
       inFlight.delete(delivery.id);
       processMetrics().inFlight.dec();
-      const left = (inFlightByEndpoint.get(delivery.endpointId) ?? 1) - 1;
-      if (left > 0) inFlightByEndpoint.set(delivery.endpointId, left);
-      else inFlightByEndpoint.delete(delivery.endpointId);
+      countDown(inFlightByEndpoint, delivery.endpointId);
+      countDown(inFlightByAccount, delivery.userId);
       // The endpoint may have more due work now that a slot is free.
       activate([delivery.endpointId]);
     });
     inFlight.set(delivery.id, { abort, done });
   }
 
-  /** Shares the free slots among endpoints with work, round-robin, each within its own cap. */
+  /** Shares the free slots between accounts, then their endpoints (fair-share.ts). */
   function planClaims(): ClaimRequest[] {
-    let room = concurrency - inFlight.size;
-    // Claiming a few rows costs nearly as much as claiming many, so a busy endpoint waits until
-    // a quarter of its slots are free (an idle one is served at once).
-    const eligible = active.filter((endpointId) => {
-      const busy = inFlightByEndpoint.get(endpointId) ?? 0;
-      return busy === 0 || endpointConcurrency - busy >= minClaim;
-    });
-    if (room <= 0 || eligible.length === 0) return [];
-    const share = Math.max(1, Math.ceil(room / eligible.length));
-    const requests: ClaimRequest[] = [];
-    for (const endpointId of eligible) {
-      if (room <= 0) break;
-      const limit = Math.min(share, room, endpointConcurrency - (inFlightByEndpoint.get(endpointId) ?? 0));
-      requests.push({ endpointId, limit });
-      room -= limit;
-    }
+    const requests = planFairClaims(
+      active.map((endpointId) => ({ endpointId, accountId: accountOf.get(endpointId)! })),
+      { total: inFlight.size, byAccount: inFlightByAccount, byEndpoint: inFlightByEndpoint },
+      { concurrency, accountConcurrency, endpointConcurrency, minClaim },
+    );
     // Whoever was served goes to the back of the line.
     const served = new Set(requests.map((request) => request.endpointId));
     active = [...active.filter((endpointId) => !served.has(endpointId)), ...active.filter((endpointId) => served.has(endpointId))];
@@ -248,7 +305,11 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     try {
       const now = Date.now();
       countReclaimedAttempts(reclaimExpiredLeases(db, now));
-      activate(endpointsWithDueWork(db, now));
+      const due = endpointsWithDueWork(db, now);
+      activate(
+        due.map((row) => row.endpointId),
+        new Map(due.map((row) => [row.endpointId, row.accountId])),
+      );
     } catch (error) {
       log("looking for due work failed", error);
     }

@@ -506,6 +506,25 @@ describe("deliveries", () => {
     const after = (await own.get(`/api/v1/deliveries/${pending.id}`)).body;
     expect(after).toMatchObject({ status: "pending", attempts: 1, nextAttemptAt: held.nextAttemptAt });
   });
+
+  it("retry and recover of a deleted endpoint's deliveries answer 409 and leave them failed", async () => {
+    const target = await receiver([{ status: 500 }]);
+    const { api: own } = await newClient("deleted-retry");
+    const endpoint = await createEndpoint(own, { name: "Soon deleted", url: target.url });
+    const event = (await sendEvent(own, { type: "order.created", data: { n: 5 } })).body;
+    const [delivery] = await deliveriesOf(own, event.id);
+    const before = await finished(own, delivery.id);
+    expect(before.status).toBe("failed");
+    expect((await own.delete(`/api/v1/endpoints/${endpoint.id}`)).status).toBe(204);
+
+    const retried = await own.post(`/api/v1/deliveries/${delivery.id}/retry`);
+    expectProblem(retried, 409);
+    expect(retried.body.detail).toMatch(/deleted/);
+    const recovered = await own.post(`/api/v1/endpoints/${endpoint.id}/recover`, { since: "2020-01-01T00:00:00Z" });
+    expectProblem(recovered, 409);
+    const after = (await own.get(`/api/v1/deliveries/${delivery.id}`)).body;
+    expect(after).toMatchObject({ status: "failed", attempts: before.attempts, nextAttemptAt: null });
+  });
 });
 
 describe("errors are problem+json", () => {

@@ -10,7 +10,12 @@ export const retryDeliveryAction = validatedActionWithUser(
   async ({ deliveryId }, user): Promise<ActionState> => {
     const result = await retryDelivery(user.id, deliveryId);
     if (!result.ok) {
-      return { error: result.reason === "not_found" ? "This delivery no longer exists." : "This delivery is already queued or in flight." };
+      const errors = {
+        not_found: "This delivery no longer exists.",
+        in_progress: "This delivery is already queued or in flight.",
+        endpoint_deleted: "This delivery's endpoint was deleted, so it cannot be attempted again.",
+      };
+      return { error: errors[result.reason] };
     }
     revalidatePath(`/deliveries/${deliveryId}`);
     return { message: "Queued: the worker will attempt it again now." };

@@ -74,7 +74,7 @@ export const rotateSecretAction = validatedActionWithUser(endpointIdSchema, asyn
 
 export const recoverAction = validatedActionWithUser(recoverFormSchema.extend({ endpointId: z.string().min(1) }), async ({ endpointId, since }, user): Promise<ActionState> => {
   const recovered = await recoverFailedDeliveries(user.id, endpointId, new Date(since));
-  if (recovered === null) return { error: "This endpoint no longer exists." };
+  if (recovered === null || recovered === "deleted") return { error: "This endpoint no longer exists." };
   revalidatePath(`/endpoints/${endpointId}`);
   return { message: recovered === 0 ? "No failed deliveries since then." : `Re-queued ${recovered} failed deliver${recovered === 1 ? "y" : "ies"}.` };
 });

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/current-user";
 import { listDeliveries } from "@/lib/deliveries/queries";
-import { getEndpoint, previousSecretValidUntil } from "@/lib/endpoints/queries";
+import { endpointCircuit, getEndpoint, previousSecretValidUntil } from "@/lib/endpoints/queries";
 import { getEndpointStats } from "@/lib/stats/queries";
 import { Skeleton, SectionSkeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -27,6 +27,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
   const endpoint = await getEndpoint(user.id, (await params).id);
   if (!endpoint) notFound();
   const overlapUntil = await previousSecretValidUntil(user.id, endpoint.id);
+  const circuit = endpoint.enabled ? await endpointCircuit(user.id, endpoint.id) : null;
 
   return (
     <div className="space-y-8">
@@ -42,6 +43,14 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
         {!endpoint.enabled && endpoint.disabledReason && (
           <p role="status" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
             {endpoint.disabledReason}
+          </p>
+        )}
+        {circuit && (
+          <p role="status" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            Paused: the last {circuit.consecutiveFailures} attempts failed
+            {circuit.failingSince ? ` (failing since ${formatTime(circuit.failingSince.toISOString())})` : ""}, so new attempts wait until{" "}
+            {formatTime(circuit.pausedUntil.toISOString())}, when one delivery is sent as a probe. Its deliveries are kept in order; they
+            resume as soon as a probe succeeds.
           </p>
         )}
       </div>
