@@ -254,16 +254,32 @@ export async function offerEvents(
 /**
  * Lag from "202 received" to the webhook's first arrival at the receiver, ascending, ms (negative
  * ones, when the webhook beat the 202 back, count as 0). Waits until every accepted event has
- * arrived, or `drainMs` passed; missing ones count as Infinity.
+ * arrived, or `drainMs` passed; missing ones count as Infinity. `slowestAt`: the seconds into
+ * the load (by 202 time) in which the slowest 1 % were accepted, to tell a stall from a trend.
  */
 export async function deliveryLags(receiver: BenchReceiver, timedPath: string, accepted: OfferResult["accepted"], drainMs: number, alreadyThere = 0) {
   const deadline = Date.now() + drainMs;
   while ((await receiver.arrivalCount(timedPath)) < alreadyThere + accepted.length && Date.now() < deadline) await sleep(250);
   const arrivals = await receiver.arrivals(timedPath);
-  const lags = accepted.map(({ id, at }) => {
+  const samples = accepted.map(({ id, at }) => {
     const arrived = arrivals.get(id);
-    return arrived === undefined ? Infinity : Math.max(0, arrived - at);
+    return { at, lag: arrived === undefined ? Infinity : Math.max(0, arrived - at) };
   });
-  lags.sort((a, b) => a - b);
-  return { lags, missing: lags.filter((lag) => lag === Infinity).length };
+  samples.sort((a, b) => a.lag - b.lag);
+  const start = Math.min(...accepted.map(({ at }) => at));
+  const slowest = samples.slice(Math.floor(samples.length * 0.99)).map(({ at }) => Math.floor((at - start) / 1000));
+  const lags = samples.map(({ lag }) => lag);
+  return { lags, missing: lags.filter((lag) => lag === Infinity).length, slowestAt: [...new Set(slowest)].sort((a, b) => a - b) };
+}
+
+/** `[3, 4, 5, 9]` → "3–5, 9" */
+export function secondRanges(seconds: number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < seconds.length; ) {
+    let j = i;
+    while (j + 1 < seconds.length && seconds[j + 1] === seconds[j] + 1) j++;
+    ranges.push(i === j ? `${seconds[i]}` : `${seconds[i]}–${seconds[j]}`);
+    i = j + 1;
+  }
+  return ranges.join(", ");
 }

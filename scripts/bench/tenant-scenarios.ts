@@ -25,6 +25,7 @@ import {
   freePort,
   offerEvents,
   percentile,
+  secondRanges,
   sleep,
   startBlackHole,
   startServer,
@@ -50,7 +51,7 @@ const ms = (value: number) => (Number.isFinite(value) ? Math.round(value) : null
 const showMs = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} ms` : "undelivered");
 
 function lagFigures(lags: number[]) {
-  return { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags[lags.length - 1] };
+  return { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags[lags.length - 1], overTarget: lags.filter((lag) => lag > LATENCY_TARGET_P99_MS).length };
 }
 
 /** Sends a warm-up at the scenario's rate (JIT, caches) and waits for its webhooks; returns how many arrived. */
@@ -89,8 +90,8 @@ async function noisyRun(receiver: BenchReceiver, workDir: string, seconds: numbe
       hanging = last;
     }
     const offer = await offerEvents(server.origin, v.key, { perSecond: NOISY.perSecond, seconds, connections: NOISY.connections, body: eventBody("order.created") });
-    const { lags, missing } = await deliveryLags(receiver, timedPath, offer.accepted, NOISY.drainMs, warmed);
-    return { ...lagFigures(lags), missing, offer, hanging };
+    const { lags, missing, slowestAt } = await deliveryLags(receiver, timedPath, offer.accepted, NOISY.drainMs, warmed);
+    return { ...lagFigures(lags), missing, slowestAt, offer, hanging };
   } finally {
     await server.stop();
     blackHole?.close();
@@ -110,6 +111,7 @@ export async function noisyNeighbour(receiver: BenchReceiver, workDir: string, s
       noisy_with_h_p99_ms: ms(withH.p99),
       noisy_with_h_max_ms: ms(withH.max),
       noisy_with_h_undelivered: withH.missing,
+      noisy_with_h_over_target: withH.overTarget,
       noisy_failed_requests: alone.offer.failed + withH.offer.failed,
       noisy_neighbour: pass ? "PASS" : "MISS",
     },
@@ -118,6 +120,8 @@ export async function noisyNeighbour(receiver: BenchReceiver, workDir: string, s
       ["  V alone: lag p50 / p99 (202 → webhook arrival)", `${showMs(alone.p50)} / ${showMs(alone.p99)}`, ""],
       [`  beside H (${NOISY.hangingEndpoints} hanging endpoints, ${NOISY.backlogEvents * NOISY.hangingEndpoints} backlog)`, `${showMs(withH.p50)} / ${showMs(withH.p99)}`, `p99 ≤ ${LATENCY_TARGET_P99_MS} ms`],
       [`  …beside H: max / undelivered after ${NOISY.drainMs / 1000} s`, `${showMs(withH.max)} / ${withH.missing}`, ""],
+      [`  …beside H: events over ${LATENCY_TARGET_P99_MS} ms (of ${withH.offer.accepted.length})`, String(withH.overTarget), ""],
+      ["  …beside H: slowest 1 % sent at (s into the run)", secondRanges(withH.slowestAt), ""],
       ["  H's attempts hanging when V started", String(withH.hanging), ""],
       ["  V's API requests failed (alone / beside H)", `${alone.offer.failed} / ${withH.offer.failed}`, "0"],
       ["noisy neighbour verdict", pass ? "PASS" : "MISS", ""],
@@ -142,8 +146,8 @@ async function soakRun(receiver: BenchReceiver, workDir: string, seconds: number
     }
     const warmed = await warmUp(receiver, server.origin, account.key, timedPath, SOAK.perSecond, SOAK.warmUpSeconds, SOAK.connections);
     const offer = await offerEvents(server.origin, account.key, { perSecond: SOAK.perSecond, seconds, connections: SOAK.connections, body: eventBody("order.created") });
-    const { lags, missing } = await deliveryLags(receiver, timedPath, offer.accepted, SOAK.drainMs, warmed);
-    return { ...lagFigures(lags), missing, offer, rss: server.peakRss() };
+    const { lags, missing, slowestAt } = await deliveryLags(receiver, timedPath, offer.accepted, SOAK.drainMs, warmed);
+    return { ...lagFigures(lags), missing, slowestAt, offer, rss: server.peakRss() };
   } finally {
     await server.stop();
   }
@@ -195,6 +199,7 @@ export async function deadEndpointSoak(receiver: BenchReceiver, workDir: string,
       ["  healthy lag p50 / p99", `${showMs(withDead.p50)} / ${showMs(withDead.p99)}`, ""],
       ["  healthy p99 / its p99 alone", Number.isFinite(p99Ratio) ? p99Ratio.toFixed(2) : "—", `≤ ${SOAK.maxP99Ratio}`],
       [`  healthy webhooks undelivered after ${SOAK.drainMs / 1000} s`, String(withDead.missing), ""],
+      ["  slowest 1 % sent at (s into the run)", secondRanges(withDead.slowestAt), ""],
       ["  API answer p99 (from scheduled send)", apiP99(withDead.offer), ""],
       ["  server peak RSS (start script + server)", `${Math.round(withDead.rss.tree)} MB`, ""],
       ["dead-endpoint soak verdict", pass ? "PASS" : "MISS", ""],
