@@ -44,11 +44,15 @@ function option(name: string, envName: string): string | undefined {
   if (at === -1) return process.env[envName];
   return args[at].includes("=") ? args[at].slice(args[at].indexOf("=") + 1) : args[at + 1];
 }
+function usageError(message: string): never {
+  console.error(`npm run bench: ${message}`);
+  process.exit(2);
+}
 function seconds(name: string, envName: string, fallback: number): number {
   const text = option(name, envName);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!(value > 0)) throw new Error(`--${name} must be a positive number of seconds, not "${text}"`);
+  if (!(value > 0)) usageError(`--${name} must be a positive number of seconds, not "${text}"`);
   return value;
 }
 
@@ -58,7 +62,7 @@ type Scenario = (typeof SCENARIOS)[number];
 const onlyText = option("only", "HOOKLINE_BENCH_ONLY");
 const selected = new Set<Scenario>(onlyText === undefined ? SCENARIOS : (onlyText.split(",").map((name) => name.trim()) as Scenario[]));
 for (const name of selected) {
-  if (!SCENARIOS.includes(name)) throw new Error(`--only: unknown scenario "${name}" (one of ${SCENARIOS.join(", ")})`);
+  if (!SCENARIOS.includes(name)) usageError(`--only: unknown scenario "${name}" (one of ${SCENARIOS.join(", ")})`);
 }
 const NOISY_SECONDS = seconds("noisy-seconds", "HOOKLINE_BENCH_NOISY_SECONDS", quick ? 15 : 30);
 const SOAK_SECONDS = seconds("soak-seconds", "HOOKLINE_BENCH_SOAK_SECONDS", quick ? 15 : 60);
