@@ -21,7 +21,7 @@
  *              dead endpoint, through the real server with its defaults; see
  *              scripts/bench/tenant-scenarios.ts. They print PASS or MISS and never fail the run.
  *
- * The first four (raw … memory) run as one scenario, `engine`. `--only a,b` runs just the named
+ * raw, durable, latency, isolation and memory run as one scenario, `engine`. `--only a,b` runs just the named
  * scenarios (engine, ingest, noisy-neighbour, dead-endpoint); `--quick` shortens every phase;
  * `--noisy-seconds N` / HOOKLINE_BENCH_NOISY_SECONDS (default 30, quick 15) and
  * `--soak-seconds N` / HOOKLINE_BENCH_SOAK_SECONDS (default 60, quick 15) set how long the
