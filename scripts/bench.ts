@@ -21,8 +21,9 @@
  *              dead endpoint, through the real server with its defaults; see
  *              scripts/bench/tenant-scenarios.ts. They print PASS or MISS and never fail the run.
  *
- * raw, durable, latency, isolation and memory run as one scenario, `engine`. `--only a,b` runs just the named
- * scenarios (engine, ingest, noisy-neighbour, dead-endpoint); `--quick` shortens every phase;
+ * raw, durable, latency, isolation and memory run as one scenario, `engine`. `--only a,b` (or
+ * HOOKLINE_BENCH_ONLY) runs just the named scenarios (engine, ingest, noisy-neighbour,
+ * dead-endpoint); `--quick` shortens every phase;
  * `--noisy-seconds N` / HOOKLINE_BENCH_NOISY_SECONDS (default 30, quick 15) and
  * `--soak-seconds N` / HOOKLINE_BENCH_SOAK_SECONDS (default 60, quick 15) set how long the
  * tenant scenarios send events.
