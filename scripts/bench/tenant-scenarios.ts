@@ -166,8 +166,10 @@ export async function deadEndpointSoak(receiver: BenchReceiver, workDir: string,
   const ingestRatio = withDead.offer.acceptedPerS / SOAK.perSecond;
   const p99Ratio = withDead.p99 / alone.p99;
   const pass = withDead.offer.failed === 0 && ingestRatio >= SOAK.minIngestRatio && p99Ratio <= SOAK.maxP99Ratio;
-  // The comparison means something only if the server kept up without the dead endpoint.
-  const baselineKeptUp = alone.offer.acceptedPerS >= SOAK.minIngestRatio * SOAK.perSecond && alone.p99 <= LATENCY_TARGET_P99_MS;
+  // The comparison means something only if the server kept up without the dead endpoint: took
+  // the offered rate and delivered most events promptly (an overloaded machine shows as a
+  // median lag of seconds; a p99 of seconds alone can be one stall in the run).
+  const baselineKeptUp = alone.offer.acceptedPerS >= SOAK.minIngestRatio * SOAK.perSecond && alone.p50 <= LATENCY_TARGET_P99_MS;
   const apiP99 = (offer: OfferResult) => showMs(percentile(offer.responseMs, 99));
   return {
     json: {
@@ -192,6 +194,7 @@ export async function deadEndpointSoak(receiver: BenchReceiver, workDir: string,
       ["  events accepted/s", String(Math.round(alone.offer.acceptedPerS)), ""],
       ["  API requests failed", failureText(alone.offer), ""],
       ["  healthy lag p50 / p99 (202 → webhook arrival)", `${showMs(alone.p50)} / ${showMs(alone.p99)}`, ""],
+      ["  slowest 1 % sent at (s into the run)", secondRanges(alone.slowestAt), ""],
       ["  API answer p99 (from scheduled send)", apiP99(alone.offer), ""],
       ["…beside an endpoint refusing connections:", "", ""],
       ["  events accepted/s", `${Math.round(withDead.offer.acceptedPerS)} (${(ingestRatio * 100).toFixed(1)} %)`, `≥ ${SOAK.minIngestRatio * 100} % offered`],
@@ -205,7 +208,7 @@ export async function deadEndpointSoak(receiver: BenchReceiver, workDir: string,
       ["dead-endpoint soak verdict", pass ? "PASS" : "MISS", ""],
       ...(baselineKeptUp
         ? []
-        : ([[`  (alone, the server already missed the offered rate or the ${LATENCY_TARGET_P99_MS} ms p99 target: the machine was too busy to judge)`, "", ""]] as Row[])),
+        : ([[`  (alone, the server already missed the offered rate or lagged, p50 > ${LATENCY_TARGET_P99_MS} ms: the machine was too busy to judge)`, "", ""]] as Row[])),
     ],
   };
 }
