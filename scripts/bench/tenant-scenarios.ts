@@ -44,7 +44,9 @@ export interface ScenarioResult {
 const LATENCY_TARGET_P99_MS = 150;
 
 const NOISY = { perSecond: 50, connections: 16, hangingEndpoints: 40, backlogEvents: 25, warmUpSeconds: 2, drainMs: 120_000 };
-const SOAK = { perSecond: 500, connections: 64, warmUpSeconds: 2, drainMs: 60_000, minIngestRatio: 0.95, maxP99Ratio: 2 };
+// The soak warms up longer: at 500/s the first seconds after start stalled for up to 3 s in runs
+// without any dead endpoint, which inflated the baseline's p99 the verdict divides by.
+const SOAK = { perSecond: 500, connections: 64, warmUpSeconds: 5, drainMs: 60_000, minIngestRatio: 0.95, maxP99Ratio: 2 };
 
 const eventBody = (type: string) => (i: number) => `{"type":"${type}","data":{"order":${i},"amount":4200,"currency":"EUR"}}`;
 const ms = (value: number) => (Number.isFinite(value) ? Math.round(value) : null);
@@ -201,6 +203,7 @@ export async function deadEndpointSoak(receiver: BenchReceiver, workDir: string,
       ["  API requests failed", failureText(withDead.offer), "0"],
       ["  healthy lag p50 / p99", `${showMs(withDead.p50)} / ${showMs(withDead.p99)}`, ""],
       ["  healthy p99 / its p99 alone", Number.isFinite(p99Ratio) ? p99Ratio.toFixed(2) : "—", `≤ ${SOAK.maxP99Ratio}`],
+      ["  healthy p50 / its p50 alone (not judged)", Number.isFinite(withDead.p50) ? (withDead.p50 / Math.max(1, alone.p50)).toFixed(1) : "—", ""],
       [`  healthy webhooks undelivered after ${SOAK.drainMs / 1000} s`, String(withDead.missing), ""],
       ["  slowest 1 % sent at (s into the run)", secondRanges(withDead.slowestAt), ""],
       ["  API answer p99 (from scheduled send)", apiP99(withDead.offer), ""],
