@@ -16,16 +16,57 @@
  *              endpoint subscribes to (accepting alone), then events fanned out to two
  *              endpoints that it delivers meanwhile; baseline = the same client loop against
  *              the bare receiver; and the server's peak RSS through it all (web + worker)
+ *   noisy-neighbour, dead-endpoint
+ *              one account beside another's hanging endpoints, and a 500 events/s soak beside a
+ *              dead endpoint, through the real server with its defaults; see
+ *              scripts/bench/tenant-scenarios.ts. They print PASS or MISS and never fail the run.
+ *
+ * raw, durable, latency, isolation and memory run as one scenario, `engine`. `--only a,b` (or
+ * HOOKLINE_BENCH_ONLY) runs just the named scenarios (engine, ingest, noisy-neighbour,
+ * dead-endpoint); `--quick` shortens every phase;
+ * `--noisy-seconds N` / HOOKLINE_BENCH_NOISY_SECONDS (default 30, quick 15) and
+ * `--soak-seconds N` / HOOKLINE_BENCH_SOAK_SECONDS (default 60, quick 15) set how long the
+ * tenant scenarios send events.
  *
  * Ends with one line `BENCH {json}`.
  */
-import { fork, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Pool } from "undici";
+import { peakRssMb, percentile, startReceiver, startServer, until, type BenchReceiver } from "./bench/harness";
+import { deadEndpointSoak, noisyNeighbour, type Row } from "./bench/tenant-scenarios";
 
-const quick = process.argv.includes("--quick");
+const args = process.argv.slice(2);
+/** The value after `--name` (or in `--name=value`), else the environment variable's. */
+function option(name: string, envName: string): string | undefined {
+  const at = args.findIndex((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+  if (at === -1) return process.env[envName];
+  return args[at].includes("=") ? args[at].slice(args[at].indexOf("=") + 1) : args[at + 1];
+}
+function usageError(message: string): never {
+  console.error(`npm run bench: ${message}`);
+  process.exit(2);
+}
+function seconds(name: string, envName: string, fallback: number): number {
+  const text = option(name, envName);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!(value > 0)) usageError(`--${name} must be a positive number of seconds, not "${text}"`);
+  return value;
+}
+
+const quick = args.includes("--quick");
+const SCENARIOS = ["engine", "ingest", "noisy-neighbour", "dead-endpoint"] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const onlyText = option("only", "HOOKLINE_BENCH_ONLY");
+const selected = new Set<Scenario>(onlyText === undefined ? SCENARIOS : (onlyText.split(",").map((name) => name.trim()) as Scenario[]));
+for (const name of selected) {
+  if (!SCENARIOS.includes(name)) usageError(`--only: unknown scenario "${name}" (one of ${SCENARIOS.join(", ")})`);
+}
+const NOISY_SECONDS = seconds("noisy-seconds", "HOOKLINE_BENCH_NOISY_SECONDS", quick ? 15 : 30);
+const SOAK_SECONDS = seconds("soak-seconds", "HOOKLINE_BENCH_SOAK_SECONDS", quick ? 15 : 60);
 const SIZES = quick
   ? { raw: 10_000, durable: 10_000, latencySeconds: 5, slowBacklog: 300, ingest: 5_000 }
   : { raw: 50_000, durable: 50_000, latencySeconds: 15, slowBacklog: 1_000, ingest: 20_000 };
@@ -49,33 +90,6 @@ Object.assign(process.env, {
   HOOKLINE_ENDPOINT_CONCURRENCY: String(ENDPOINT_CONCURRENCY),
 });
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function startReceiver(): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(process.execPath, [path.join(__dirname, "bench", "receiver.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk) => resolve(String(chunk).trim())));
-  return { child, origin: `http://127.0.0.1:${port}` };
-}
-
-/** Peak resident set size (the kernel's high-water mark) of a process, in MB. */
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-/** A process and its descendants (from /proc), to add up a server's memory. */
-function processTree(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    // already gone
-  }
-  return [pid, ...children.flatMap(processTree)];
-}
-
 /** `count` POSTs of `body(i)` to origin+path over `connections` keep-alive connections; requests/s. */
 async function postLoop(origin: string, path: string, headers: Record<string, string>, count: number, body: (i: number) => string, connections: number): Promise<number> {
   const pool = new Pool(origin, { connections });
@@ -95,6 +109,8 @@ async function postLoop(origin: string, path: string, headers: Record<string, st
   await pool.close();
   return rate;
 }
+
+type Engine = ReturnType<typeof startEngine>;
 
 /** The engine process and a request/response helper over IPC. */
 function startEngine() {
@@ -116,7 +132,11 @@ function startEngine() {
   };
 }
 
-async function main() {
+/**
+ * The standalone-worker phases (raw, durable, latency, isolation, memory: scenario `engine`) and
+ * the ingest phase, on the bench's own database with the bench's worker settings.
+ */
+async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<string, number>; rows: Row[] }> {
   const { migrateDatabase } = await import("./migrations");
   await migrateDatabase(process.env.DATABASE_URL!);
   const { sqlite } = await import("../lib/db");
@@ -127,11 +147,6 @@ async function main() {
   const { webhookBody } = await import("../lib/webhooks/body");
   const { USER_AGENT } = await import("../lib/version");
   const db = sqlite();
-
-  const receiver = await startReceiver();
-  const engine = startEngine();
-  await engine.ready;
-  await engine.send({ cmd: "start" });
 
   let accounts = 0;
   async function account(endpointPaths: string[]) {
@@ -168,17 +183,8 @@ async function main() {
       0,
     );
 
-  async function until(done: () => boolean, timeoutMs = 600_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (Date.now() > deadline) throw new Error("benchmark phase timed out");
-      // Coarse on purpose: this process shares the two cores with the engine and the receiver.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   /** Deliveries/s to healthy endpoints, optionally beside a dead endpoint with a backlog. */
-  async function healthyThroughput(withDeadEndpoint: boolean, deliveries = SIZES.durable): Promise<number> {
+  async function healthyThroughput(engine: Engine, withDeadEndpoint: boolean, deliveries = SIZES.durable): Promise<number> {
     const paths = Array.from({ length: HEALTHY_ENDPOINTS }, (_, i) => `/healthy/${i}`);
     const { userId, endpointIds } = await account(withDeadEndpoint ? ["/slow", ...paths] : paths);
     const healthy = withDeadEndpoint ? endpointIds.slice(1) : endpointIds;
@@ -221,46 +227,63 @@ async function main() {
     await pool.close();
     return rate;
   }
-  await rawLoop(SIZES.raw / 5);
-  const rawPerS = await rawLoop(SIZES.raw);
 
-  // 2. Durable throughput, after a warm-up round (JIT, page cache) that is not counted.
-  await healthyThroughput(false, SIZES.durable / 5);
-  const durablePerS = await healthyThroughput(false);
+  /** 1–4 and the worker's memory, in the standalone engine process. */
+  async function engineScenario(engine: Engine) {
+    await rawLoop(SIZES.raw / 5);
+    const rawPerS = await rawLoop(SIZES.raw);
 
-  // 3. Latency at a fixed offered rate.
-  const latency = await (async () => {
-    const { userId, endpointIds } = await account(["/latency"]);
-    const { accepted } = (await engine.send({ cmd: "offer", userId, perSecond: OFFERED_RATE, seconds: SIZES.latencySeconds })) as {
-      accepted: Array<[string, number]>;
+    // 2. Durable throughput, after a warm-up round (JIT, page cache) that is not counted.
+    await healthyThroughput(engine, false, SIZES.durable / 5);
+    const durablePerS = await healthyThroughput(engine, false);
+
+    // 3. Latency at a fixed offered rate.
+    const latency = await (async () => {
+      const { userId, endpointIds } = await account(["/latency"]);
+      const { accepted } = (await engine.send({ cmd: "offer", userId, perSecond: OFFERED_RATE, seconds: SIZES.latencySeconds })) as {
+        accepted: Array<[string, number]>;
+      };
+      await until(() => remaining(endpointIds) === 0);
+      const startedAt = new Map(
+        (
+          db
+            .prepare(`SELECT d.eventId, a.startedAt FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.endpointId = ? AND a.number = 1`)
+            .all(endpointIds[0]) as Array<{ eventId: string; startedAt: number }>
+        ).map((row) => [row.eventId, row.startedAt]),
+      );
+      const samples = accepted.map(([eventId, at]) => Math.max(0, startedAt.get(eventId)! - at)).sort((a, b) => a - b);
+      return { p50: percentile(samples, 50), p90: percentile(samples, 90), p99: percentile(samples, 99), max: samples[samples.length - 1], count: samples.length };
+    })();
+
+    // 4. Isolation: the same healthy load beside a dead endpoint, compared with the mean of the
+    //    runs without it just before and just after (the database grows during the run, so a
+    //    single earlier baseline would charge that growth to the dead endpoint).
+    const withoutBefore = await healthyThroughput(engine, false);
+    const withDeadPerS = await healthyThroughput(engine, true);
+    const withoutAfter = await healthyThroughput(engine, false);
+    const slowPenalty = Math.max(0, 1 - withDeadPerS / ((withoutBefore + withoutAfter) / 2));
+
+    const rssMb = engine.peakRssMb();
+    await engine.send({ cmd: "stop" }).catch(() => undefined);
+    return {
+      raw_per_s: Math.round(rawPerS),
+      durable_per_s: Math.round(durablePerS),
+      ratio: Number((durablePerS / rawPerS).toFixed(3)),
+      p50_ms: latency.p50,
+      p90_ms: latency.p90,
+      p99_ms: latency.p99,
+      max_ms: latency.max,
+      latency_count: latency.count,
+      with_dead_per_s: Math.round(withDeadPerS),
+      slow_penalty: Number(slowPenalty.toFixed(3)),
+      rss_mb: Math.round(rssMb),
     };
-    await until(() => remaining(endpointIds) === 0);
-    const startedAt = new Map(
-      (
-        db
-          .prepare(`SELECT d.eventId, a.startedAt FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.endpointId = ? AND a.number = 1`)
-          .all(endpointIds[0]) as Array<{ eventId: string; startedAt: number }>
-      ).map((row) => [row.eventId, row.startedAt]),
-    );
-    const samples = accepted.map(([eventId, at]) => Math.max(0, startedAt.get(eventId)! - at)).sort((a, b) => a - b);
-    return { p50: percentile(samples, 50), p90: percentile(samples, 90), p99: percentile(samples, 99), max: samples[samples.length - 1], count: samples.length };
-  })();
-
-  // 4. Isolation: the same healthy load beside a dead endpoint, compared with the mean of the
-  //    runs without it just before and just after (the database grows during the run, so a
-  //    single earlier baseline would charge that growth to the dead endpoint).
-  const withoutBefore = await healthyThroughput(false);
-  const withDeadPerS = await healthyThroughput(true);
-  const withoutAfter = await healthyThroughput(false);
-  const slowPenalty = Math.max(0, 1 - withDeadPerS / ((withoutBefore + withoutAfter) / 2));
-
-  const rssMb = engine.peakRssMb();
-  await engine.send({ cmd: "stop" }).catch(() => undefined);
+  }
 
   // 5. Ingest through the real server, which also delivers what it takes in (its worker is
   //    the only one running now). The API rate limit is lifted: it is a per-key abuse guard,
   //    not what is measured. Logging stays at its default, as in production.
-  const ingest = await (async () => {
+  async function ingest() {
     const { createApiKey } = await import("../lib/auth/api-keys");
     const { userId } = await account([]);
     // Two endpoints for order.* events: `audit.logged` events are accepted and stored but fan
@@ -271,17 +294,8 @@ async function main() {
       endpointIds.push((await createEndpoint(userId, { name, url: `${receiver.origin}/ingest/${name}`, description: "", eventTypes: ["order.*"] })).id);
     }
     const { key } = await createApiKey(userId, "bench");
-    const port = String(40_000 + (process.pid % 20_000));
-    const server = spawn(process.execPath, [path.join(__dirname, "start.mjs")], {
-      env: { ...process.env, PORT: port, HOOKLINE_API_RATE_LIMIT: "1000000000" },
-      stdio: ["ignore", "pipe", "inherit"],
-      detached: true,
-    });
-    let output = "";
-    server.stdout!.on("data", (chunk) => (output = (output + chunk).slice(-10_000)));
-    await until(() => output.includes("Hookline is running") || server.exitCode !== null, 600_000);
-    if (server.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
-    const origin = `http://127.0.0.1:${port}`;
+    const server = await startServer({ ...process.env, HOOKLINE_API_RATE_LIMIT: "1000000000" });
+    const origin = server.origin;
     const eventOf = (type: string) => (i: number) => `{"type":"${type}","data":{"order":${i},"amount":4200,"currency":"EUR"}}`;
     const auth = { authorization: `Bearer ${key}` };
     await postLoop(origin, "/api/v1/events", auth, SIZES.ingest / 5, eventOf("audit.logged"), INGEST_CONNECTIONS);
@@ -290,55 +304,87 @@ async function main() {
     const acceptPerS = await postLoop(origin, "/api/v1/events", auth, SIZES.ingest, eventOf("audit.logged"), INGEST_CONNECTIONS);
     const perS = await postLoop(origin, "/api/v1/events", auth, SIZES.ingest, eventOf("order.created"), INGEST_CONNECTIONS);
     await until(() => remaining(endpointIds) === 0);
-    const tree = processTree(server.pid!);
-    const serverRss = tree.reduce((sum, pid) => sum + peakRssMb(pid), 0);
-    const nextRss = Math.max(...tree.map(peakRssMb));
-    process.kill(-server.pid!, "SIGTERM");
-    return { acceptPerS, perS, baselinePerS, serverRss, nextRss };
-  })();
+    const rss = server.peakRss();
+    await server.stop();
+    return {
+      ingest_per_s: Math.round(acceptPerS),
+      ingest_delivering_per_s: Math.round(perS),
+      ingest_baseline_per_s: Math.round(baselinePerS),
+      ingest_ratio: Number((acceptPerS / baselinePerS).toFixed(3)),
+      server_rss_mb: Math.round(rss.largest),
+      server_tree_rss_mb: Math.round(rss.tree),
+    };
+  }
 
+  const json: Record<string, number> = {};
+  const rows: Row[] = [];
+  if (selected.has("engine")) {
+    const engine = startEngine();
+    await engine.ready;
+    await engine.send({ cmd: "start" });
+    Object.assign(json, await engineScenario(engine));
+    rows.push(
+      ["raw signed POSTs/s (baseline, no database)", String(json.raw_per_s), ""],
+      ["durable deliveries/s (every attempt in SQLite)", String(json.durable_per_s), ""],
+      ["durable / raw", String(json.ratio), "target ≥ 0.5"],
+      [`latency p50 at ${OFFERED_RATE} events/s (${json.latency_count} events)`, `${json.p50_ms} ms`, "target ≤ 25 ms"],
+      ["latency p99", `${json.p99_ms} ms`, "target ≤ 150 ms"],
+      ["latency p90 / max", `${json.p90_ms} / ${json.max_ms} ms`, ""],
+      ["healthy deliveries/s beside a dead endpoint", String(json.with_dead_per_s), ""],
+      ["slow-endpoint penalty", `${(json.slow_penalty * 100).toFixed(1)} %`, "target ≤ 10 %"],
+      ["worker peak RSS (standalone worker process)", `${json.rss_mb} MB`, ""],
+    );
+  }
+  if (selected.has("ingest")) {
+    Object.assign(json, await ingest());
+    rows.push(
+      [`bare receiver POSTs/s (ingest baseline, ${INGEST_CONNECTIONS} connections)`, String(json.ingest_baseline_per_s), ""],
+      ["POST /api/v1/events accepted/s (no fan-out)", String(json.ingest_per_s), "target ≥ 1,500"],
+      ["  …fanned out to 2 endpoints, server delivering too", String(json.ingest_delivering_per_s), ""],
+      ["ingest / bare receiver", String(json.ingest_ratio), ""],
+      ["server peak RSS (web + worker, one process)", `${json.server_rss_mb} MB`, "target ≤ 400 MB"],
+      ["  with the start script around it", `${json.server_tree_rss_mb} MB`, ""],
+    );
+  }
+  return { json, rows };
+}
+
+/** 1-minute load average: these machines are shared, and figures mean little when it is far above the core count. */
+const loadAverage = () => os.loadavg()[0].toFixed(1);
+
+async function main() {
+  const loadAtStart = loadAverage();
+  const receiver = await startReceiver();
+  const json: Record<string, number | string | null> = {};
+  const rows: Row[] = [];
+  if (selected.has("engine") || selected.has("ingest")) {
+    const result = await engineAndIngest(receiver);
+    Object.assign(json, result.json);
+    rows.push(...result.rows);
+  }
+  for (const [name, run, duration] of [
+    ["noisy-neighbour", noisyNeighbour, NOISY_SECONDS],
+    ["dead-endpoint", deadEndpointSoak, SOAK_SECONDS],
+  ] as const) {
+    if (!selected.has(name)) continue;
+    const result = await run(receiver, workDir, duration);
+    Object.assign(json, result.json);
+    rows.push(...result.rows);
+  }
   receiver.child.kill("SIGTERM");
   rmSync(workDir, { recursive: true, force: true });
 
-  const result = {
-    raw_per_s: Math.round(rawPerS),
-    durable_per_s: Math.round(durablePerS),
-    ratio: Number((durablePerS / rawPerS).toFixed(3)),
-    p50_ms: latency.p50,
-    p99_ms: latency.p99,
-    slow_penalty: Number(slowPenalty.toFixed(3)),
-    rss_mb: Math.round(rssMb),
-    ingest_per_s: Math.round(ingest.acceptPerS),
-    ingest_delivering_per_s: Math.round(ingest.perS),
-    ingest_baseline_per_s: Math.round(ingest.baselinePerS),
-    ingest_ratio: Number((ingest.acceptPerS / ingest.baselinePerS).toFixed(3)),
-    server_rss_mb: Math.round(ingest.nextRss),
-    server_tree_rss_mb: Math.round(ingest.serverRss),
-  };
   const cpu = os.cpus();
-  console.log(`\nHookline benchmark${quick ? " (quick)" : ""}: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  console.log(
-    `${CONCURRENCY} requests in flight (raw: ${CONCURRENCY} connections; worker: ${HEALTHY_ENDPOINTS} endpoints × ${ENDPOINT_CONCURRENCY}, global cap ${WORKER_CONCURRENCY}), receiver in its own process\n`,
-  );
-  const rows: Array<[string, string, string]> = [
-    ["raw signed POSTs/s (baseline, no database)", String(result.raw_per_s), ""],
-    ["durable deliveries/s (every attempt in SQLite)", String(result.durable_per_s), ""],
-    ["durable / raw", String(result.ratio), "target ≥ 0.5"],
-    [`latency p50 at ${OFFERED_RATE} events/s (${latency.count} events)`, `${result.p50_ms} ms`, "target ≤ 25 ms"],
-    ["latency p99", `${result.p99_ms} ms`, "target ≤ 150 ms"],
-    ["latency p90 / max", `${latency.p90} / ${latency.max} ms`, ""],
-    ["healthy deliveries/s beside a dead endpoint", String(Math.round(withDeadPerS)), ""],
-    ["slow-endpoint penalty", `${(slowPenalty * 100).toFixed(1)} %`, "target ≤ 10 %"],
-    ["worker peak RSS (standalone worker process)", `${result.rss_mb} MB`, ""],
-    [`bare receiver POSTs/s (ingest baseline, ${INGEST_CONNECTIONS} connections)`, String(result.ingest_baseline_per_s), ""],
-    ["POST /api/v1/events accepted/s (no fan-out)", String(result.ingest_per_s), "target ≥ 1,500"],
-    ["  …fanned out to 2 endpoints, server delivering too", String(result.ingest_delivering_per_s), ""],
-    ["ingest / bare receiver", String(result.ingest_ratio), ""],
-    ["server peak RSS (web + worker, one process)", `${result.server_rss_mb} MB`, "target ≤ 400 MB"],
-    ["  with the start script around it", `${result.server_tree_rss_mb} MB`, ""],
-  ];
+  const scenarios = selected.size === SCENARIOS.length ? "" : ` [${[...selected].join(", ")}]`;
+  console.log(`\nHookline benchmark${quick ? " (quick)" : ""}${scenarios}: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadAtStart} at start, ${loadAverage()} at end`);
+  if (selected.has("engine")) {
+    console.log(
+      `${CONCURRENCY} requests in flight (raw: ${CONCURRENCY} connections; worker: ${HEALTHY_ENDPOINTS} endpoints × ${ENDPOINT_CONCURRENCY}, global cap ${WORKER_CONCURRENCY}), receiver in its own process`,
+    );
+  }
+  console.log("");
   for (const [name, value, target] of rows) console.log(`${name.padEnd(52)} ${value.padStart(10)}   ${target}`);
-  console.log(`\nBENCH ${JSON.stringify(result)}`);
+  console.log(`\nBENCH ${JSON.stringify(json)}`);
   process.exit(0);
 }
 

@@ -1,0 +1,285 @@
+/**
+ * What the benchmark's scenarios share: the receiver process, the real server (`npm start`'s
+ * scripts/start.mjs) on a database of the scenario's choosing, accounts made in a fresh database,
+ * an open-loop load generator for POST /api/v1/events, and percentiles.
+ *
+ * One clock for lag across processes: `clock()` (performance.timeOrigin + performance.now()) is
+ * the machine's wall clock with sub-millisecond resolution, the one the receiver stamps arrivals
+ * with, so "202 received here" and "webhook arrived there" can be subtracted.
+ */
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
+import path from "node:path";
+import { Pool } from "undici";
+
+export const clock = () => performance.timeOrigin + performance.now();
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Nearest-rank percentile of ascending samples; Infinity stands for "never happened". */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function until(done: () => boolean | Promise<boolean>, timeoutMs = 600_000, what = "benchmark phase"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`${what} timed out`);
+    // Coarse on purpose: this process shares the two cores with the server and the receiver.
+    await sleep(50);
+  }
+}
+
+export interface BenchReceiver {
+  child: ChildProcess;
+  origin: string;
+  /** First arrival time (clock()) of each webhook-id POSTed to `timedPath` (under /timed/). */
+  arrivals(timedPath: string): Promise<Map<string, number>>;
+  arrivalCount(timedPath: string): Promise<number>;
+}
+
+/** scripts/bench/receiver.mjs in its own process. */
+export async function startReceiver(): Promise<BenchReceiver> {
+  const child = spawn(process.execPath, [path.join(__dirname, "receiver.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk) => resolve(String(chunk).trim())));
+  const origin = `http://127.0.0.1:${port}`;
+  const get = async (what: string, timedPath: string) => (await fetch(`${origin}/${what}?path=${encodeURIComponent(timedPath)}`)).json();
+  return {
+    child,
+    origin,
+    arrivals: async (timedPath) => new Map((await get("arrivals", timedPath)) as Array<[string, number]>),
+    arrivalCount: async (timedPath) => (await get("arrivals/count", timedPath)) as number,
+  };
+}
+
+/** Peak resident set size (the kernel's high-water mark) of a process, in MB. */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** A process and its descendants (from /proc), to add up a server's memory. */
+export function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // already gone
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A TCP server on 127.0.0.1 that accepts every connection and never answers (it reads and
+ * drops what comes): a webhook endpoint that hangs until the sender's attempt timeout.
+ */
+export async function startBlackHole(): Promise<{ origin: string; openConnections: () => number; close: () => void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => undefined);
+    socket.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    openConnections: () => sockets.size,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+export interface BenchAccount {
+  email: string;
+  userId: string;
+  /** A working API key (`hl_…`). */
+  key: string;
+}
+
+/** Migrates a fresh database and creates one account with an API key per email (scripts/bench/accounts.ts). */
+export async function createAccounts(databaseUrl: string, emails: string[]): Promise<BenchAccount[]> {
+  const child = fork(path.join(__dirname, "accounts.ts"), emails, {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("message", (accounts) => resolve(accounts as BenchAccount[]));
+    child.once("exit", (code) => reject(new Error(`bench account set-up exited with ${code}`)));
+  });
+}
+
+export interface BenchServer {
+  origin: string;
+  pid: number;
+  /** Peak RSS of the process tree (start script + server) and of its largest process, MB. */
+  peakRss(): { tree: number; largest: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * Environment for a server run with Hookline's defaults: the bench's own overrides (set for its
+ * standalone-worker phases) are left out, so a scenario measures what `npm start` gives a user.
+ */
+export function defaultServerEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith("HOOKLINE_")) delete env[name];
+  // The worker may reach the receivers on loopback (the SSRF guard refuses it otherwise).
+  return Object.assign(env, { DATABASE_URL: databaseUrl, HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8", ...extra });
+}
+
+/** `node scripts/start.mjs` (what `npm start` runs: migrate, build if stale, Next + worker) on a free port. */
+export async function startServer(env: NodeJS.ProcessEnv): Promise<BenchServer> {
+  const port = await freePort();
+  const server = spawn(process.execPath, [path.join(__dirname, "..", "start.mjs")], {
+    env: { ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "inherit"],
+    // Its own process group, so stop() ends start.mjs and the server it runs.
+    detached: true,
+  });
+  let output = "";
+  server.stdout!.on("data", (chunk) => (output = (output + chunk).slice(-10_000)));
+  await until(() => output.includes("Hookline is running") || server.exitCode !== null, 600_000, "server start");
+  if (server.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    pid: server.pid!,
+    peakRss: () => {
+      const tree = processTree(server.pid!).map(peakRssMb);
+      return { tree: tree.reduce((sum, mb) => sum + mb, 0), largest: Math.max(...tree) };
+    },
+    async stop() {
+      process.kill(-server.pid!, "SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** One JSON request to the API with a key; throws unless it answers 2xx. */
+export async function api<T>(origin: string, key: string, method: string, apiPath: string, body?: unknown): Promise<T> {
+  const response = await fetch(origin + apiPath, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${apiPath} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+export interface OfferResult {
+  offered: number;
+  /** Events answered 202, with the moment (clock()) the answer arrived here. */
+  accepted: Array<{ id: string; at: number }>;
+  /** Requests that did not get a 202: status code or error text → count. */
+  failures: Record<string, number>;
+  failed: number;
+  /** Accepted events per second, from the first request's schedule to the last answer. */
+  acceptedPerS: number;
+  /** Scheduled send time → answer, ms, ascending (client-side queueing included). */
+  responseMs: number[];
+}
+
+/**
+ * Offers `perSecond` events for `seconds` on a fixed schedule (open loop): request i goes out at
+ * start + i/perSecond whatever happened to earlier ones, over a pool of `connections` keep-alive
+ * connections, so a slow server shows up as lag and failures, not as a lower offered rate.
+ */
+export async function offerEvents(
+  origin: string,
+  key: string,
+  { perSecond, seconds, connections, body }: { perSecond: number; seconds: number; connections: number; body: (i: number) => string },
+): Promise<OfferResult> {
+  const pool = new Pool(origin, { connections, headersTimeout: 60_000, bodyTimeout: 60_000 });
+  const total = Math.round(perSecond * seconds);
+  const accepted: OfferResult["accepted"] = [];
+  const failures: Record<string, number> = {};
+  const responseMs: number[] = [];
+  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  const start = clock();
+  let lastAnswer = start;
+
+  async function send(i: number, scheduledAt: number): Promise<void> {
+    let outcome: string;
+    try {
+      const response = await pool.request({ path: "/api/v1/events", method: "POST", headers, body: body(i) });
+      const text = await response.body.text();
+      if (response.statusCode === 202) {
+        accepted.push({ id: (JSON.parse(text) as { id: string }).id, at: clock() });
+        outcome = "202";
+      } else outcome = String(response.statusCode);
+    } catch (error) {
+      outcome = (error as { code?: string }).code ?? (error as Error).message;
+    }
+    lastAnswer = clock();
+    responseMs.push(lastAnswer - scheduledAt);
+    if (outcome !== "202") failures[outcome] = (failures[outcome] ?? 0) + 1;
+  }
+
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; ) {
+    // Timers fire late on a busy machine: send every request whose time has come, then sleep
+    // until the next one is due, so the average rate holds whatever the timer resolution.
+    for (const due = Math.min(total, Math.floor(((clock() - start) * perSecond) / 1000) + 1); i < due; i++) {
+      inFlight.push(send(i, start + (i * 1000) / perSecond));
+    }
+    await sleep(Math.max(0, start + (i * 1000) / perSecond - clock()));
+  }
+  await Promise.all(inFlight);
+  await pool.close();
+  const failed = total - accepted.length;
+  return {
+    offered: total,
+    accepted,
+    failures,
+    failed,
+    acceptedPerS: accepted.length / (Math.max(seconds * 1000, lastAnswer - start) / 1000),
+    responseMs: responseMs.sort((a, b) => a - b),
+  };
+}
+
+/**
+ * Lag from "202 received" to the webhook's first arrival at the receiver, ascending, ms (negative
+ * ones, when the webhook beat the 202 back, count as 0). Waits until every accepted event has
+ * arrived, or `drainMs` passed; missing ones count as Infinity. `slowestAt`: the seconds into
+ * the load (by 202 time) in which the slowest 1 % were accepted, to tell a stall from a trend.
+ */
+export async function deliveryLags(receiver: BenchReceiver, timedPath: string, accepted: OfferResult["accepted"], drainMs: number, alreadyThere = 0) {
+  const deadline = Date.now() + drainMs;
+  while ((await receiver.arrivalCount(timedPath)) < alreadyThere + accepted.length && Date.now() < deadline) await sleep(250);
+  const arrivals = await receiver.arrivals(timedPath);
+  const samples = accepted.map(({ id, at }) => {
+    const arrived = arrivals.get(id);
+    return { at, lag: arrived === undefined ? Infinity : Math.max(0, arrived - at) };
+  });
+  samples.sort((a, b) => a.lag - b.lag);
+  const start = Math.min(...accepted.map(({ at }) => at));
+  const slowest = samples.slice(Math.floor(samples.length * 0.99)).map(({ at }) => Math.floor((at - start) / 1000));
+  const lags = samples.map(({ lag }) => lag);
+  return { lags, missing: lags.filter((lag) => lag === Infinity).length, slowestAt: [...new Set(slowest)].sort((a, b) => a - b) };
+}
+
+/** `[3, 4, 5, 9]` → "3–5, 9" */
+export function secondRanges(seconds: number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < seconds.length; ) {
+    let j = i;
+    while (j + 1 < seconds.length && seconds[j + 1] === seconds[j] + 1) j++;
+    ranges.push(i === j ? `${seconds[i]}` : `${seconds[i]}–${seconds[j]}`);
+    i = j + 1;
+  }
+  return ranges.join(", ");
+}
