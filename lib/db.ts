@@ -12,6 +12,7 @@ import path from "node:path";
 import { mkdirSync } from "node:fs";
 import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env";
 
@@ -26,12 +27,26 @@ export function databasePath(url: string = env.DATABASE_URL): string {
 
 const cache = globalThis as unknown as { hooklinePrisma?: PrismaClient; hooklineSqlite?: Database.Database };
 
+/** `PRAGMA synchronous` for every connection that writes (HOOKLINE_SQLITE_SYNCHRONOUS). */
+const SYNCHRONOUS = env.HOOKLINE_SQLITE_SYNCHRONOUS === "full" ? "FULL" : "NORMAL";
+
 function createPrisma(): PrismaClient {
-  const adapter = new PrismaBetterSqlite3(
+  const factory = new PrismaBetterSqlite3(
     { url: databasePath(), timeout: BUSY_TIMEOUT_MS },
     // Integers, so the worker's raw SQL compares times directly.
     { timestampFormat: "unixepoch-ms" },
   );
+  // This SQLite build defaults WAL connections to synchronous = NORMAL; Prisma's connection
+  // writes too (dashboard and API), so it gets the same setting as the raw one.
+  const adapter: SqlDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect() {
+      const connection = await factory.connect();
+      await connection.executeScript(`PRAGMA synchronous = ${SYNCHRONOUS}`);
+      return connection;
+    },
+  };
   return new PrismaClient({ adapter });
 }
 
@@ -45,7 +60,7 @@ export function sqlite(): Database.Database {
     // commit, so an event answered 202 survives a power loss, not only a process crash; group
     // commit (events/queries.ts) and batched outcomes (worker/complete.ts) share each sync.
     db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
+    db.pragma(`synchronous = ${SYNCHRONOUS}`);
     db.pragma("foreign_keys = ON");
     cache.hooklineSqlite = db;
   }

@@ -25,6 +25,11 @@ function parsedText<T>(fallback: string, parse: (text: string) => T) {
 
 const schema = z.object({
   DATABASE_URL: z.string().min(1).default("file:./data/hookline.db"),
+  /**
+   * SQLite's sync mode for ingest and the worker: `full` syncs the WAL at every commit, so an
+   * event answered 202 survives a power loss; `normal` survives a process crash only.
+   */
+  HOOKLINE_SQLITE_SYNCHRONOUS: z.enum(["full", "normal"]).default("full"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Public origin of the dashboard, e.g. https://hooks.example.com (used for Secure cookies). */
   HOOKLINE_PUBLIC_URL: z.url().optional(),
