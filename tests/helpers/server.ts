@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterEach } from "vitest";
 import { env } from "@/lib/env";
@@ -14,13 +13,9 @@ import { waitFor } from "./receiver";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+// One helper for a free loopback port, shared with the benchmark (it cannot import vitest).
+export { freePort } from "../../scripts/bench/harness";
+import { freePort } from "../../scripts/bench/harness";
 
 export interface RunningServer {
   process: ChildProcess;
