@@ -178,12 +178,13 @@ export async function rotateEndpointSecret(
 
 /**
  * Disable or enable by hand. Enabling clears the failure streak (so the endpoint is not
- * disabled again by its old failures) and wakes the worker for the deliveries that waited.
+ * disabled again by its old failures) and any circuit-breaker pause, and wakes the worker for
+ * the deliveries that waited.
  */
 export async function setEndpointEnabled(userId: string, id: string, enabled: boolean): Promise<EndpointDto | null> {
   const { count } = await prisma.endpoint.updateMany({
     where: live(userId, id),
-    data: enabled ? { enabled, disabledReason: null, consecutiveFailures: 0, failingSince: null } : { enabled, disabledReason: null },
+    data: enabled ? { enabled, disabledReason: null, consecutiveFailures: 0, failingSince: null, circuitOpenUntil: null } : { enabled, disabledReason: null },
   });
   if (!count) return null;
   if (enabled) notifyNewWork([id]);
