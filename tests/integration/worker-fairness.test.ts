@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
 import { createEvent } from "@/lib/events/queries";
-import { deleteEndpoint } from "@/lib/endpoints/queries";
+import { deleteEndpoint, setEndpointEnabled } from "@/lib/endpoints/queries";
 import { readDatabaseSnapshot } from "@/lib/metrics/database";
 import { waitFor } from "../helpers/receiver";
 import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, rawAttempts, rawDelivery, setUpHarness } from "../helpers/harness";
@@ -93,6 +93,19 @@ describe("circuit breaker", () => {
     const firstSuccessOrder = receiver.requests.slice(whileFailing).map((request) => request.headers["webhook-id"]);
     const untried = events.map((event) => event.id).filter((id) => !receiver.requests.slice(0, whileFailing).some((r) => r.headers["webhook-id"] === id));
     expect(firstSuccessOrder.filter((id) => untried.includes(id))).toEqual(untried);
+  });
+
+  it("enabling the endpoint by hand ends a pause at once", async () => {
+    const user = await newAccount();
+    const endpoint = await newEndpoint(user.id, "https://paused.example.com/", "Paused");
+    sqlite()
+      .prepare(`UPDATE "Endpoint" SET consecutiveFailures = 12, failingSince = ?, circuitOpenUntil = ? WHERE id = ?`)
+      .run(Date.now() - 60_000, Date.now() + 60_000, endpoint.id);
+    await setEndpointEnabled(user.id, endpoint.id, true);
+    expect(sqlite().prepare(`SELECT consecutiveFailures, circuitOpenUntil FROM "Endpoint" WHERE id = ?`).get(endpoint.id)).toEqual({
+      consecutiveFailures: 0,
+      circuitOpenUntil: null,
+    });
   });
 });
 
