@@ -281,8 +281,10 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
   }
 
   // 5. Ingest through the real server, which also delivers what it takes in (its worker is
-  //    the only one running now). The API rate limit is lifted: it is a per-key abuse guard,
-  //    not what is measured. Logging stays at its default, as in production.
+  //    the only one running now). The API rate limit is lifted: it is a per-account abuse
+  //    guard, not what is measured. Logging stays at its default, as in production. Then the
+  //    accept path again on a server with synchronous = NORMAL: what durability against power
+  //    loss (FULL, the default) costs, in the same run.
   async function ingest() {
     const { createApiKey } = await import("../lib/auth/api-keys");
     const { userId } = await account([]);
@@ -306,7 +308,13 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     await until(() => remaining(endpointIds) === 0);
     const rss = server.peakRss();
     await server.stop();
+    const normal = await startServer({ ...process.env, HOOKLINE_API_RATE_LIMIT: "1000000000", HOOKLINE_SQLITE_SYNCHRONOUS: "normal" });
+    await postLoop(normal.origin, "/api/v1/events", auth, SIZES.ingest / 5, eventOf("audit.logged"), INGEST_CONNECTIONS);
+    const normalAcceptPerS = await postLoop(normal.origin, "/api/v1/events", auth, SIZES.ingest, eventOf("audit.logged"), INGEST_CONNECTIONS);
+    await normal.stop();
     return {
+      ingest_sync_normal_per_s: Math.round(normalAcceptPerS),
+      ingest_full_vs_normal: Number((acceptPerS / normalAcceptPerS).toFixed(3)),
       ingest_per_s: Math.round(acceptPerS),
       ingest_delivering_per_s: Math.round(perS),
       ingest_baseline_per_s: Math.round(baselinePerS),
@@ -342,6 +350,8 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
       ["POST /api/v1/events accepted/s (no fan-out)", String(json.ingest_per_s), "target ≥ 1,500"],
       ["  …fanned out to 2 endpoints, server delivering too", String(json.ingest_delivering_per_s), ""],
       ["ingest / bare receiver", String(json.ingest_ratio), ""],
+      ["  accepted/s with synchronous = NORMAL (not power-loss safe)", String(json.ingest_sync_normal_per_s), ""],
+      ["  FULL (default) / NORMAL", String(json.ingest_full_vs_normal), ""],
       ["server peak RSS (web + worker, one process)", `${json.server_rss_mb} MB`, "target ≤ 400 MB"],
       ["  with the start script around it", `${json.server_tree_rss_mb} MB`, ""],
     );
