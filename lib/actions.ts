@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { requireUser } from "./auth/current-user";
 import type { SessionUser } from "./auth/session";
 import { FLASH_COOKIE } from "./flash";
+import { QuotaExceededError } from "./quotas";
 
 /** What every dashboard form action returns: a form-level error and/or per-field errors. */
 export interface ActionState {
@@ -35,7 +36,8 @@ export function firstFieldErrors(error: z.ZodError): Record<string, string> {
 
 /**
  * Wraps a server action: validates the form with `schema`, returns field errors beside the
- * submitted values when it does not parse, else runs `handler` with the parsed data.
+ * submitted values when it does not parse, else runs `handler` with the parsed data. A create
+ * refused by its quota becomes the form's error, shown beside the button that was used.
  * (Redirects thrown by the handler pass through untouched.)
  */
 export function validatedAction<S extends z.ZodType>(
@@ -46,7 +48,13 @@ export function validatedAction<S extends z.ZodType>(
     const values = submittedValues(formData);
     const parsed = schema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) return { fieldErrors: firstFieldErrors(parsed.error), values };
-    const result = await handler(parsed.data, formData);
+    let result: ActionState | void;
+    try {
+      result = await handler(parsed.data, formData);
+    } catch (error) {
+      if (error instanceof QuotaExceededError) return { values, error: error.message };
+      throw error;
+    }
     return result ? { values, ...result } : {};
   };
 }

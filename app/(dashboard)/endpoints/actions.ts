@@ -15,18 +15,10 @@ import {
   updateEndpoint,
 } from "@/lib/endpoints/queries";
 import { sendTestEvent } from "@/lib/events/queries";
-import { QuotaExceededError } from "@/lib/quotas";
 import { createEndpointSchema, endpointSettingsFormSchema, recoverFormSchema } from "@/lib/validations/endpoint";
 
 export const createEndpointAction = validatedActionWithUser(createEndpointSchema, async (input, user) => {
-  let endpoint;
-  try {
-    endpoint = await createEndpoint(user.id, input);
-  } catch (error) {
-    // Shown beside "Create endpoint" (and "Add as endpoint" on the Inbox page).
-    if (error instanceof QuotaExceededError) return { error: error.message };
-    throw error;
-  }
+  const endpoint = await createEndpoint(user.id, input);
   await setFlash(`Endpoint "${endpoint.name}" created. Send it a test event to see a delivery.`);
   redirect(`/endpoints/${endpoint.id}`);
 });

@@ -4,19 +4,11 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { setFlash, validatedActionWithUser, type ActionState } from "@/lib/actions";
-import { QuotaExceededError } from "@/lib/quotas";
 import { createSchedule, deleteSchedule, setSchedulePaused, updateSchedule } from "@/lib/schedules/queries";
 import { scheduleFormSchema } from "@/lib/validations/schedule";
 
 export const createScheduleAction = validatedActionWithUser(scheduleFormSchema, async (input, user): Promise<ActionState> => {
-  let created;
-  try {
-    created = await createSchedule(user.id, { ...input, paused: false });
-  } catch (error) {
-    // Shown beside "Create schedule".
-    if (error instanceof QuotaExceededError) return { error: error.message };
-    throw error;
-  }
+  const created = await createSchedule(user.id, { ...input, paused: false });
   if ("fieldErrors" in created) return { fieldErrors: created.fieldErrors };
   revalidatePath("/schedules");
   await setFlash(created.paused ? `Schedule "${created.name}" created, paused.` : `Schedule "${created.name}" created. Its first tick is at ${created.nextRunAt?.slice(11, 19)} UTC.`);

@@ -7,7 +7,6 @@ import { validatedActionWithUser, type ActionState } from "@/lib/actions";
 import { changePassword, deleteAccountWithPassword } from "@/lib/auth/accounts";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { clearSessionCookie, currentSessionToken } from "@/lib/auth/current-user";
-import { QuotaExceededError } from "@/lib/quotas";
 import { clearFailures, takeAttempt, throttledMessage } from "@/lib/auth/throttle";
 import { accountPasswordKey, accountPasswordThrottle } from "@/lib/auth/throttles";
 import { createApiKeySchema } from "@/lib/validations/api-key";
@@ -25,15 +24,7 @@ export interface CreateApiKeyState extends ActionState {
 export const createApiKeyAction: (previous: CreateApiKeyState, formData: FormData) => Promise<CreateApiKeyState> = validatedActionWithUser(
   createApiKeySchema,
   async ({ name }, user): Promise<CreateApiKeyState> => {
-    let created;
-    try {
-      created = await createApiKey(user.id, name);
-    } catch (error) {
-      // Shown beside "Create API key".
-      if (error instanceof QuotaExceededError) return { error: error.message };
-      throw error;
-    }
-    const { key, apiKey } = created;
+    const { key, apiKey } = await createApiKey(user.id, name);
     revalidatePath("/settings");
     return { newKey: { id: apiKey.id, name: apiKey.name, key } };
   },
