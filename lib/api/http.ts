@@ -16,8 +16,6 @@ import { logger, requestIdFrom } from "../log";
 import { newAccountRateLimiter, QuotaExceededError, takeApiRequest, type AccountRateLimiter } from "../quotas";
 import { MAX_BODY_BYTES } from "./body-limits";
 
-export { MAX_BODY_BYTES };
-
 export type FieldErrors = Record<string, string[]>;
 
 export class ApiError extends Error {

@@ -56,9 +56,6 @@ export function createAttemptStore(maxKeys = DEFAULT_MAX_KEYS): AttemptStore {
   return { entries: new Map(), order: { ids: [], seqs: [], head: 0, nextSeq: 0 }, maxKeys };
 }
 
-/** Keys the store holds now (at most `maxKeys`). */
-export const storedKeyCount = (store: AttemptStore) => store.entries.size;
-
 const DEFAULT_LIMITS: ThrottleLimits = { maxFailures: MAX_FAILURES, windowMs: WINDOW_MS };
 
 const digest = (key: string) => hash("sha256", key, "base64url");
