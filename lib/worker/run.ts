@@ -152,16 +152,15 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     }
   }
 
-  /** A paused endpoint is looked at again when its pause ends (by the poll, or sooner by a timer). */
-  function wakeAfterPause(endpointId: string, until: number, now: number): void {
-    const delay = until - now;
-    if (delay >= pollIntervalMs || pauseWakes.has(endpointId)) return;
-    pauseWakes.add(endpointId);
+  /** Looks at the endpoint again in `delayMs`; with `pending`, at most one such wake-up waits per endpoint. */
+  function wakeIn(endpointId: string, delayMs: number, pending?: Set<string>): void {
+    if (pending?.has(endpointId)) return;
+    pending?.add(endpointId);
     setTimeout(() => {
-      pauseWakes.delete(endpointId);
+      pending?.delete(endpointId);
       activate([endpointId]);
       scheduleCycle();
-    }, Math.max(delay, 0)).unref();
+    }, Math.max(delayMs, 0)).unref();
   }
 
   /**
@@ -213,7 +212,8 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     outcomes.forEach((outcome, index) => {
       if (outcome === "retrying") wakeAt(batch[index].delivery.endpointId, now);
     });
-    for (const { endpointId, until } of paused) wakeAfterPause(endpointId, until, now);
+    // A paused endpoint is looked at again when its pause ends: by the poll, or sooner by a timer.
+    for (const { endpointId, until } of paused) if (until - now < pollIntervalMs) wakeIn(endpointId, until - now, pauseWakes);
     for (const delivery of claimed) start(delivery);
     forgetIdle(drained);
     // Slots may still be free (an endpoint had less than its share): go round again.
@@ -235,12 +235,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       | undefined;
     if (!row) return;
     const delay = row.nextAttemptAt - now;
-    if (delay < pollIntervalMs) {
-      setTimeout(() => {
-        activate([endpointId]);
-        scheduleCycle();
-      }, Math.max(delay, 0)).unref();
-    }
+    if (delay < pollIntervalMs) wakeIn(endpointId, delay);
   }
 
   async function attempt(delivery: ClaimedDelivery, abort: AbortController): Promise<void> {
@@ -290,14 +285,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   function rateLimit(endpointId: string, perSecond: number, wanted: number): number {
     const grant = grantAttempts(buckets.get(endpointId), perSecond, Date.now(), wanted);
     buckets.set(endpointId, grant.bucket);
-    if (grant.granted === 0 && !rateWakes.has(endpointId)) {
-      rateWakes.add(endpointId);
-      setTimeout(() => {
-        rateWakes.delete(endpointId);
-        activate([endpointId]);
-        scheduleCycle();
-      }, grant.retryInMs).unref();
-    }
+    if (grant.granted === 0) wakeIn(endpointId, grant.retryInMs, rateWakes);
     return grant.granted;
   }
 
