@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { parseCidrList } from "./webhooks/ssrf-guard";
+import { parseDatabaseUrl } from "./store/engine";
 import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseRetrySchedule } from "./webhooks/retry-policy";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -24,7 +25,18 @@ function parsedText<T>(fallback: string, parse: (text: string) => T) {
 }
 
 const schema = z.object({
-  DATABASE_URL: z.string().min(1).default("file:./data/hookline.db"),
+  /** `file:…` = SQLite (the default), `postgres://…` = PostgreSQL (lib/store/engine.ts). */
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .default("file:./data/hookline.db")
+    .superRefine((url, ctx) => {
+      try {
+        parseDatabaseUrl(url);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   /**
    * SQLite's sync mode for ingest and the worker: `full` syncs the WAL at every commit, so an
    * event answered 202 survives a power loss; `normal` survives a process crash only.

@@ -12,6 +12,15 @@ describe("lib/env", () => {
     expect(env.HOOKLINE_ALLOWED_CIDRS.map((cidr) => cidr.text)).toEqual(["127.0.0.0/8", "::1/128"]);
   });
 
+  it("takes DATABASE_URL file: as SQLite and postgres:// as PostgreSQL, and refuses anything else by name", async () => {
+    expect((await loadWith({ DATABASE_URL: "postgres://hookline@127.0.0.1:5432/hookline" })).DATABASE_URL).toMatch(/^postgres:/);
+    expect((await loadWith({ DATABASE_URL: "postgresql://db.internal/hookline" })).DATABASE_URL).toMatch(/^postgresql:/);
+    await expect(loadWith({ DATABASE_URL: "mysql://127.0.0.1/hookline" })).rejects.toThrow(/DATABASE_URL.*file:.*postgres:\/\//);
+    await expect(loadWith({ DATABASE_URL: "./data/hookline.db" })).rejects.toThrow(/DATABASE_URL/);
+    await expect(loadWith({ DATABASE_URL: "postgres:hookline" })).rejects.toThrow(/DATABASE_URL/);
+    await expect(loadWith({ DATABASE_URL: "file:" })).rejects.toThrow(/DATABASE_URL/);
+  });
+
   it("limits the server's heap to 256 MB unless told otherwise", async () => {
     expect((await loadWith({})).HOOKLINE_MAX_HEAP_MB).toBe(256);
     expect((await loadWith({ HOOKLINE_MAX_HEAP_MB: "512" })).HOOKLINE_MAX_HEAP_MB).toBe(512);
