@@ -42,6 +42,8 @@ const schema = z.object({
    * event answered 202 survives a power loss; `normal` survives a process crash only.
    */
   HOOKLINE_SQLITE_SYNCHRONOUS: z.enum(["full", "normal"]).default("full"),
+  /** PostgreSQL connections per process (web server or worker), shared by Prisma and the store. */
+  HOOKLINE_POSTGRES_POOL_SIZE: positiveInt(10),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Public origin of the dashboard, e.g. https://hooks.example.com (used for Secure cookies). */
   HOOKLINE_PUBLIC_URL: z.url().optional(),

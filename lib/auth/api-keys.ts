@@ -3,7 +3,7 @@
  * A revoked key stops authenticating at once and stays listed with its revocation time.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { preparedStatements } from "../prepared";
+import { preparedStatements } from "../store/sqlite";
 import { prisma, sqlite } from "../db";
 import { env } from "../env";
 import { newId } from "../ids";

@@ -5,7 +5,7 @@
 import { prisma, sqlite } from "../db";
 import { env } from "../env";
 import { newId } from "../ids";
-import { preparedStatements } from "../prepared";
+import { preparedStatements } from "../store/sqlite";
 import { QuotaExceededError } from "../quotas";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../validations/endpoint";
 import { generateSigningSecret } from "../webhooks/sign";

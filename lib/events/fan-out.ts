@@ -6,7 +6,7 @@
  * event came from.
  */
 import type Database from "better-sqlite3";
-import { preparedStatements } from "../prepared";
+import { preparedStatements } from "../store/sqlite";
 import { newId } from "../ids";
 import { matchesEventTypes } from "./filter";
 

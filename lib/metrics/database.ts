@@ -5,7 +5,7 @@
  * (60–90 ms at 1M deliveries), hence the snapshot.
  */
 import type Database from "better-sqlite3";
-import { preparedStatements } from "../prepared";
+import { preparedStatements } from "../store/sqlite";
 
 export const DELIVERY_STATUSES = ["pending", "delivering", "succeeded", "failed"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

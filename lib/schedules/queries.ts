@@ -6,7 +6,7 @@
 import { prisma, sqlite } from "../db";
 import { env } from "../env";
 import { newId } from "../ids";
-import { preparedStatements } from "../prepared";
+import { preparedStatements } from "../store/sqlite";
 import { QuotaExceededError } from "../quotas";
 import type { CreateScheduleInput, UpdateScheduleInput } from "../validations/schedule";
 import { nextRunAfter, nextRunTimes } from "./cron";

@@ -21,7 +21,7 @@
  *   moves forward, so an old tick can never come due again and its row guards nothing.
  */
 import type Database from "better-sqlite3";
-import { preparedStatements } from "../prepared";
+import { preparedStatements } from "../store/sqlite";
 import { env } from "../env";
 import { insertEventRows, liveEndpointsRaw, newEventRows, fanOutTargets, type EventRows } from "../events/fan-out";
 import { notifyNewWork } from "../worker/wake";

@@ -12,7 +12,7 @@
  * probe, and its circuit is held shut for that attempt's lease so no other worker probes too.
  */
 import type Database from "better-sqlite3";
-import { preparedStatements } from "../prepared";
+import { preparedStatements } from "../store/sqlite";
 import { circuitState } from "./circuit-breaker";
 
 export interface ClaimedDelivery {

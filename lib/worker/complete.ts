@@ -11,7 +11,7 @@
  * it was in flight ends its delivery (succeeded or failed), never back to pending.
  */
 import type Database from "better-sqlite3";
-import { preparedStatements } from "../prepared";
+import { preparedStatements } from "../store/sqlite";
 import { newId } from "../ids";
 import type { ClaimedDelivery } from "./claim";
 import type { AttemptRecord } from "./dispatch";
