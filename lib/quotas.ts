@@ -7,7 +7,7 @@
  * together and a refused create leaves nothing behind.
  */
 import { shortestGapMs } from "./schedules/cron";
-import { grantAttempts, type TokenBucket } from "./worker/rate-limit";
+import { grantAttempts, type TokenBucket } from "./webhooks/rate-limit";
 
 export type CountedQuota = "endpoints" | "apiKeys" | "schedules";
 

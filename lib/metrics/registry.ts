@@ -10,7 +10,7 @@
  * and both must feed and read the same counters. Importable from plain Node (the worker).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { DeliveryOutcome } from "../worker/outcome";
+import type { DeliveryOutcome } from "../webhooks/outcome";
 
 /** What an attempt meant for its delivery; `lease_expired` is one a dead worker left unfinished. */
 export type AttemptOutcome = DeliveryOutcome | "lease_expired";

@@ -13,7 +13,7 @@
  */
 import type Database from "better-sqlite3";
 import { preparedStatements } from "../store/sqlite";
-import { circuitState } from "./circuit-breaker";
+import { circuitState } from "../webhooks/circuit-breaker";
 
 export interface ClaimedDelivery {
   id: string;

@@ -15,7 +15,7 @@ import { preparedStatements } from "../store/sqlite";
 import { newId } from "../ids";
 import type { ClaimedDelivery } from "./claim";
 import type { AttemptRecord } from "./dispatch";
-import { decideAttempt, type DecisionOptions, type DeliveryOutcome, type EndpointHealth } from "./outcome";
+import { decideAttempt, type DecisionOptions, type DeliveryOutcome, type EndpointHealth } from "../webhooks/outcome";
 
 export interface Completion {
   delivery: ClaimedDelivery;

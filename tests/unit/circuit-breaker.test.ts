@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { circuitPauseMs, circuitState } from "@/lib/worker/circuit-breaker";
+import { circuitPauseMs, circuitState } from "@/lib/webhooks/circuit-breaker";
 
 const now = Date.UTC(2026, 10, 30, 12);
 const policy = { failures: 3, minPauseMs: 1000, maxPauseMs: 60_000 };

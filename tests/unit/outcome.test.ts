@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideAttempt, shouldAutoDisable, type DecisionOptions } from "@/lib/worker/outcome";
+import { decideAttempt, shouldAutoDisable, type DecisionOptions } from "@/lib/webhooks/outcome";
 
 const now = Date.UTC(2026, 10, 28, 12);
 const options: DecisionOptions = {

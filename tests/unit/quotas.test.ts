@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { shortestGapMs } from "@/lib/schedules/cron";
 import { formatInterval, newAccountRateLimiter, QuotaExceededError, quotaExceededMessage, scheduleIntervalProblem, takeApiRequest } from "@/lib/quotas";
-import { grantAttempts, type TokenBucket } from "@/lib/worker/rate-limit";
+import { grantAttempts, type TokenBucket } from "@/lib/webhooks/rate-limit";
 import { loadEnvWith, restoreEnvAfterEach } from "../helpers/env";
 
 const SECOND = 1000;

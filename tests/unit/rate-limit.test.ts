@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { grantAttempts } from "@/lib/worker/rate-limit";
+import { grantAttempts } from "@/lib/webhooks/rate-limit";
 
 describe("per-endpoint rate limit (token bucket)", () => {
   it("grants a burst of one second's worth, then refills at the rate", () => {

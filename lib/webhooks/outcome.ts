@@ -12,8 +12,8 @@
  *   fails instead: nothing will ever claim a deleted endpoint's deliveries.
  * - a failure that makes the streak long enough opens the endpoint's circuit (circuit-breaker.ts).
  */
-import type { SendResult } from "../webhooks/send";
-import { isGoneStatus, isSuccessStatus, nextAttemptAt } from "../webhooks/retry-policy";
+import type { SendResult } from "./send";
+import { isGoneStatus, isSuccessStatus, nextAttemptAt } from "./retry-policy";
 import { circuitPauseMs, type CircuitBreakerPolicy } from "./circuit-breaker";
 
 export type DeliveryOutcome = "succeeded" | "retrying" | "failed";
