@@ -1,12 +1,12 @@
 /**
  * Events and their fan-out: creating an event writes the event and one delivery per matching
  * enabled endpoint in one transaction (so an accepted event always has its deliveries), then
- * wakes the worker. Which endpoints, and the rows, come from fan-out.ts (shared with schedule
- * ticks).
+ * wakes the workers (lib/store/insert-events.ts). Which endpoints, and the rows, come from
+ * fan-out.ts (shared with schedule ticks).
  */
-import { prisma, sqlite } from "../db";
-import { notifyNewWork } from "../worker/wake";
-import { fanOutTargets, insertEventRows, liveEndpointsRaw, newEventRows, type EventRows, type FanOutEndpoint } from "./fan-out";
+import { prisma } from "../db";
+import { store } from "../store/connection";
+import { insertEvent } from "../store/insert-events";
 
 export interface EventDto {
   id: string;
@@ -50,56 +50,6 @@ function toEventDto(row: { id: string; type: string; payload: string; createdAt:
   return { id: row.id, type: row.type, data: JSON.parse(row.payload), createdAt: row.createdAt.toISOString() };
 }
 
-interface WrittenEvent {
-  targets: FanOutEndpoint[];
-  rows: EventRows;
-}
-
-interface PendingWrite {
-  write: () => WrittenEvent;
-  resolve: (written: WrittenEvent) => void;
-  reject: (error: unknown) => void;
-}
-
-let pendingWrites: PendingWrite[] = [];
-
-/**
- * Group commit: the events requested during one event-loop turn are written in one synchronous
- * IMMEDIATE transaction on the raw connection, so concurrent requests share a commit (the
- * largest cost of accepting an event) and each answer still waits for its event to be durable.
- * Synchronous and raw, not a Prisma transaction: Prisma awaits between statements while holding
- * the write lock, and the worker in this process, writing on its own connection meanwhile,
- * would wait on that lock in a synchronous busy handler, blocking the very thread that has to
- * release it (ingest collapsed to ~175 requests/s while deliveries ran).
- */
-function writeEvent(write: () => WrittenEvent): Promise<WrittenEvent> {
-  return new Promise((resolve, reject) => {
-    if (pendingWrites.push({ write, resolve, reject }) === 1) setImmediate(flushWrites);
-  });
-}
-
-function flushWrites(): void {
-  const batch = pendingWrites;
-  pendingWrites = [];
-  const db = sqlite();
-  let results: WrittenEvent[];
-  try {
-    results = db.transaction(() => batch.map((pending) => pending.write())).immediate();
-  } catch {
-    // One write failed (e.g. a duplicate idempotency key) and took the batch with it: each on
-    // its own, so only the failing one fails.
-    for (const pending of batch) {
-      try {
-        pending.resolve(db.transaction(pending.write).immediate());
-      } catch (error) {
-        pending.reject(error);
-      }
-    }
-    return;
-  }
-  batch.forEach((pending, i) => pending.resolve(results[i]));
-}
-
 /** Creates the event and its deliveries. `endpointId` targets one endpoint (test events). */
 export async function createEvent(userId: string, input: NewEvent, options: { endpointId?: string } = {}): Promise<CreatedEvent> {
   const now = new Date();
@@ -107,26 +57,14 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
     const earlier = await findIdempotentEvent(userId, input.idempotencyKey, now);
     if (earlier) return earlier;
   }
-  let written: WrittenEvent;
-  try {
-    written = await writeEvent(() => {
-      const db = sqlite();
-      const targets = fanOutTargets(liveEndpointsRaw(db, userId), input.type, options.endpointId);
-      const rows = newEventRows(userId, input, targets.map((endpoint) => endpoint.id), now);
-      insertEventRows(db, rows);
-      return { targets, rows };
-    });
-  } catch (error) {
+  const inserted = await insertEvent(store(), { userId, ...input, onlyEndpointId: options.endpointId, now });
+  if (inserted.duplicate) {
     // Two requests with the same new key raced: the unique index let one through; return it.
-    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" && input.idempotencyKey) {
-      const winner = await findIdempotentEvent(userId, input.idempotencyKey, now);
-      if (winner) return winner;
-    }
-    throw error;
+    const winner = await findIdempotentEvent(userId, input.idempotencyKey!, now);
+    if (winner) return winner;
+    throw new Error("idempotency key taken, but no event holds it");
   }
-  const { targets, rows } = written;
-  if (targets.length) notifyNewWork(targets.map((endpoint) => endpoint.id));
-  return { id: rows.event.id, type: input.type, data: JSON.parse(input.payload), createdAt: now.toISOString(), deliveries: targets.length };
+  return { id: inserted.eventId, type: input.type, data: JSON.parse(input.payload), createdAt: now.toISOString(), deliveries: inserted.endpointIds.length };
 }
 
 /** The API's event list: the dashboard's list without the fan-out counts. */

@@ -90,8 +90,10 @@ function openPostgres(url: string): PostgresStore {
   const pool = new pg.Pool({
     connectionString: url,
     max: env.HOOKLINE_POSTGRES_POOL_SIZE,
-    // An event answered 202 must survive a crash of the database server too (SPEC §10).
-    options: "-c synchronous_commit=on",
+    // An event answered 202 must survive a crash of the database server too (SPEC §10); and
+    // DateTime columns are UTC `timestamp`s, so the session's time zone must be UTC for the
+    // database's own defaults (CURRENT_TIMESTAMP) to agree with what Prisma writes.
+    options: "-c synchronous_commit=on -c TimeZone=UTC",
   });
   // An idle client that loses its server (restart, failover) must not crash the process; the
   // pool drops it and the next query opens a new one.

@@ -18,6 +18,9 @@
 export const DELIVERY_STATUSES = ["pending", "delivering", "succeeded", "failed"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** A new delivery (an event's fan-out) starts here, due at once. */
+export const INITIAL_STATUS: DeliveryStatus = "pending";
+
 interface Transition {
   from: readonly DeliveryStatus[];
   to: DeliveryStatus;

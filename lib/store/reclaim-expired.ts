@@ -65,17 +65,20 @@ async function reclaimOnPostgres(store: PostgresStore, now: number): Promise<num
     const { rows } = await query<{ id: string; attempts: number; claimedAt: number }>(
       store,
       client,
+      // The endpoint is read under FOR SHARE: a concurrent delete either commits first (and this
+      // sees it) or waits for this commit (and then fails the re-queued row itself).
       `WITH expired AS (
-         SELECT id, "updatedAt" AS "claimedAt" FROM "Delivery"
-          WHERE status IN ${requeue.from} AND "lockedUntil" <= $1::timestamp
-          FOR UPDATE SKIP LOCKED)
+         SELECT d.id, d."updatedAt" AS "claimedAt", e."deletedAt" IS NOT NULL AS gone
+           FROM "Delivery" d JOIN "Endpoint" e ON e.id = d."endpointId"
+          WHERE d.status IN ${requeue.from} AND d."lockedUntil" <= $1::timestamp
+          FOR UPDATE OF d SKIP LOCKED FOR SHARE OF e)
        UPDATE "Delivery" d
           SET "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = $2, "updatedAt" = $1::timestamp,
-              status = CASE WHEN e."deletedAt" IS NULL THEN ${requeue.to} ELSE ${fail.to} END,
-              "nextAttemptAt" = CASE WHEN e."deletedAt" IS NULL THEN $1::timestamp END,
-              "completedAt" = CASE WHEN e."deletedAt" IS NULL THEN NULL ELSE $1::timestamp END
-         FROM expired, "Endpoint" e
-        WHERE d.id = expired.id AND e.id = d."endpointId"
+              status = CASE WHEN expired.gone THEN ${fail.to} ELSE ${requeue.to} END,
+              "nextAttemptAt" = CASE WHEN expired.gone THEN NULL ELSE $1::timestamp END,
+              "completedAt" = CASE WHEN expired.gone THEN $1::timestamp END
+         FROM expired
+        WHERE d.id = expired.id
        RETURNING d.id, d.attempts, expired."claimedAt"`,
       [at(now), LEASE_EXPIRED_ERROR],
     );

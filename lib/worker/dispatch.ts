@@ -6,18 +6,15 @@
  */
 import { webhookBody } from "../webhooks/body";
 import { signatureHeaders } from "../webhooks/sign";
-import { sendWebhook, type NetworkPolicy, type SendResult } from "../webhooks/send";
+import { sendWebhook, type NetworkPolicy } from "../webhooks/send";
 import { env } from "../env";
 import { isOwnInboxUrl } from "../inbox/own-inbox";
 import { USER_AGENT } from "../version";
 import { parseCidrList } from "../webhooks/ssrf-guard";
-import type { ClaimedDelivery } from "./claim";
+import type { ClaimedDelivery } from "../store/claim-due";
+import type { AttemptRecord } from "../store/record-outcomes";
 
-export interface AttemptRecord {
-  startedAt: number;
-  requestHeaders: Record<string, string>;
-  result: SendResult;
-}
+export type { AttemptRecord };
 
 /** Secrets that sign now: the current one, plus the previous one until its overlap ends. */
 export function signingSecrets(delivery: Pick<ClaimedDelivery, "secret" | "previousSecret" | "previousSecretUntil">, now: number): string[] {

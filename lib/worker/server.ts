@@ -3,7 +3,6 @@
  * per process, and none when HOOKLINE_WORKER=off (a separate `npm run worker` does the work).
  * On SIGTERM/SIGINT it drains in-flight deliveries before the process exits.
  */
-import { prisma, sqlite } from "../db";
 import { env } from "../env";
 import { logger } from "../log";
 import { startWorker, type WorkerOptions, type WorkerHandle } from "./run";
@@ -17,16 +16,9 @@ export function startServerWorker(): void {
   exitGracefullyOnSignal(worker);
 }
 
-/**
- * The worker on this process's database connections. While it runs, WAL checkpoints happen on
- * its checkpoint thread (checkpointer.ts), so Prisma's connection stops doing them inside its
- * own commits too: such a checkpoint would block this process's event loop, deliveries
- * included, for as long as the fsync takes.
- */
-export function startProcessWorker(options: Omit<WorkerOptions, "db"> = {}): WorkerHandle {
-  const worker = startWorker({ db: sqlite(), ...options });
-  prisma.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0").catch((error) => logger.error({ err: error }, "could not hand checkpoints to the worker"));
-  return worker;
+/** The worker on this process's database connections (DATABASE_URL). */
+export function startProcessWorker(options: WorkerOptions = {}): WorkerHandle {
+  return startWorker(options);
 }
 
 export function exitGracefullyOnSignal(worker: WorkerHandle): void {

@@ -87,9 +87,8 @@ export function setUpHarness() {
   });
 
   return {
-    startWorker(options: Omit<WorkerOptions, "db"> = {}): WorkerHandle {
+    startWorker(options: WorkerOptions = {}): WorkerHandle {
       const worker = startWorker({
-        db: sqlite(),
         log: (message, error) => logged.push(`${message}${error ? `: ${String(error)}` : ""}`),
         ...options,
       });

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
 import { checkHealth } from "@/lib/health";
 import { readDatabaseSnapshot } from "@/lib/metrics/database";
+import { store } from "@/lib/store/connection";
 import { PRUNE_AFTER_MS, startHeartbeat } from "@/lib/worker/heartbeat";
 import { newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { waitFor } from "../helpers/receiver";
@@ -43,7 +44,7 @@ describe("worker heartbeat", () => {
     insert.run("long-dead", clock - 2 * PRUNE_AFTER_MS, clock - PRUNE_AFTER_MS - 1);
     insert.run("recently-dead", clock - 60_000, clock - 60_000);
     const errors: string[] = [];
-    const heartbeat = startHeartbeat(db, { workerId: "beating", intervalMs: 20, log: (message) => errors.push(message), now: () => clock });
+    const heartbeat = startHeartbeat(store(), { workerId: "beating", intervalMs: 20, log: (message) => errors.push(message), now: () => clock });
     try {
       expect(heartbeatRow("beating")).toMatchObject({ startedAt: clock, beatAt: clock });
       expect(heartbeatRow("long-dead")).toBeUndefined();
@@ -52,7 +53,7 @@ describe("worker heartbeat", () => {
       await waitFor(() => heartbeatRow("beating")!.beatAt === clock, { what: "the next beat" });
       expect(heartbeatRow("beating")!.startedAt).toBe(clock - 5_000);
     } finally {
-      heartbeat.stop();
+      await heartbeat.stop();
     }
     expect(heartbeatRow("beating")).toBeUndefined();
     expect(errors).toEqual([]);

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
 import { createSession, userForSessionToken } from "@/lib/auth/session";
 import { idFromTime } from "@/lib/ids";
-import { purgeExpiredBatch, purgeExpiredHistory, purgeExpiredSessionsBatch } from "@/lib/worker/purge";
+import { store } from "@/lib/store/connection";
+import { purgeExpiredBatch, purgeExpiredHistory, purgeExpiredSessionsBatch } from "@/lib/store/purge";
 import { newAccount, newEndpoint } from "../helpers/harness";
 
 const DAY = 86_400_000;
@@ -39,7 +40,7 @@ describe("retention purge", () => {
     const oldPending = insertDelivery(account.id, endpoint.id, now - 35 * DAY, "pending");
     const recent = insertDelivery(account.id, endpoint.id, now - 29 * DAY, "succeeded");
 
-    const purged = await purgeExpiredHistory(sqlite(), 30, now);
+    const purged = await purgeExpiredHistory(store(), 30, now);
     expect(purged).toMatchObject({ deliveries: 2, events: 2 });
 
     for (const gone of [oldSucceeded, oldFailed]) {
@@ -59,10 +60,10 @@ describe("retention purge", () => {
     const endpoint = await newEndpoint(account.id, "https://example.com/hook");
     const now = Date.now();
     for (let i = 0; i < 7; i++) insertDelivery(account.id, endpoint.id, now - 60 * DAY + i, "succeeded");
-    expect(purgeExpiredBatch(sqlite(), now - 30 * DAY, 3)).toEqual({ deliveries: 3, events: 3 });
-    expect(purgeExpiredBatch(sqlite(), now - 30 * DAY, 3)).toEqual({ deliveries: 3, events: 3 });
-    expect(purgeExpiredBatch(sqlite(), now - 30 * DAY, 3)).toEqual({ deliveries: 1, events: 1 });
-    expect(purgeExpiredBatch(sqlite(), now - 30 * DAY, 3)).toEqual({ deliveries: 0, events: 0 });
+    expect(await purgeExpiredBatch(store(), now - 30 * DAY, 3)).toEqual({ deliveries: 3, events: 3 });
+    expect(await purgeExpiredBatch(store(), now - 30 * DAY, 3)).toEqual({ deliveries: 3, events: 3 });
+    expect(await purgeExpiredBatch(store(), now - 30 * DAY, 3)).toEqual({ deliveries: 1, events: 1 });
+    expect(await purgeExpiredBatch(store(), now - 30 * DAY, 3)).toEqual({ deliveries: 0, events: 0 });
   });
 
   it("deletes sessions that have expired, whatever their account, and keeps live ones", async () => {
@@ -74,7 +75,7 @@ describe("retention purge", () => {
     const sessionsOf = () => (sqlite().prepare(`SELECT count(*) AS n FROM "Session" WHERE userId = ?`).get(account.id) as { n: number }).n;
     expect(sessionsOf()).toBe(3);
 
-    const purged = await purgeExpiredHistory(sqlite(), 30, now);
+    const purged = await purgeExpiredHistory(store(), 30, now);
     expect(purged.sessions).toBeGreaterThanOrEqual(2);
     expect(sessionsOf()).toBe(1);
     expect((await userForSessionToken(live.token))?.id).toBe(account.id);
@@ -86,7 +87,7 @@ describe("retention purge", () => {
     const now = Date.now();
     for (let i = 0; i < 5; i++) await createSession(account.id, now - 60 * DAY + i);
     let purged = 0;
-    for (let batch; (batch = purgeExpiredSessionsBatch(sqlite(), now, 2)) > 0; ) {
+    for (let batch; (batch = await purgeExpiredSessionsBatch(store(), now, 2)) > 0; ) {
       expect(batch).toBeLessThanOrEqual(2);
       purged += batch;
     }

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { sqlite } from "@/lib/db";
 import { deleteEndpoint, getEndpointSecret, setEndpointEnabled } from "@/lib/endpoints/queries";
-import { fireSchedule, pruneScheduleTicks } from "@/lib/schedules/ticker";
+import { store } from "@/lib/store/connection";
+import { fireSchedule, pruneScheduleTicks } from "@/lib/store/fire-tick";
 import { newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { waitFor } from "../helpers/receiver";
 import { pauseSchedulesAfterEach, schedule, ticksOf } from "../helpers/schedules";
@@ -132,21 +133,21 @@ describe("exactly once", () => {
     const due = Date.parse(created.nextRunAt!);
     const options = { now: due + 10, policy: "latest" as const, runningSince: 0 };
 
-    const first = fireSchedule(sqlite(), created.id, options);
+    const first = await fireSchedule(store(), created.id, options);
     expect(first).toMatchObject({ scheduleId: created.id, tickAt: due, events: [expect.stringMatching(/^msg_/)] });
     // The same tick again (a second process that read it as due a moment ago): nothing.
-    expect(fireSchedule(sqlite(), created.id, options)).toBeNull();
+    expect(await fireSchedule(store(), created.id, options)).toBeNull();
     expect(ticksOf(created.id)).toEqual([{ tickAt: due, firedAt: due + 10, events: 1 }]);
     const advanced = sqlite().prepare(`SELECT nextRunAt FROM "Schedule" WHERE id = ?`).get(created.id) as { nextRunAt: number };
     expect(advanced.nextRunAt).toBe(due + 60_000);
 
     // A tick row already there (fired by someone else) wins over a stale nextRunAt: no events.
     sqlite().prepare(`INSERT INTO "ScheduleTick" (scheduleId, tickAt, firedAt, events) VALUES (?, ?, ?, 1)`).run(created.id, due + 60_000, due);
-    expect(fireSchedule(sqlite(), created.id, { ...options, now: due + 60_010 })).toBeNull();
+    expect(await fireSchedule(store(), created.id, { ...options, now: due + 60_010 })).toBeNull();
     expect(eventsOf(created.id)).toHaveLength(1);
 
     // Policy "none": a tick that came due before this ticker started is skipped, not fired.
-    const skipped = fireSchedule(sqlite(), created.id, { now: due + 180_500, policy: "none", runningSince: due + 180_400 });
+    const skipped = await fireSchedule(store(), created.id, { now: due + 180_500, policy: "none", runningSince: due + 180_400 });
     expect(skipped).toBeNull();
     expect(ticksOf(created.id).map((tick) => tick.tickAt)).toEqual([due, due + 60_000]);
     expect((sqlite().prepare(`SELECT nextRunAt FROM "Schedule" WHERE id = ?`).get(created.id) as { nextRunAt: number }).nextRunAt).toBe(due + 240_000);
@@ -169,9 +170,9 @@ describe("tick records", () => {
     insert.run(a.id, cutoff, cutoff);
     insert.run(b.id, cutoff + 1000, cutoff + 1000);
 
-    expect(await pruneScheduleTicks(sqlite(), cutoff, 10)).toBe(50);
+    expect(await pruneScheduleTicks(store(), cutoff, 10)).toBe(50);
     expect(ticksOf(a.id).map((tick) => tick.tickAt)).toEqual([cutoff]);
     expect(ticksOf(b.id).map((tick) => tick.tickAt)).toEqual([cutoff + 1000]);
-    expect(await pruneScheduleTicks(sqlite(), cutoff, 10)).toBe(0);
+    expect(await pruneScheduleTicks(store(), cutoff, 10)).toBe(0);
   });
 });

@@ -13,7 +13,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
 import { createEvent } from "@/lib/events/queries";
-import { LEASE_EXPIRED_ERROR } from "@/lib/worker/reclaim";
+import { LEASE_EXPIRED_ERROR } from "@/lib/store/reclaim-expired";
 import { newAccount, newEndpoint } from "../helpers/harness";
 import { startReceiver, waitFor, type Receiver, type Script } from "../helpers/receiver";
 import { killGroup, startWorkerProcess, stopServersAfterEach, type WorkerProcess } from "../helpers/server";

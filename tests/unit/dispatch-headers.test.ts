@@ -1,7 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import packageJson from "@/package.json";
-import type { ClaimedDelivery } from "@/lib/worker/claim";
+import type { ClaimedDelivery } from "@/lib/store/claim-due";
 import { buildRequestHeaders, signingSecrets } from "@/lib/worker/dispatch";
 import { webhookBody } from "@/lib/webhooks/body";
 import { generateSigningSecret, signPayload } from "@/lib/webhooks/sign";

@@ -7,6 +7,7 @@
  * blocks writers) every second instead.
  */
 import { Worker } from "node:worker_threads";
+import type { Store } from "./connection";
 
 const CHECKPOINT_EVERY_MS = 1000;
 
@@ -35,6 +36,25 @@ export function startCheckpointer(file: string, log: (message: string, error?: u
       const exited = new Promise((resolve) => thread.once("exit", resolve));
       thread.postMessage("stop");
       await exited;
+    },
+  };
+}
+
+/**
+ * The engine's housekeeping while a worker runs in this process: on SQLite, WAL checkpoints on
+ * the thread above, and none inside this process's commits (Prisma's connection included: such
+ * a checkpoint would block the event loop, deliveries included, for as long as the fsync takes).
+ * PostgreSQL checkpoints and vacuums on its own.
+ */
+export function startStoreMaintenance(store: Store, log: (message: string, error?: unknown) => void): Checkpointer {
+  if (store.engine !== "sqlite" || store.sqlite.memory) return { async stop() {} };
+  const checkpointer = startCheckpointer(store.sqlite.name, log);
+  store.sqlite.pragma("wal_autocheckpoint = 0");
+  store.prisma.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0").catch((error) => log("could not hand checkpoints to the worker", error));
+  return {
+    async stop() {
+      store.sqlite.pragma("wal_autocheckpoint = 1000");
+      await checkpointer.stop();
     },
   };
 }

@@ -1,0 +1,211 @@
+/**
+ * Inserting events with their fan-out: the event row and one `pending` delivery, due now, per
+ * target endpoint (lib/events/fan-out.ts decides which), in one transaction, so an accepted
+ * event always has its deliveries.
+ *
+ * Contract:
+ * - `insertEvent` resolves once the event is durable (committed with synchronous = FULL on
+ *   SQLite, synchronous_commit = on on PostgreSQL). The events requested during one event-loop
+ *   turn share one transaction (group commit): the commit is the largest cost of accepting an
+ *   event. On SQLite it runs synchronously on the raw connection (see connection.ts for why).
+ * - An idempotency key already used by the account makes that event `duplicate` and writes
+ *   nothing for it (ON CONFLICT DO NOTHING: a unique violation never takes the batch down).
+ * - If the batch fails anyway (e.g. an account deleted meanwhile), each event is tried on its
+ *   own, so only the failing one fails.
+ * - Workers are woken for the new deliveries after the commit (notify.ts).
+ * - `insertEventRows*` write already-computed rows inside a caller's transaction (schedule ticks,
+ *   fire-tick.ts); they skip the deliveries of an event whose idempotency key was taken.
+ */
+import type pg from "pg";
+import { fanOutTargets, newEventRows, type EventRows, type FanOutEndpoint } from "../events/fan-out";
+import type { PostgresStore, SqliteStore, Store } from "./connection";
+import { INITIAL_STATUS, sqlStatus } from "./delivery-states";
+import { notifyNewWork } from "./notify";
+import { at, query, transaction } from "./postgres";
+import { preparedStatements } from "./sqlite";
+
+export interface EventInsert {
+  userId: string;
+  type: string;
+  /** The event's data, already valid JSON text. */
+  payload: string;
+  idempotencyKey?: string | null;
+  /** Only this endpoint (test events), whatever its filter. */
+  onlyEndpointId?: string;
+  now: Date;
+}
+
+export type InsertedEvent = { duplicate: false; eventId: string; endpointIds: string[] } | { duplicate: true };
+
+type LiveEndpoint = FanOutEndpoint & { name: string; userId: string };
+
+const sqliteStatements = preparedStatements((db) => ({
+  liveEndpoints: db.prepare(`SELECT id, userId, name, eventTypes FROM "Endpoint" WHERE userId = ? AND deletedAt IS NULL AND enabled = 1 ORDER BY id`),
+  event: db.prepare(
+    `INSERT INTO "Event" (id, userId, type, payload, idempotencyKey, scheduleId, createdAt)
+     VALUES (@id, @userId, @type, @payload, @idempotencyKey, @scheduleId, @createdAt) ON CONFLICT DO NOTHING`,
+  ),
+  // As Prisma writes them: times in Unix ms, updatedAt set on create.
+  delivery: db.prepare(
+    `INSERT INTO "Delivery" (id, userId, eventId, endpointId, status, attempts, nextAttemptAt, createdAt, updatedAt)
+     VALUES (@id, @userId, @eventId, @endpointId, ${sqlStatus(INITIAL_STATUS)}, 0, @nextAttemptAt, @createdAt, @createdAt)`,
+  ),
+}));
+
+/** The account's live, enabled endpoints, read inside the caller's SQLite transaction. */
+export function liveEndpointsOnSqlite(store: SqliteStore, userId: string): LiveEndpoint[] {
+  return sqliteStatements(store.sqlite).liveEndpoints.all(userId) as LiveEndpoint[];
+}
+
+/** Writes the rows inside the caller's SQLite transaction; false when the idempotency key was taken. */
+export function insertEventRowsOnSqlite(store: SqliteStore, rows: EventRows): boolean {
+  const sql = sqliteStatements(store.sqlite);
+  if (sql.event.run({ ...rows.event, createdAt: rows.event.createdAt.getTime() }).changes === 0) return false;
+  for (const delivery of rows.deliveries) {
+    sql.delivery.run({ ...delivery, nextAttemptAt: delivery.nextAttemptAt.getTime(), createdAt: delivery.createdAt.getTime() });
+  }
+  return true;
+}
+
+/** The live, enabled endpoints of these accounts, read inside the caller's PostgreSQL transaction. */
+export async function liveEndpointsOnPostgres(store: PostgresStore, client: pg.PoolClient, userIds: string[]): Promise<Map<string, LiveEndpoint[]>> {
+  const { rows } = await query<LiveEndpoint>(
+    store,
+    client,
+    `SELECT id, "userId", name, "eventTypes" FROM "Endpoint" WHERE "userId" = ANY($1::text[]) AND "deletedAt" IS NULL AND enabled ORDER BY id`,
+    [[...new Set(userIds)]],
+  );
+  const byAccount = new Map<string, LiveEndpoint[]>();
+  for (const row of rows) {
+    const list = byAccount.get(row.userId);
+    if (list) list.push(row);
+    else byAccount.set(row.userId, [row]);
+  }
+  return byAccount;
+}
+
+/**
+ * Writes many events' rows inside the caller's PostgreSQL transaction, in two statements;
+ * returns, per event, whether it was written (false: its idempotency key was taken).
+ */
+export async function insertEventRowsOnPostgres(store: PostgresStore, client: pg.PoolClient, batch: EventRows[]): Promise<boolean[]> {
+  if (batch.length === 0) return [];
+  const events = batch.map((rows) => rows.event);
+  const { rows: inserted } = await query<{ id: string }>(
+    store,
+    client,
+    `INSERT INTO "Event" (id, "userId", type, payload, "idempotencyKey", "scheduleId", "createdAt")
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp[])
+     ON CONFLICT DO NOTHING
+     RETURNING id`,
+    [
+      events.map((event) => event.id),
+      events.map((event) => event.userId),
+      events.map((event) => event.type),
+      events.map((event) => event.payload),
+      events.map((event) => event.idempotencyKey),
+      events.map((event) => event.scheduleId),
+      events.map((event) => at(event.createdAt.getTime())),
+    ],
+  );
+  const written = new Set(inserted.map((row) => row.id));
+  const deliveries = batch.filter((rows) => written.has(rows.event.id)).flatMap((rows) => rows.deliveries);
+  if (deliveries.length) {
+    await query(
+      store,
+      client,
+      `INSERT INTO "Delivery" (id, "userId", "eventId", "endpointId", status, attempts, "nextAttemptAt", "createdAt", "updatedAt")
+       SELECT d.id, d."userId", d."eventId", d."endpointId", ${sqlStatus(INITIAL_STATUS)}, 0, d.due, d.created, d.created
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp[], $6::timestamp[])
+              AS d(id, "userId", "eventId", "endpointId", due, created)`,
+      [
+        deliveries.map((delivery) => delivery.id),
+        deliveries.map((delivery) => delivery.userId),
+        deliveries.map((delivery) => delivery.eventId),
+        deliveries.map((delivery) => delivery.endpointId),
+        deliveries.map((delivery) => at(delivery.nextAttemptAt.getTime())),
+        deliveries.map((delivery) => at(delivery.createdAt.getTime())),
+      ],
+    );
+  }
+  return batch.map((rows) => written.has(rows.event.id));
+}
+
+function rowsFor(input: EventInsert, endpoints: LiveEndpoint[]): EventRows {
+  const targets = fanOutTargets(endpoints, input.type, input.onlyEndpointId);
+  return newEventRows(input.userId, input, targets.map((endpoint) => endpoint.id), input.now);
+}
+
+function result(rows: EventRows, written: boolean): InsertedEvent {
+  return written ? { duplicate: false, eventId: rows.event.id, endpointIds: rows.deliveries.map((delivery) => delivery.endpointId) } : { duplicate: true };
+}
+
+function writeBatchOnSqlite(store: SqliteStore, batch: EventInsert[]): InsertedEvent[] {
+  return store.sqlite
+    .transaction(() =>
+      batch.map((input) => {
+        const rows = rowsFor(input, liveEndpointsOnSqlite(store, input.userId));
+        return result(rows, insertEventRowsOnSqlite(store, rows));
+      }),
+    )
+    .immediate();
+}
+
+async function writeBatchOnPostgres(store: PostgresStore, batch: EventInsert[]): Promise<InsertedEvent[]> {
+  return transaction(store, async (client) => {
+    const endpoints = await liveEndpointsOnPostgres(store, client, batch.map((input) => input.userId));
+    const rows = batch.map((input) => rowsFor(input, endpoints.get(input.userId) ?? []));
+    const written = await insertEventRowsOnPostgres(store, client, rows);
+    return rows.map((eventRows, index) => result(eventRows, written[index]));
+  });
+}
+
+interface PendingInsert {
+  input: EventInsert;
+  resolve: (inserted: InsertedEvent) => void;
+  reject: (error: unknown) => void;
+}
+
+const pendingByStore = new Map<Store, PendingInsert[]>();
+
+export function insertEvent(store: Store, input: EventInsert): Promise<InsertedEvent> {
+  return new Promise((resolve, reject) => {
+    let pending = pendingByStore.get(store);
+    if (!pending) {
+      pendingByStore.set(store, (pending = []));
+      setImmediate(() => void flush(store));
+    }
+    pending.push({ input, resolve, reject });
+  });
+}
+
+async function writeBatch(store: Store, batch: EventInsert[]): Promise<InsertedEvent[]> {
+  return store.engine === "sqlite" ? writeBatchOnSqlite(store, batch) : writeBatchOnPostgres(store, batch);
+}
+
+async function flush(store: Store): Promise<void> {
+  const batch = pendingByStore.get(store) ?? [];
+  pendingByStore.delete(store);
+  let results: InsertedEvent[] | null = null;
+  try {
+    results = await writeBatch(store, batch.map((pending) => pending.input));
+  } catch {
+    // One write failed and took the batch with it: each on its own, so only the failing one fails.
+    for (const pending of batch) {
+      try {
+        const [inserted] = await writeBatch(store, [pending.input]);
+        wake(store, [inserted]);
+        pending.resolve(inserted);
+      } catch (error) {
+        pending.reject(error);
+      }
+    }
+    return;
+  }
+  wake(store, results);
+  batch.forEach((pending, index) => pending.resolve(results[index]));
+}
+
+function wake(store: Store, inserted: InsertedEvent[]): void {
+  notifyNewWork(store, [...new Set(inserted.flatMap((event) => (event.duplicate ? [] : event.endpointIds)))]);
+}
