@@ -13,7 +13,7 @@ async function main() {
     const applied = await migrateDatabase(env.DATABASE_URL);
     console.log(applied.length ? `Applied migrations: ${applied.join(", ")}` : "Database is up to date.");
   } else if (command === "create" && name) {
-    const dirs = await createMigration(name);
+    const dirs = await createMigration(name, { shadowPostgresUrl: env.HOOKLINE_SHADOW_POSTGRES_URL });
     console.log(dirs.length ? dirs.map((dir) => `Created ${path.relative(process.cwd(), dir)}`).join("\n") : "The schema matches the migrations: nothing to create.");
   } else {
     console.error("usage: tsx scripts/db-migrate.ts deploy | create <name>");

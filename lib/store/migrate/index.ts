@@ -5,9 +5,9 @@
  *   names applied.
  * - `createMigration(name)` writes the next migration for both engines from one change of
  *   prisma/schema.prisma, under the same `<timestamp>_<name>` folder name. The PostgreSQL diff
- *   replays the existing migrations in a shadow database: on the server named by
- *   HOOKLINE_SHADOW_POSTGRES_URL when set (a user allowed to CREATE DATABASE; a temporary
- *   database is created and dropped), otherwise on a throw-away local cluster
+ *   replays the existing migrations in a shadow database: on the server `shadowPostgresUrl`
+ *   names when given (HOOKLINE_SHADOW_POSTGRES_URL; a user allowed to CREATE DATABASE; a
+ *   temporary database is created and dropped), otherwise on a throw-away local cluster
  *   (lib/store/postgres/cluster.ts: Debian's postgresql package, installed when missing and root).
  */
 import { parseDatabaseUrl } from "../engine";
@@ -24,8 +24,7 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
   return target.engine === "postgres" ? migratePostgres(target.url) : migrateSqlite(databaseUrl);
 }
 
-async function withShadowServer<T>(work: (serverUrl: string) => Promise<T>): Promise<T> {
-  const configured = process.env.HOOKLINE_SHADOW_POSTGRES_URL;
+async function withShadowServer<T>(configured: string | undefined, work: (serverUrl: string) => Promise<T>): Promise<T> {
   if (configured) return work(configured);
   // Tooling only (never at runtime): imported lazily so the server never loads it.
   const { startThrowawayCluster } = await import("../postgres/cluster");
@@ -38,9 +37,9 @@ async function withShadowServer<T>(work: (serverUrl: string) => Promise<T>): Pro
 }
 
 /** Writes the migrations taking both engines' migrations to the schema; returns the folders written (none when the schema matches). */
-export async function createMigration(name: string): Promise<string[]> {
+export async function createMigration(name: string, options: { shadowPostgresUrl?: string } = {}): Promise<string[]> {
   const sqlite = await nextSqliteMigration();
-  const postgres = await withShadowServer(nextPostgresMigration);
+  const postgres = await withShadowServer(options.shadowPostgresUrl, nextPostgresMigration);
   const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
   const folder = `${stamp}_${name.replace(/[^a-zA-Z0-9_]/g, "_")}`;
   const written: string[] = [];
