@@ -2,13 +2,15 @@
 // lib/store/postgres/cluster.ts): offline migrations, the derived Prisma client over
 // @prisma/adapter-pg, and clear errors. The cluster is stopped and its folder removed in afterAll,
 // and by the cluster's own exit handler if the run dies first.
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma, PrismaClient } from "@/lib/generated/prisma-postgres/client";
 import { createDatabase, migrateDatabase } from "@/lib/store/migrate";
-import { nextPostgresMigration } from "@/lib/store/migrate/postgres";
+import { migratePostgres, nextPostgresMigration } from "@/lib/store/migrate/postgres";
 import { nextSqliteMigration } from "@/lib/store/migrate/sqlite";
 import { migrationNames, POSTGRES_MIGRATIONS_DIR } from "@/lib/store/migrate/wasm-engine";
 import { startThrowawayCluster, type ThrowawayCluster } from "@/lib/store/postgres/cluster";
@@ -70,6 +72,31 @@ describe("PostgreSQL migrations", () => {
     // Whoever got the lock first applied everything; the others found nothing left.
     expect(results.filter((names) => names.length > 0)).toEqual([all]);
     expect(await appliedRows(client(url))).toEqual(all);
+  });
+
+  it("applies each migration file whole: a ';' inside a string survives, and a failing file leaves nothing half-done", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "hookline-pg-migrations-"));
+    try {
+      writeFileSync(path.join(dir, "migration_lock.toml"), 'provider = "postgresql"\n');
+      const migration = (name: string, sql: string) => {
+        mkdirSync(path.join(dir, name));
+        writeFileSync(path.join(dir, name, "migration.sql"), sql);
+      };
+      migration("20260101000000_semicolons", `CREATE TABLE "Note" ("text" TEXT NOT NULL DEFAULT 'a;b');\nINSERT INTO "Note" VALUES ('x; DROP TABLE "Note";'), (DEFAULT);\n`);
+      migration("20260101000001_fails_halfway", `CREATE TABLE "Half" ("id" INTEGER);\nSELECT 1 / 0;\n`);
+      const url = await freshDatabase();
+
+      await expect(migratePostgres(url, dir)).rejects.toThrow(/division by zero/);
+
+      const prisma = client(url);
+      const notes = await prisma.$queryRaw<Array<{ text: string }>>`SELECT "text" FROM "Note" ORDER BY "text" DESC`;
+      expect(notes.map((row) => row.text)).toEqual(['x; DROP TABLE "Note";', "a;b"]);
+      const half = await prisma.$queryRaw<Array<{ exists: boolean }>>`SELECT to_regclass('"Half"') IS NOT NULL AS exists`;
+      expect(half[0].exists).toBe(false);
+      expect(await appliedRows(prisma)).toEqual(["20260101000000_semicolons"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("the committed migrations of both engines match prisma/schema.prisma", async () => {

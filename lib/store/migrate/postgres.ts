@@ -164,9 +164,12 @@ async function withPostgresEngine<T>(databaseUrl: string, work: Parameters<typeo
   }
 }
 
-/** Applies every pending migration to the PostgreSQL database at `databaseUrl`; returns their names (empty for the processes that found them applied). */
-export async function migratePostgres(databaseUrl: string): Promise<string[]> {
-  const all = migrationNames(POSTGRES_MIGRATIONS_DIR);
+/**
+ * Applies every pending migration to the PostgreSQL database at `databaseUrl`; returns their
+ * names (empty for the processes that found them applied). `migrationsDir` is for tests.
+ */
+export async function migratePostgres(databaseUrl: string, migrationsDir = POSTGRES_MIGRATIONS_DIR): Promise<string[]> {
+  const all = migrationNames(migrationsDir);
   const client = await connect(databaseUrl);
   try {
     const isPending = async () => {
@@ -178,7 +181,7 @@ export async function migratePostgres(databaseUrl: string): Promise<string[]> {
     try {
       if (!(await isPending())) return [];
       return await withPostgresEngine(databaseUrl, async (engine) => {
-        const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(POSTGRES_MIGRATIONS_DIR), filters: NO_FILTERS });
+        const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(migrationsDir), filters: NO_FILTERS });
         return appliedMigrationNames;
       });
     } catch (error) {
