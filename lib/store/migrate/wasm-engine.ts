@@ -7,6 +7,8 @@
  *   prisma/migrations/<timestamp>_<name>/migration.sql + migration_lock.toml   (SQLite)
  *   prisma/postgres/migrations/…                                              (PostgreSQL)
  * so `prisma migrate deploy --schema …` works too wherever the native engine is available.
+ * Paths come from __dirname: this runs in plain Node processes (tsx: npm start's migrate step,
+ * the worker, scripts, vitest), never inside the Next bundle.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
