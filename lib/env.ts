@@ -137,6 +137,18 @@ const schema = z.object({
    * interval. 0 reads the database on every scrape.
    */
   HOOKLINE_METRICS_REFRESH_MS: z.coerce.number().int().min(0).default(5_000),
+
+  // PostgreSQL foundations (issue 11)
+  /**
+   * `npm run db:new-migration` only: a PostgreSQL server (postgres://, a user allowed to CREATE
+   * DATABASE) where the PostgreSQL migrations are replayed in a temporary shadow database to diff
+   * them against the schema. Unset: a throw-away local cluster is started for it (Debian's
+   * postgresql package).
+   */
+  HOOKLINE_SHADOW_POSTGRES_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -137,7 +137,7 @@ function startEngine() {
  * the ingest phase, on the bench's own database with the bench's worker settings.
  */
 async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<string, number>; rows: Row[] }> {
-  const { migrateDatabase } = await import("./migrations");
+  const { migrateDatabase } = await import("../lib/store/migrate");
   await migrateDatabase(process.env.DATABASE_URL!);
   const { sqlite } = await import("../lib/db");
   const { newId } = await import("../lib/ids");

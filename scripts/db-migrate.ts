@@ -1,11 +1,11 @@
 /**
- * Database migrations from the command line (see scripts/migrations.ts for why not `prisma migrate`):
- *   tsx scripts/db-migrate.ts deploy          apply pending migrations to DATABASE_URL
- *   tsx scripts/db-migrate.ts create <name>   write the migration from the schema's changes
+ * Database migrations from the command line (see lib/store/migrate/ for why not `prisma migrate`):
+ *   tsx scripts/db-migrate.ts deploy          apply pending migrations to DATABASE_URL (SQLite or PostgreSQL)
+ *   tsx scripts/db-migrate.ts create <name>   write the migration from the schema's changes, for both engines
  */
 import path from "node:path";
 import { env } from "../lib/env";
-import { createMigration, migrateDatabase } from "./migrations";
+import { createMigration, migrateDatabase } from "../lib/store/migrate";
 
 async function main() {
   const [command, name] = process.argv.slice(2);
@@ -13,8 +13,8 @@ async function main() {
     const applied = await migrateDatabase(env.DATABASE_URL);
     console.log(applied.length ? `Applied migrations: ${applied.join(", ")}` : "Database is up to date.");
   } else if (command === "create" && name) {
-    const dir = await createMigration(name);
-    console.log(dir ? `Created ${path.relative(process.cwd(), dir)}` : "The schema matches the migrations: nothing to create.");
+    const dirs = await createMigration(name, { shadowPostgresUrl: env.HOOKLINE_SHADOW_POSTGRES_URL });
+    console.log(dirs.length ? dirs.map((dir) => `Created ${path.relative(process.cwd(), dir)}`).join("\n") : "The schema matches the migrations: nothing to create.");
   } else {
     console.error("usage: tsx scripts/db-migrate.ts deploy | create <name>");
     process.exit(2);

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { env } from "../lib/env";
-import { migrateDatabase } from "./migrations";
+import { migrateDatabase } from "../lib/store/migrate";
 
 const { values } = parseArgs({
   options: {

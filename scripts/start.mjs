@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: everything a fresh checkout needs to serve Hookline, in order:
-// generate the Prisma client if missing, migrate the database (this also validates the
+// generate the Prisma clients if missing, migrate the database (this also validates the
 // configuration), build the app when the sources are newer than the last build, then run
 // scripts/server.ts (Next with the worker inside). Signals go to the server, whose worker
 // drains in-flight deliveries before exiting (NEXT_MANUAL_SIG_HANDLE leaves that to us).
@@ -38,7 +38,9 @@ function buildIsCurrent() {
   return existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource();
 }
 
-if (!existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) run(bin("prisma"), ["generate"]);
+// Both clients (SQLite and PostgreSQL), generated from the one schema by scripts/prisma-generate.ts.
+const clientsGenerated = ["prisma", "prisma-postgres"].every((dir) => existsSync(path.join(root, "lib", "generated", dir, "client.ts")));
+if (!clientsGenerated) run(bin("tsx"), ["scripts/prisma-generate.ts"]);
 run(bin("tsx"), ["scripts/db-migrate.ts", "deploy"]);
 if (process.env.HOOKLINE_SKIP_BUILD !== "1" && !buildIsCurrent()) run(bin("next"), ["build"]);
 

@@ -29,8 +29,33 @@ function ensureChromium() {
   console.log("No /usr/bin/chromium: Playwright will use its own browser if installed (set CHROMIUM_PATH to choose one).");
 }
 
+/**
+ * Runs `fn` with one throw-away PostgreSQL cluster for the whole run (lib/store/postgres/cluster.ts:
+ * Debian's postgresql package, installed with apt-get when missing and root), exported as
+ * HOOKLINE_TEST_POSTGRES_URL so every suite's global setup makes its databases there instead of
+ * starting a cluster each. The cluster is stopped and its folder removed afterwards, whatever
+ * `fn` did (step() exits the process on failure: the cluster's exit handler stops it then).
+ * Not wired in yet: the suites pass on PostgreSQL once the storage layer speaks it.
+ */
+export async function withPostgres(fn) {
+  const { tsImport } = await import("tsx/esm/api");
+  const { startThrowawayCluster } = await tsImport("../lib/store/postgres/cluster.ts", import.meta.url);
+  console.log("\n▶ Starting a throw-away PostgreSQL cluster");
+  const cluster = await startThrowawayCluster();
+  const previous = process.env.HOOKLINE_TEST_POSTGRES_URL;
+  process.env.HOOKLINE_TEST_POSTGRES_URL = cluster.url;
+  try {
+    return await fn(cluster.url);
+  } finally {
+    if (previous === undefined) delete process.env.HOOKLINE_TEST_POSTGRES_URL;
+    else process.env.HOOKLINE_TEST_POSTGRES_URL = previous;
+    await cluster.stop();
+  }
+}
+
 ensureChromium();
-if (!existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) step("Generating the Prisma client", bin("prisma"), ["generate"]);
+const clientsGenerated = ["prisma", "prisma-postgres"].every((dir) => existsSync(path.join(root, "lib", "generated", dir, "client.ts")));
+if (!clientsGenerated) step("Generating the Prisma clients (SQLite and PostgreSQL)", bin("tsx"), ["scripts/prisma-generate.ts"]);
 step("Type check", bin("tsc"), ["--noEmit", "-p", "."]);
 step("Lint", bin("eslint"), ["."]);
 step("Building the app", bin("next"), ["build"]);

@@ -5,7 +5,7 @@
 import { env } from "../lib/env";
 import { exitGracefullyOnSignal, startProcessWorker } from "../lib/worker/server";
 import { serveMetrics } from "../lib/metrics/serve";
-import { migrateDatabase } from "./migrations";
+import { migrateDatabase } from "../lib/store/migrate";
 
 async function main() {
   await migrateDatabase(env.DATABASE_URL);

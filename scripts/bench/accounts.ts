@@ -4,7 +4,7 @@
  * each with an API key, through the same lib functions sign-up and the dashboard's "Create key"
  * use. Sends `[{ email, userId, key }]` to its parent over IPC and exits.
  */
-import { migrateDatabase } from "../migrations";
+import { migrateDatabase } from "../../lib/store/migrate";
 
 async function main() {
   await migrateDatabase(process.env.DATABASE_URL!);
