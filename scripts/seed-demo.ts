@@ -26,6 +26,7 @@ export async function seedDemo(options: { deliveries: number; endpoints: number;
   const { store } = await import("../lib/store/connection");
   const { insertRows } = await import("../lib/store/bulk-insert");
   type Rows = import("../lib/store/bulk-insert").Rows;
+  const { nextStatus } = await import("../lib/store/delivery-states");
   const { idFromTime } = await import("../lib/ids");
   const { createAccount } = await import("../lib/auth/accounts");
   const { createEndpoint } = await import("../lib/endpoints/queries");
@@ -42,6 +43,12 @@ export async function seedDemo(options: { deliveries: number; endpoints: number;
     });
     endpoints.push(endpoint.id);
   }
+
+  // History as the worker leaves it: created pending, claimed, then succeeded or failed for good.
+  const live = { deleted: false };
+  const delivering = nextStatus("pending", "claim", live)!;
+  const succeeded = nextStatus(delivering, "succeed", live)!;
+  const failed = nextStatus(delivering, "fail", live)!;
 
   const now = Date.now();
   const span = options.days * 86_400_000;
@@ -64,13 +71,12 @@ export async function seedDemo(options: { deliveries: number; endpoints: number;
         const roll = (i * 31 + k * 17) % 100;
         const failedForGood = roll < 2;
         const attempts = failedForGood ? 3 : roll < 8 ? 2 : 1;
-        // Finished history, created in its final state (no transition of a live row).
         rows.deliveries.push({
           id: deliveryId,
           userId: account.id,
           eventId,
           endpointId,
-          status: failedForGood ? "failed" : "succeeded",
+          status: failedForGood ? failed : succeeded,
           attempts,
           nextAttemptAt: null,
           lastStatusCode: failedForGood ? 503 : 200,
