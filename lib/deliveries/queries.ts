@@ -5,13 +5,14 @@
 import { prisma } from "../db";
 import { idAt } from "../ids";
 import { store } from "../store/connection";
+import { DELIVERY_STATUSES, type DeliveryStatus } from "../store/delivery-states";
 import { deliveryIdsWithStatus } from "../store/delivery-log";
 import { retryDeliveryOfLiveEndpoint } from "../store/manual-transitions";
 import { webhookBody } from "../webhooks/body";
 import { notifyNewWork } from "../worker/wake";
 
-export const DELIVERY_STATUSES = ["pending", "delivering", "succeeded", "failed"] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+// One list of statuses, the state machine's.
+export { DELIVERY_STATUSES, type DeliveryStatus };
 
 export interface DeliveryDto {
   id: string;
