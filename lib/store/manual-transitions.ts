@@ -101,7 +101,7 @@ export async function retryDeliveryOfLiveEndpoint(store: Store, userId: string, 
     store.pool,
     `UPDATE "Delivery" d SET status = ${t.to}, "nextAttemptAt" = $3::timestamp, "completedAt" = NULL, "updatedAt" = $3::timestamp
        FROM (SELECT e.id FROM "Endpoint" e JOIN "Delivery" x ON x."endpointId" = e.id
-              WHERE x.id = $2 AND e."deletedAt" IS NULL FOR SHARE OF e) e
+              WHERE x.id = $2 AND x."userId" = $1 AND e."deletedAt" IS NULL FOR SHARE OF e) e
       WHERE d.id = $2 AND d."userId" = $1 AND d."endpointId" = e.id AND d.status IN ${t.from}`,
     [userId, deliveryId, at(now)],
   );
