@@ -28,7 +28,7 @@ export interface DatabaseSnapshot {
   dueDeliveries: number;
   /** When the most overdue of those became due; null when nothing is due. */
   oldestDueAt: number | null;
-  /** Live endpoints whose circuit breaker holds them paused now (lib/worker/circuit-breaker.ts). */
+  /** Live endpoints whose circuit breaker holds them paused now (circuit-breaker.ts). */
   pausedEndpoints: number;
   /** ScheduleTick rows: ticks fired, as long as they are kept (retention, schedule deleted). */
   scheduleTicks: number;
