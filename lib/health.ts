@@ -4,8 +4,9 @@
  * count, so a web server with HOOKLINE_WORKER=off is healthy while a separate `npm run worker`
  * runs, and unhealthy (503) when none does: events would be accepted and never delivered.
  */
-import { prisma } from "./db";
 import { logger } from "./log";
+import { store } from "./store/connection";
+import { heartbeatSummary } from "./store/health";
 
 export interface HealthInput {
   databaseReachable: boolean;
@@ -64,15 +65,8 @@ export function assessHealth(input: HealthInput, now: number, heartbeatTimeoutMs
 export async function checkHealth(now: number, heartbeatTimeoutMs: number): Promise<HealthReport> {
   let input: HealthInput;
   try {
-    const [row] = await prisma.$queryRawUnsafe<Array<{ live: number | bigint | null; last: number | bigint | null }>>(
-      `SELECT count(CASE WHEN beatAt >= ? THEN 1 END) AS live, max(beatAt) AS last FROM "WorkerHeartbeat"`,
-      now - heartbeatTimeoutMs,
-    );
-    input = {
-      databaseReachable: true,
-      lastHeartbeatAt: row?.last === null || row?.last === undefined ? null : Number(row.last),
-      liveWorkers: Number(row?.live ?? 0),
-    };
+    const heartbeats = await heartbeatSummary(store(), now - heartbeatTimeoutMs);
+    input = { databaseReachable: true, lastHeartbeatAt: heartbeats.lastBeatAt, liveWorkers: heartbeats.live };
   } catch (error) {
     // The reason stays in the log: health is public and must not describe internals.
     logger.error({ err: error }, "health check: the database did not answer");

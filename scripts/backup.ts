@@ -2,14 +2,11 @@
  * `npm run backup -- <file> [--force]`: a consistent snapshot of the database in DATABASE_URL,
  * taken while Hookline runs.
  *
- * It uses SQLite's `VACUUM INTO`, which copies the database as one read transaction: the copy is
- * exactly the database at one instant, whatever the web server and the worker write meanwhile
- * (in WAL mode readers and writers do not block each other, so deliveries keep flowing). The
- * online backup API was the other candidate, but it starts over whenever another process writes
- * during the copy, so under a steady delivery load it may never finish. The snapshot is written
- * to a temporary file beside the target and renamed into place, so an interrupted backup never
- * leaves a half-written file under the requested name. The copy is compacted (VACUUM) and in
- * rollback-journal mode: one self-contained file that `sqlite3` opens as is.
+ * SQLite only: the copy is SQLite's `VACUUM INTO` (lib/store/backup.ts), exactly the database at
+ * one instant, whatever the web server and the worker write meanwhile. On PostgreSQL it refuses,
+ * pointing at `pg_dump`, before touching anything. The snapshot is written to a temporary file
+ * beside the target and renamed into place, so an interrupted backup never leaves a
+ * half-written file under the requested name.
  *
  * The copy holds everything the database does (signing secrets, session and key hashes), so it
  * is readable by its owner only (mode 0600) from the moment it exists: the temporary file is
@@ -19,7 +16,7 @@
 import { closeSync, existsSync, fchmodSync, openSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import Database from "better-sqlite3";
+import { sqliteSource, vacuumInto } from "../lib/store/backup";
 
 const USAGE = "Usage: npm run backup -- <file> [--force]   (--force replaces an existing file)";
 
@@ -40,15 +37,11 @@ function backupDatabase(source: string, target: string, options: { force?: boole
   if (!existsSync(path.dirname(destination))) throw new Error(`The folder ${path.dirname(destination)} does not exist.`);
 
   const temporary = `${destination}.partial-${process.pid}`;
-  // Read-only: a backup must never change the database it copies. The busy timeout rides out
-  // the moments a checkpoint holds the file.
-  const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 10_000 });
   try {
     createOwnerOnlyFile(temporary);
-    db.prepare("VACUUM INTO ?").run(temporary);
+    vacuumInto(source, temporary);
     renameSync(temporary, destination);
   } finally {
-    db.close();
     rmSync(temporary, { force: true });
   }
   return { path: destination, bytes: statSync(destination).size };
@@ -69,8 +62,8 @@ async function main() {
   }
   // Imported here so a usage error does not first require a valid configuration.
   const { env } = await import("../lib/env");
-  const source = env.DATABASE_URL.replace(/^file:/, "");
-  const result = backupDatabase(source, positionals[0], { force: values.force });
+  // On PostgreSQL this throws the refusal (pointing at pg_dump) before anything is written.
+  const result = backupDatabase(sqliteSource(env.DATABASE_URL), positionals[0], { force: values.force });
   console.log(`Backup written to ${result.path} (${formatBytes(result.bytes)}, ${result.bytes} bytes).`);
 }
 

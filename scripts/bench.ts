@@ -139,14 +139,15 @@ function startEngine() {
 async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<string, number>; rows: Row[] }> {
   const { migrateDatabase } = await import("../lib/store/migrate");
   await migrateDatabase(process.env.DATABASE_URL!);
-  const { sqlite } = await import("../lib/db");
+  const { prisma } = await import("../lib/db");
+  const { store } = await import("../lib/store/connection");
+  const { insertRows } = await import("../lib/store/bulk-insert");
   const { newId } = await import("../lib/ids");
   const { createAccount } = await import("../lib/auth/accounts");
   const { createEndpoint } = await import("../lib/endpoints/queries");
   const { signatureHeaders, generateSigningSecret } = await import("../lib/webhooks/sign");
   const { webhookBody } = await import("../lib/webhooks/body");
   const { USER_AGENT } = await import("../lib/version");
-  const db = sqlite();
 
   let accounts = 0;
   async function account(endpointPaths: string[]) {
@@ -159,29 +160,19 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     return { userId: user.id, endpointIds: endpoints.map((endpoint) => endpoint.id) };
   }
 
-  /** Inserts `perEndpoint` events × endpoints deliveries, due now, in one transaction. */
-  function seed(userId: string, endpointIds: string[], events: number): void {
+  /** Inserts `perEndpoint` events × endpoints deliveries, new (pending) and due now, in one transaction. */
+  async function seed(userId: string, endpointIds: string[], events: number): Promise<void> {
     const now = Date.now();
-    const insertEvent = db.prepare(`INSERT INTO "Event" (id, userId, type, payload, createdAt) VALUES (?, ?, 'bench.delivery', ?, ?)`);
-    const insertDelivery = db.prepare(
-      `INSERT INTO "Delivery" (id, userId, eventId, endpointId, status, attempts, nextAttemptAt, createdAt, updatedAt)
-       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-    );
-    db.transaction(() => {
-      for (let i = 0; i < events; i++) {
-        const eventId = newId("msg", now);
-        insertEvent.run(eventId, userId, `{"order":${i},"amount":4200,"currency":"EUR"}`, now);
-        for (const endpointId of endpointIds) insertDelivery.run(newId("dlv", now), userId, eventId, endpointId, now, now, now);
-      }
-    }).immediate();
+    const rows = { events: [] as Array<{ id: string; userId: string; type: string; payload: string; createdAt: number }>, deliveries: [] as Array<{ id: string; userId: string; eventId: string; endpointId: string; attempts: number; nextAttemptAt: number; createdAt: number; updatedAt: number }> };
+    for (let i = 0; i < events; i++) {
+      const eventId = newId("msg", now);
+      rows.events.push({ id: eventId, userId, type: "bench.delivery", payload: `{"order":${i},"amount":4200,"currency":"EUR"}`, createdAt: now });
+      for (const endpointId of endpointIds) rows.deliveries.push({ id: newId("dlv", now), userId, eventId, endpointId, attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now });
+    }
+    await insertRows(store(), rows);
   }
 
-  const remaining = (endpointIds: string[]) =>
-    endpointIds.reduce(
-      (sum, endpointId) =>
-        sum + (db.prepare(`SELECT count(*) AS n FROM "Delivery" WHERE endpointId = ? AND status IN ('pending', 'delivering')`).get(endpointId) as { n: number }).n,
-      0,
-    );
+  const remaining = (endpointIds: string[]) => prisma.delivery.count({ where: { endpointId: { in: endpointIds }, status: { in: ["pending", "delivering"] } } });
 
   /** Deliveries/s to healthy endpoints, optionally beside a dead endpoint with a backlog. */
   async function healthyThroughput(engine: Engine, withDeadEndpoint: boolean, deliveries = SIZES.durable): Promise<number> {
@@ -189,15 +180,15 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     const { userId, endpointIds } = await account(withDeadEndpoint ? ["/slow", ...paths] : paths);
     const healthy = withDeadEndpoint ? endpointIds.slice(1) : endpointIds;
     if (withDeadEndpoint) {
-      seed(userId, [endpointIds[0]], SIZES.slowBacklog);
+      await seed(userId, [endpointIds[0]], SIZES.slowBacklog);
       await engine.send({ cmd: "wake", endpointIds: [endpointIds[0]] });
       // Let the dead endpoint take its slots before the healthy work arrives.
-      await until(() => (db.prepare(`SELECT count(*) AS n FROM "Delivery" WHERE endpointId = ? AND status = 'delivering'`).get(endpointIds[0]) as { n: number }).n > 0);
+      await until(async () => (await prisma.delivery.count({ where: { endpointId: endpointIds[0], status: "delivering" } })) > 0);
     }
-    seed(userId, healthy, deliveries / HEALTHY_ENDPOINTS);
+    await seed(userId, healthy, deliveries / HEALTHY_ENDPOINTS);
     const started = performance.now();
     await engine.send({ cmd: "wake", endpointIds: healthy });
-    await until(() => remaining(healthy) === 0);
+    await until(async () => (await remaining(healthy)) === 0);
     return deliveries / ((performance.now() - started) / 1000);
   }
 
@@ -243,14 +234,12 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
       const { accepted } = (await engine.send({ cmd: "offer", userId, perSecond: OFFERED_RATE, seconds: SIZES.latencySeconds })) as {
         accepted: Array<[string, number]>;
       };
-      await until(() => remaining(endpointIds) === 0);
-      const startedAt = new Map(
-        (
-          db
-            .prepare(`SELECT d.eventId, a.startedAt FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.endpointId = ? AND a.number = 1`)
-            .all(endpointIds[0]) as Array<{ eventId: string; startedAt: number }>
-        ).map((row) => [row.eventId, row.startedAt]),
-      );
+      await until(async () => (await remaining(endpointIds)) === 0);
+      const firstAttempts = await prisma.attempt.findMany({
+        where: { number: 1, delivery: { endpointId: endpointIds[0] } },
+        select: { startedAt: true, delivery: { select: { eventId: true } } },
+      });
+      const startedAt = new Map(firstAttempts.map((row) => [row.delivery.eventId, row.startedAt.getTime()]));
       const samples = accepted.map(([eventId, at]) => Math.max(0, startedAt.get(eventId)! - at)).sort((a, b) => a - b);
       return { p50: percentile(samples, 50), p90: percentile(samples, 90), p99: percentile(samples, 99), max: samples[samples.length - 1], count: samples.length };
     })();
@@ -305,7 +294,7 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     const baselinePerS = await postLoop(receiver.origin, "/ingest-baseline", {}, SIZES.ingest, eventOf("order.created"), INGEST_CONNECTIONS);
     const acceptPerS = await postLoop(origin, "/api/v1/events", auth, SIZES.ingest, eventOf("audit.logged"), INGEST_CONNECTIONS);
     const perS = await postLoop(origin, "/api/v1/events", auth, SIZES.ingest, eventOf("order.created"), INGEST_CONNECTIONS);
-    await until(() => remaining(endpointIds) === 0);
+    await until(async () => (await remaining(endpointIds)) === 0);
     const rss = server.peakRss();
     await server.stop();
     const normal = await startServer({ ...process.env, HOOKLINE_API_RATE_LIMIT: "1000000000", HOOKLINE_SQLITE_SYNCHRONOUS: "normal" });

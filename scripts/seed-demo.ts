@@ -3,7 +3,8 @@
  * Fills DATABASE_URL with realistic history for demos and for measuring the delivery log: one
  * account (password "demo-password"), endpoints, events spread over the last days, one
  * delivery per event and endpoint pair drawn from a few, mostly succeeded, some retried or failed,
- * each with its attempts. Raw prepared statements in large transactions: ~1M deliveries a minute.
+ * each with its attempts. Bulk inserts in large transactions (lib/store/bulk-insert.ts): ~1M
+ * deliveries a minute on SQLite.
  */
 import { parseArgs } from "node:util";
 import { env } from "../lib/env";
@@ -22,11 +23,13 @@ const TYPES = ["order.created", "order.paid", "order.shipped", "order.refunded",
 
 export async function seedDemo(options: { deliveries: number; endpoints: number; days: number; email: string }) {
   await migrateDatabase(env.DATABASE_URL);
-  const { sqlite } = await import("../lib/db");
+  const { store } = await import("../lib/store/connection");
+  const { insertRows } = await import("../lib/store/bulk-insert");
+  type Rows = import("../lib/store/bulk-insert").Rows;
+  const { nextStatus } = await import("../lib/store/delivery-states");
   const { idFromTime } = await import("../lib/ids");
   const { createAccount } = await import("../lib/auth/accounts");
   const { createEndpoint } = await import("../lib/endpoints/queries");
-  const db = sqlite();
 
   const account = await createAccount(options.email, "demo-password");
   if ("emailTaken" in account) throw new Error(`${options.email} already exists in this database`);
@@ -41,13 +44,11 @@ export async function seedDemo(options: { deliveries: number; endpoints: number;
     endpoints.push(endpoint.id);
   }
 
-  const insertEvent = db.prepare(`INSERT INTO "Event" (id, userId, type, payload, createdAt) VALUES (?, ?, ?, ?, ?)`);
-  const insertDelivery = db.prepare(`
-    INSERT INTO "Delivery" (id, userId, eventId, endpointId, status, attempts, nextAttemptAt, lastStatusCode, lastError, createdAt, updatedAt, completedAt)
-    VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`);
-  const insertAttempt = db.prepare(`
-    INSERT INTO "Attempt" (id, deliveryId, number, startedAt, durationMs, requestHeaders, responseStatus, responseHeaders, responseBody, error)
-    VALUES (?, ?, ?, ?, ?, ?, ?, '{"content-type":"text/plain"}', ?, ?)`);
+  // History as the worker leaves it: created pending, claimed, then succeeded or failed for good.
+  const live = { deleted: false };
+  const delivering = nextStatus("pending", "claim", live)!;
+  const succeeded = nextStatus(delivering, "succeed", live)!;
+  const failed = nextStatus(delivering, "fail", live)!;
 
   const now = Date.now();
   const span = options.days * 86_400_000;
@@ -57,50 +58,52 @@ export async function seedDemo(options: { deliveries: number; endpoints: number;
   let made = 0;
   const started = Date.now();
   for (let first = 0; first < events; first += batch) {
-    db.transaction(() => {
-      for (let i = first; i < Math.min(events, first + batch); i++) {
-        // Oldest first, so ids (time-sortable) grow like real traffic.
-        const at = now - span + Math.floor((i / events) * span);
-        const type = TYPES[i % TYPES.length];
-        const eventId = idFromTime("msg", at);
-        insertEvent.run(eventId, account.id, type, JSON.stringify({ id: i, amount: (i * 37) % 10_000, currency: "EUR" }), at);
-        for (let k = 0; k < fanOut && made < options.deliveries; k++, made++) {
-          const endpointId = endpoints[(i * 7 + k * 3) % endpoints.length];
-          const deliveryId = idFromTime("dlv", at);
-          const roll = (i * 31 + k * 17) % 100;
-          const failedForGood = roll < 2;
-          const attempts = failedForGood ? 3 : roll < 8 ? 2 : 1;
-          insertDelivery.run(
+    const rows: Required<Rows> = { events: [], deliveries: [], attempts: [] };
+    for (let i = first; i < Math.min(events, first + batch); i++) {
+      // Oldest first, so ids (time-sortable) grow like real traffic.
+      const at = now - span + Math.floor((i / events) * span);
+      const type = TYPES[i % TYPES.length];
+      const eventId = idFromTime("msg", at);
+      rows.events.push({ id: eventId, userId: account.id, type, payload: JSON.stringify({ id: i, amount: (i * 37) % 10_000, currency: "EUR" }), createdAt: at });
+      for (let k = 0; k < fanOut && made < options.deliveries; k++, made++) {
+        const endpointId = endpoints[(i * 7 + k * 3) % endpoints.length];
+        const deliveryId = idFromTime("dlv", at);
+        const roll = (i * 31 + k * 17) % 100;
+        const failedForGood = roll < 2;
+        const attempts = failedForGood ? 3 : roll < 8 ? 2 : 1;
+        rows.deliveries.push({
+          id: deliveryId,
+          userId: account.id,
+          eventId,
+          endpointId,
+          status: failedForGood ? failed : succeeded,
+          attempts,
+          nextAttemptAt: null,
+          lastStatusCode: failedForGood ? 503 : 200,
+          lastError: failedForGood ? "HTTP 503" : null,
+          createdAt: at,
+          updatedAt: at + attempts * 5000,
+          completedAt: at + attempts * 5000,
+        });
+        for (let n = 1; n <= attempts; n++) {
+          const last = n === attempts;
+          const ok = last && !failedForGood;
+          rows.attempts.push({
+            id: idFromTime("att", at + n * 5000),
             deliveryId,
-            account.id,
-            eventId,
-            endpointId,
-            failedForGood ? "failed" : "succeeded",
-            attempts,
-            failedForGood ? 503 : 200,
-            failedForGood ? "HTTP 503" : null,
-            at,
-            at + attempts * 5000,
-            at + attempts * 5000,
-          );
-          for (let n = 1; n <= attempts; n++) {
-            const last = n === attempts;
-            const ok = last && !failedForGood;
-            insertAttempt.run(
-              idFromTime("att", at + n * 5000),
-              deliveryId,
-              n,
-              at + (n - 1) * 5000,
-              20 + ((i + n) % 180),
-              `{"content-type":"application/json","webhook-id":"${eventId}"}`,
-              ok ? 200 : 503,
-              ok ? "ok" : "Service Unavailable",
-              ok ? null : "HTTP 503",
-            );
-          }
+            number: n,
+            startedAt: at + (n - 1) * 5000,
+            durationMs: 20 + ((i + n) % 180),
+            requestHeaders: `{"content-type":"application/json","webhook-id":"${eventId}"}`,
+            responseStatus: ok ? 200 : 503,
+            responseHeaders: '{"content-type":"text/plain"}',
+            responseBody: ok ? "ok" : "Service Unavailable",
+            error: ok ? null : "HTTP 503",
+          });
         }
       }
-    }).immediate();
+    }
+    await insertRows(store(), rows);
     process.stdout.write(`\rseeded ${made.toLocaleString("en")} deliveries…`);
   }
   console.log(`\nSeeded ${made.toLocaleString("en")} deliveries (${events.toLocaleString("en")} events, ${options.endpoints} endpoints) in ${((Date.now() - started) / 1000).toFixed(0)} s.`);

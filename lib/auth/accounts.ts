@@ -1,5 +1,7 @@
-import { prisma, sqlite } from "../db";
+import { prisma } from "../db";
 import { newId } from "../ids";
+import { deleteAccountRow, insertFirstAccount, setPasswordAndEndOtherSessions } from "../store/accounts";
+import { store } from "../store/connection";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { hashSessionToken, type SessionUser } from "./session";
 
@@ -28,10 +30,8 @@ export async function createFirstAccount(email: string, password: string): Promi
   if (await anyAccountExists()) return { closed: true };
   const passwordHash = await hashPassword(password);
   const id = newId("usr");
-  const inserted = sqlite()
-    .prepare(`INSERT INTO "User" (id, email, passwordHash, createdAt) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "User")`)
-    .run(id, email, passwordHash, Date.now()).changes;
-  return inserted === 1 ? { id, email } : { closed: true };
+  const inserted = await insertFirstAccount(store(), { id, email, passwordHash, createdAt: Date.now() });
+  return inserted ? { id, email } : { closed: true };
 }
 
 export async function anyAccountExists(): Promise<boolean> {
@@ -64,15 +64,7 @@ export async function changePassword(
 ): Promise<{ changed: true; signedOut: number } | { wrongPassword: true }> {
   if (!(await isAccountPassword(userId, currentPassword))) return { wrongPassword: true };
   const passwordHash = await hashPassword(newPassword);
-  // Synchronous, on the raw connection: a Prisma transaction would hold the write lock across
-  // awaits, and the worker in this process would block the thread waiting for it (events/queries.ts).
-  const db = sqlite();
-  const signedOut = db
-    .transaction(() => {
-      db.prepare(`UPDATE "User" SET passwordHash = ? WHERE id = ?`).run(passwordHash, userId);
-      return db.prepare(`DELETE FROM "Session" WHERE userId = ? AND tokenHash <> ?`).run(userId, keepSessionToken ? hashSessionToken(keepSessionToken) : "").changes;
-    })
-    .immediate();
+  const signedOut = await setPasswordAndEndOtherSessions(store(), userId, passwordHash, keepSessionToken ? hashSessionToken(keepSessionToken) : "");
   return { changed: true, signedOut };
 }
 
@@ -80,17 +72,14 @@ export async function changePassword(
  * Deletes the account and everything it owns: sessions, API keys, endpoints, events,
  * deliveries with their attempts, inbox requests, schedules with their ticks. Every one of those
  * tables references User (or a row that does) with ON DELETE CASCADE, so deleting the User row
- * deletes them all in the same statement (better-sqlite3 builds SQLite with foreign keys on, and
- * lib/db.ts switches them on explicitly for the raw connection). One IMMEDIATE transaction on
- * the raw connection: all of it goes, or none, and no worker write interleaves.
+ * deletes them all in the same statement, all of it or none (lib/store/accounts.ts).
  */
-export function deleteAccount(userId: string): boolean {
-  const db = sqlite();
-  return db.transaction(() => db.prepare(`DELETE FROM "User" WHERE id = ?`).run(userId).changes === 1).immediate();
+export async function deleteAccount(userId: string): Promise<boolean> {
+  return deleteAccountRow(store(), userId);
 }
 
 /** Deletes the account (see deleteAccount) only when `password` is its password. */
 export async function deleteAccountWithPassword(userId: string, password: string): Promise<{ deleted: boolean } | { wrongPassword: true }> {
   if (!(await isAccountPassword(userId, password))) return { wrongPassword: true };
-  return { deleted: deleteAccount(userId) };
+  return { deleted: await deleteAccount(userId) };
 }

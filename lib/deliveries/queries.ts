@@ -2,13 +2,17 @@
  * The delivery log. Lists are newest first with keyset pagination on the time-sortable id
  * (`id < cursor`), so every page is an index range scan, never an OFFSET or a COUNT.
  */
-import { prisma, sqlite } from "../db";
+import { prisma } from "../db";
 import { idAt } from "../ids";
+import { store } from "../store/connection";
+import { DELIVERY_STATUSES, type DeliveryStatus } from "../store/delivery-states";
+import { deliveryIdsWithStatus } from "../store/delivery-log";
+import { retryDeliveryOfLiveEndpoint } from "../store/manual-transitions";
 import { webhookBody } from "../webhooks/body";
 import { notifyNewWork } from "../worker/wake";
 
-export const DELIVERY_STATUSES = ["pending", "delivering", "succeeded", "failed"] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+// One list of statuses, the state machine's.
+export { DELIVERY_STATUSES, type DeliveryStatus };
 
 export interface DeliveryDto {
   id: string;
@@ -131,15 +135,9 @@ async function rareStatusIds(userId: string, filter: DeliveryFilter): Promise<st
     ? [filter.endpointId]
     : (await prisma.endpoint.findMany({ where: { userId }, select: { id: true } })).map((endpoint) => endpoint.id);
   if (endpointIds.length === 0) return [];
-  // Raw SQL: Prisma orders any `take` by id, which would steer SQLite to the (endpointId, id)
-  // index, the very walk this probe exists to avoid.
-  const matches = sqlite()
-    .prepare(
-      `SELECT id FROM "Delivery" INDEXED BY "Delivery_endpointId_status_nextAttemptAt_idx"
-       WHERE endpointId IN (${endpointIds.map(() => "?").join(",")}) AND status = ? LIMIT ?`,
-    )
-    .pluck()
-    .all(...endpointIds, filter.status, RARE_STATUS_ROWS + 1) as string[];
+  // Not through Prisma: it orders any `take` by id, which would steer SQLite to the
+  // (endpointId, id) index, the very walk this probe exists to avoid (lib/store/delivery-log.ts).
+  const matches = await deliveryIdsWithStatus(store(), endpointIds, filter.status, RARE_STATUS_ROWS + 1);
   return matches.length > RARE_STATUS_ROWS ? null : matches;
 }
 
@@ -203,15 +201,11 @@ export type RetryResult =
  * delivery whose endpoint was deleted stays as it is: nothing would ever claim it again.
  */
 export async function retryDelivery(userId: string, id: string, now = new Date()): Promise<RetryResult> {
-  // One statement, so a concurrent deleteEndpoint either sees the re-queued row (and fails it)
-  // or makes this update match nothing.
-  const { count } = await prisma.delivery.updateMany({
-    where: { id, userId, status: { in: ["failed", "succeeded"] }, endpoint: { deletedAt: null } },
-    data: { status: "pending", nextAttemptAt: now, completedAt: null },
-  });
+  // Never towards a deleted endpoint, even with a delete running concurrently (lib/store/manual-transitions.ts).
+  const requeued = await retryDeliveryOfLiveEndpoint(store(), userId, id, now.getTime());
   const row = await prisma.delivery.findFirst({ where: { id, userId }, select: { ...logSelect, endpoint: { select: { ...logSelect.endpoint.select, deletedAt: true } } } });
   if (!row) return { ok: false, reason: "not_found" };
-  if (count === 0) return { ok: false, reason: row.endpoint.deletedAt ? "endpoint_deleted" : "in_progress" };
+  if (!requeued) return { ok: false, reason: row.endpoint.deletedAt ? "endpoint_deleted" : "in_progress" };
   notifyNewWork([row.endpointId]);
   return { ok: true, delivery: toLogRow(row) };
 }

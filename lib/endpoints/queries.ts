@@ -2,11 +2,13 @@
  * Endpoints, always read and written through the owning account: a foreign or deleted id
  * behaves exactly like one that does not exist.
  */
-import { prisma, sqlite } from "../db";
+import { prisma } from "../db";
 import { env } from "../env";
 import { newId } from "../ids";
-import { preparedStatements } from "../store/sqlite";
 import { QuotaExceededError } from "../quotas";
+import { store } from "../store/connection";
+import { deleteEndpointFailingWaiting, recoverFailedOfLiveEndpoint } from "../store/manual-transitions";
+import { insertEndpointWithinQuota } from "../store/insert-within-quota";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../validations/endpoint";
 import { generateSigningSecret } from "../webhooks/sign";
 import { notifyNewWork } from "../worker/wake";
@@ -99,34 +101,28 @@ export async function listEndpointsPage(userId: string, page: { cursor?: string;
   return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
 }
 
-const createStatementsFor = preparedStatements((db) => ({
-  // The count and the insert are one statement, so parallel creates cannot pass the quota together.
-  insertWithinQuota: db.prepare(
-    `INSERT INTO "Endpoint" (id, userId, name, url, description, secret, enabled, eventTypes, headers, createdAt, updatedAt)
-     SELECT @id, @userId, @name, @url, @description, @secret, @enabled, @eventTypes, @headers, @now, @now
-     WHERE (SELECT count(*) FROM "Endpoint" WHERE userId = @userId AND deletedAt IS NULL) < @limit`,
-  ),
-}));
-
 /** Creates the endpoint, or throws QuotaExceededError when the account has HOOKLINE_MAX_ENDPOINTS already. */
 export async function createEndpoint(userId: string, input: CreateEndpointInput): Promise<EndpointDto & { secret: string }> {
   const secret = generateSigningSecret();
   const id = newId("ep");
   const limit = env.HOOKLINE_MAX_ENDPOINTS;
-  const { changes } = createStatementsFor(sqlite()).insertWithinQuota.run({
-    id,
-    userId,
-    name: input.name,
-    url: input.url,
-    description: input.description,
-    secret,
-    enabled: input.enabled === false ? 0 : 1,
-    eventTypes: JSON.stringify(input.eventTypes ?? []),
-    headers: JSON.stringify(input.headers ?? {}),
-    now: Date.now(),
+  const inserted = await insertEndpointWithinQuota(
+    store(),
+    {
+      id,
+      userId,
+      name: input.name,
+      url: input.url,
+      description: input.description,
+      secret,
+      enabled: input.enabled !== false,
+      eventTypes: JSON.stringify(input.eventTypes ?? []),
+      headers: JSON.stringify(input.headers ?? {}),
+      now: Date.now(),
+    },
     limit,
-  });
-  if (changes === 0) throw new QuotaExceededError("endpoints", limit);
+  );
+  if (!inserted) throw new QuotaExceededError("endpoints", limit);
   const row = await prisma.endpoint.findFirstOrThrow({ where: { id, userId }, select: dtoSelect });
   return { ...toDto(row), secret };
 }
@@ -196,13 +192,7 @@ export async function setEndpointEnabled(userId: string, id: string, enabled: bo
  * waiting are failed, so nothing is left pending towards an endpoint that no longer exists.
  */
 export async function deleteEndpoint(userId: string, id: string, now = new Date()): Promise<boolean> {
-  const { count } = await prisma.endpoint.updateMany({ where: live(userId, id), data: { deletedAt: now, enabled: false } });
-  if (count === 0) return false;
-  await prisma.delivery.updateMany({
-    where: { userId, endpointId: id, status: "pending" },
-    data: { status: "failed", nextAttemptAt: null, completedAt: now, lastError: "The endpoint was deleted" },
-  });
-  return true;
+  return deleteEndpointFailingWaiting(store(), userId, id, now.getTime());
 }
 
 /**
@@ -216,10 +206,7 @@ export async function recoverFailedDeliveries(userId: string, id: string, since:
   if (!endpoint) return null;
   if (endpoint.deletedAt) return "deleted";
   // Conditional on the endpoint still being live, so a concurrent delete cannot be undone.
-  const { count } = await prisma.delivery.updateMany({
-    where: { userId, endpointId: id, status: "failed", createdAt: { gte: since }, endpoint: { deletedAt: null } },
-    data: { status: "pending", nextAttemptAt: now, completedAt: null },
-  });
+  const count = await recoverFailedOfLiveEndpoint(store(), userId, id, since.getTime(), now.getTime());
   if (count) notifyNewWork([id]);
   return count;
 }

@@ -4,8 +4,8 @@
  * (snapshot.ts), in the Prometheus text exposition format.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { sqlite } from "../db";
 import { env } from "../env";
+import { store } from "../store/connection";
 import { readDatabaseSnapshot } from "./database";
 import { processMetrics } from "./registry";
 import { createSnapshotCache, type SnapshotCache, type TakenSnapshot } from "./snapshot";
@@ -30,12 +30,12 @@ const holder = globalThis as unknown as { hooklineMetricsSnapshot?: SnapshotCach
 function snapshots(): SnapshotCache {
   return (holder.hooklineMetricsSnapshot ??= createSnapshotCache((now) => {
     processMetrics().database.snapshotRefreshes.inc();
-    return readDatabaseSnapshot(sqlite(), now, env.HOOKLINE_HEARTBEAT_TIMEOUT_MS);
+    return readDatabaseSnapshot(store(), now, env.HOOKLINE_HEARTBEAT_TIMEOUT_MS);
   }, env.HOOKLINE_METRICS_REFRESH_MS));
 }
 
 export async function renderMetrics(now = Date.now()): Promise<{ contentType: string; body: string }> {
-  setDatabaseGauges(snapshots().current(now), now);
+  setDatabaseGauges(await snapshots().current(now), now);
   const { registry } = processMetrics();
   return { contentType: registry.contentType, body: await registry.metrics() };
 }

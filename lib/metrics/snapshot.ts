@@ -5,10 +5,10 @@
  * scraper, and every scrape, paid that again.
  *
  * Contract: `current(now)` returns the snapshot taken at most `refreshMs` before `now` (a clock
- * that went back counts as stale), reading the database only when there is none. Reading is
- * synchronous (better-sqlite3), so no other scrape in the process runs during a refresh: the
- * scrapes that arrive meanwhile wait for it and then share it. Time is passed in, so tests
- * control it.
+ * that went back counts as stale), reading the database only when there is none. At most one
+ * read runs at a time: scrapes that arrive while one is in flight (PostgreSQL reads are
+ * asynchronous) wait for it and share its snapshot. A failed read is not kept: the next scrape
+ * tries again. Time is passed in, so tests control it.
  */
 import type { DatabaseSnapshot } from "./database";
 
@@ -19,21 +19,28 @@ export interface TakenSnapshot {
 }
 
 export interface SnapshotCache {
-  current(now: number): TakenSnapshot;
+  current(now: number): Promise<TakenSnapshot>;
   /** How many times the database was read. */
   readonly refreshes: number;
 }
 
-export function createSnapshotCache(read: (now: number) => DatabaseSnapshot, refreshMs: number): SnapshotCache {
+export function createSnapshotCache(read: (now: number) => DatabaseSnapshot | Promise<DatabaseSnapshot>, refreshMs: number): SnapshotCache {
   let taken: TakenSnapshot | null = null;
+  let refreshing: Promise<TakenSnapshot> | null = null;
   let refreshes = 0;
   return {
     current(now) {
-      if (taken === null || now - taken.takenAt >= refreshMs || now < taken.takenAt) {
-        taken = { snapshot: read(now), takenAt: now };
-        refreshes += 1;
-      }
-      return taken;
+      if (taken !== null && now - taken.takenAt < refreshMs && now >= taken.takenAt) return Promise.resolve(taken);
+      if (refreshing) return refreshing;
+      refreshes += 1;
+      const refresh = (async () => {
+        taken = { snapshot: await read(now), takenAt: now };
+        return taken;
+      })().finally(() => {
+        if (refreshing === refresh) refreshing = null;
+      });
+      refreshing = refresh;
+      return refresh;
     },
     get refreshes() {
       return refreshes;

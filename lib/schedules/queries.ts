@@ -3,11 +3,12 @@
  * like one that does not exist). Writes keep `nextRunAt` true: the next tick after now for an
  * active schedule, null while paused; the ticker (ticker.ts) takes it from there.
  */
-import { prisma, sqlite } from "../db";
+import { prisma } from "../db";
 import { env } from "../env";
 import { newId } from "../ids";
-import { preparedStatements } from "../store/sqlite";
 import { QuotaExceededError } from "../quotas";
+import { store } from "../store/connection";
+import { insertScheduleWithinQuota } from "../store/insert-within-quota";
 import type { CreateScheduleInput, UpdateScheduleInput } from "../validations/schedule";
 import { nextRunAfter, nextRunTimes } from "./cron";
 
@@ -91,15 +92,6 @@ export async function getSchedule(userId: string, id: string): Promise<ScheduleD
   return row ? toDto(row) : null;
 }
 
-const createStatementsFor = preparedStatements((db) => ({
-  // The count and the insert are one statement, so parallel creates cannot pass the quota together.
-  insertWithinQuota: db.prepare(
-    `INSERT INTO "Schedule" (id, userId, name, cron, timezone, type, payload, endpointId, paused, nextRunAt, createdAt, updatedAt)
-     SELECT @id, @userId, @name, @cron, @timezone, @type, @payload, @endpointId, @paused, @nextRunAt, @now, @now
-     WHERE (SELECT count(*) FROM "Schedule" WHERE userId = @userId) < @limit`,
-  ),
-}));
-
 /** Creates the schedule, or throws QuotaExceededError when the account has HOOKLINE_MAX_SCHEDULES already. */
 export async function createSchedule(userId: string, input: CreateScheduleInput, now = Date.now()): Promise<ScheduleDto | ScheduleFieldErrors> {
   const problem = await endpointProblem(userId, input.endpointId);
@@ -116,15 +108,12 @@ export async function createSchedule(userId: string, input: CreateScheduleInput,
     nextRunAt: nextRun(input.cron, input.timezone, input.paused, now),
   };
   const limit = env.HOOKLINE_MAX_SCHEDULES;
-  const { changes } = createStatementsFor(sqlite()).insertWithinQuota.run({
-    ...row,
-    userId,
-    paused: row.paused ? 1 : 0,
-    nextRunAt: row.nextRunAt?.getTime() ?? null,
-    now,
+  const inserted = await insertScheduleWithinQuota(
+    store(),
+    { ...row, userId, nextRunAt: row.nextRunAt?.getTime() ?? null, now },
     limit,
-  });
-  if (changes === 0) throw new QuotaExceededError("schedules", limit);
+  );
+  if (!inserted) throw new QuotaExceededError("schedules", limit);
   return toDto(row);
 }
 

@@ -4,6 +4,8 @@
  */
 import { prisma } from "../db";
 import { idAt } from "../ids";
+import { store } from "../store/connection";
+import { deliveriesPerMinute, deliveriesPerStatus, responseDurations } from "../store/stats";
 
 export interface MinuteBucket {
   /** Start of the minute, ISO. */
@@ -29,19 +31,10 @@ function percentile(sorted: number[], p: number): number | null {
 
 export async function getOverview(userId: string, now = Date.now()): Promise<Overview> {
   const hourStart = Math.floor((now - HOUR) / 60_000) * 60_000 + 60_000;
-  const [perMinute, perStatus, durations, endpoints] = await Promise.all([
-    prisma.$queryRaw<Array<{ minute: bigint | number; status: string; n: bigint | number }>>`
-      SELECT createdAt / 60000 AS minute, status, count(*) AS n FROM "Delivery"
-       WHERE userId = ${userId} AND id >= ${idAt("dlv", hourStart)}
-       GROUP BY minute, status`,
-    prisma.$queryRaw<Array<{ status: string; n: bigint | number }>>`
-      SELECT status, count(*) AS n FROM "Delivery"
-       WHERE userId = ${userId} AND id >= ${idAt("dlv", now - DAY)}
-       GROUP BY status`,
-    prisma.$queryRaw<Array<{ durationMs: bigint | number }>>`
-      SELECT a.durationMs FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId
-       WHERE a.id >= ${idAt("att", now - DAY)} AND d.userId = ${userId} AND a.responseStatus IS NOT NULL
-       ORDER BY a.durationMs`,
+  const [perMinute, perStatus, sorted, endpoints] = await Promise.all([
+    deliveriesPerMinute(store(), userId, idAt("dlv", hourStart)),
+    deliveriesPerStatus(store(), { userId }, idAt("dlv", now - DAY)),
+    responseDurations(store(), { userId, fromAttemptId: idAt("att", now - DAY) }),
     prisma.endpoint.findMany({
       where: { userId, deletedAt: null, OR: [{ enabled: false }, { consecutiveFailures: { gt: 0 } }] },
       select: { id: true, name: true, url: true, enabled: true, disabledReason: true, consecutiveFailures: true },
@@ -55,16 +48,15 @@ export async function getOverview(userId: string, now = Date.now()): Promise<Ove
     buckets.set(at / 60_000, { minute: new Date(at).toISOString(), succeeded: 0, failed: 0, pending: 0 });
   }
   for (const row of perMinute) {
-    const bucket = buckets.get(Number(row.minute));
+    const bucket = buckets.get(row.minute);
     if (!bucket) continue;
     const key = row.status === "succeeded" || row.status === "failed" ? row.status : "pending";
-    bucket[key] += Number(row.n);
+    bucket[key] += row.n;
   }
 
   const counts = { succeeded: 0, failed: 0, pending: 0 };
-  for (const row of perStatus) counts[row.status === "succeeded" || row.status === "failed" ? row.status : "pending"] += Number(row.n);
+  for (const row of perStatus) counts[row.status === "succeeded" || row.status === "failed" ? row.status : "pending"] += row.n;
   const finished = counts.succeeded + counts.failed;
-  const sorted = durations.map((row) => Number(row.durationMs));
 
   return {
     lastHour: [...buckets.values()],
@@ -92,20 +84,13 @@ export interface EndpointHealthStats {
 /** One endpoint's last 24 hours: outcomes and response times (an id range on (endpointId, id)). */
 export async function getEndpointStats(userId: string, endpointId: string, now = Date.now()): Promise<EndpointHealthStats> {
   const since = now - DAY;
-  const [perStatus, durations] = await Promise.all([
-    prisma.$queryRaw<Array<{ status: string; n: bigint | number }>>`
-      SELECT status, count(*) AS n FROM "Delivery"
-       WHERE endpointId = ${endpointId} AND userId = ${userId} AND id >= ${idAt("dlv", since)}
-       GROUP BY status`,
-    prisma.$queryRaw<Array<{ durationMs: bigint | number }>>`
-      SELECT a.durationMs FROM "Delivery" d JOIN "Attempt" a ON a.deliveryId = d.id
-       WHERE d.endpointId = ${endpointId} AND d.userId = ${userId} AND d.id >= ${idAt("dlv", since)} AND a.responseStatus IS NOT NULL
-       ORDER BY a.durationMs`,
+  const [perStatus, sorted] = await Promise.all([
+    deliveriesPerStatus(store(), { userId, endpointId }, idAt("dlv", since)),
+    responseDurations(store(), { userId, endpointId, fromId: idAt("dlv", since) }),
   ]);
-  const count = (status: string) => Number(perStatus.find((row) => row.status === status)?.n ?? 0);
+  const count = (status: string) => perStatus.find((row) => row.status === status)?.n ?? 0;
   const succeeded = count("succeeded");
   const failed = count("failed");
-  const sorted = durations.map((row) => Number(row.durationMs));
   return {
     succeeded,
     failed,

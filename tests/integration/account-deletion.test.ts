@@ -95,7 +95,7 @@ describe("deleting an account", () => {
     bob = await populatedAccount("bob");
   });
 
-  it("removes the account's rows from every table and leaves the other account's untouched", () => {
+  it("removes the account's rows from every table and leaves the other account's untouched", async () => {
     const db = sqlite();
     const aliceBefore = rowsOf(db, alice.id);
     const bobBefore = rowsOf(db, bob.id);
@@ -107,7 +107,7 @@ describe("deleting an account", () => {
       expect(bobBefore[table], `the fixture puts no row in table ${table}`).toBeGreaterThan(0);
     }
 
-    expect(deleteAccount(alice.id)).toBe(true);
+    expect(await deleteAccount(alice.id)).toBe(true);
 
     const aliceAfter = rowsOf(db, alice.id);
     for (const table of tables(db)) expect(aliceAfter[table], `rows of the deleted account left in ${table}`).toBe(0);
@@ -117,9 +117,9 @@ describe("deleting an account", () => {
     expect(db.pragma("foreign_key_check")).toEqual([]);
   });
 
-  it("deleting an unknown account changes nothing", () => {
+  it("deleting an unknown account changes nothing", async () => {
     const before = totalRows(sqlite());
-    expect(deleteAccount("usr_unknown")).toBe(false);
+    expect(await deleteAccount("usr_unknown")).toBe(false);
     expect(totalRows(sqlite())).toEqual(before);
   });
 });
@@ -160,7 +160,7 @@ describe("deleting an account while the worker is delivering its events", () => 
 
     const inFlight = await createEvent(leaving.id, { type: "order.created", payload: "{}" });
     await waitFor(() => slow.requests.length === 1, { what: "the leaving account's attempt to start" });
-    expect(deleteAccount(leaving.id)).toBe(true);
+    expect(await deleteAccount(leaving.id)).toBe(true);
     // The receiver answers after the account is gone: the worker must record nothing for it…
     slow.answerHanging({ status: 200 });
 

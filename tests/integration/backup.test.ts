@@ -26,8 +26,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `npm run backup -- …` on this file's database; never throws, returns the exit code and output. */
 async function backup(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return backupOf(env.DATABASE_URL, ...args);
+}
+
+/** `npm run backup -- …` with DATABASE_URL set to `databaseUrl`. */
+async function backupOf(databaseUrl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("npm", ["run", "--silent", "backup", "--", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: env.DATABASE_URL } });
+    const { stdout, stderr } = await run("npm", ["run", "--silent", "backup", "--", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -138,5 +143,15 @@ describe("npm run backup", () => {
     const usage = await backup();
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Usage: npm run backup -- <file> [--force]");
+  });
+
+  it("on PostgreSQL it refuses, pointing at pg_dump, and writes nothing", async () => {
+    const target = path.join(dir, "postgres.db");
+    // Port 1 on loopback: nothing listens there, and the refusal comes before any connection.
+    const refused = await backupOf("postgres://hookline@127.0.0.1:1/hookline", target);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("Backup failed: npm run backup copies SQLite databases only");
+    expect(refused.stderr).toContain("pg_dump");
+    expect(existsSync(target)).toBe(false);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
+import { store } from "@/lib/store/connection";
 import { checkHealth } from "@/lib/health";
 import { readDatabaseSnapshot } from "@/lib/metrics/database";
 import { store } from "@/lib/store/connection";
@@ -79,7 +80,7 @@ describe("readDatabaseSnapshot", () => {
     const insert = db.prepare(
       `INSERT INTO "Delivery" (id, userId, eventId, endpointId, status, nextAttemptAt, createdAt, updatedAt) VALUES (?, ?, 'msg_snapshot', ?, ?, ?, ?, ?)`,
     );
-    const before = readDatabaseSnapshot(db, now, 30_000);
+    const before = await readDatabaseSnapshot(store(), now, 30_000);
     const rows: Array<[string, string, number | null]> = [
       [enabled.id, "pending", now - 7_000], // due, the most overdue
       [enabled.id, "pending", now - 10], // due
@@ -94,7 +95,7 @@ describe("readDatabaseSnapshot", () => {
     ];
     rows.forEach(([endpointId, status, due], index) => insert.run(`dlv_snapshot_${index}`, account.id, endpointId, status, due, now, now));
 
-    const after = readDatabaseSnapshot(db, now, 30_000);
+    const after = await readDatabaseSnapshot(store(), now, 30_000);
     expect({
       pending: after.deliveriesByStatus.pending - before.deliveriesByStatus.pending,
       delivering: after.deliveriesByStatus.delivering - before.deliveriesByStatus.delivering,

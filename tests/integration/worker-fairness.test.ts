@@ -4,6 +4,7 @@
 // The real worker, real receivers, real SQLite.
 import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
+import { store } from "@/lib/store/connection";
 import { createEvent } from "@/lib/events/queries";
 import { deleteEndpoint, setEndpointEnabled } from "@/lib/endpoints/queries";
 import { readDatabaseSnapshot } from "@/lib/metrics/database";
@@ -72,7 +73,7 @@ describe("circuit breaker", () => {
     expect(paused.consecutiveFailures).toBeGreaterThanOrEqual(3);
     expect(paused.circuitOpenUntil).not.toBeNull();
     // …which metrics show (hookline_endpoints_paused).
-    expect(readDatabaseSnapshot(sqlite(), paused.circuitOpenUntil! - 1, 30_000).pausedEndpoints).toBe(1);
+    expect((await readDatabaseSnapshot(store(), paused.circuitOpenUntil! - 1, 30_000)).pausedEndpoints).toBe(1);
 
     // Let probes fail for a while: without the breaker, 20 deliveries × 10 attempts 20 ms apart
     // would all have failed for good by now.

@@ -25,39 +25,70 @@ function countingReader() {
 }
 
 describe("createSnapshotCache", () => {
-  it("1,000 scrapes within one interval read the database once, and all see that snapshot", () => {
+  it("1,000 scrapes within one interval read the database once, and all see that snapshot", async () => {
     const { reads, read } = countingReader();
     const cache = createSnapshotCache(read, 5_000);
     const seen = new Set<number>();
-    for (let i = 0; i < 1_000; i++) seen.add(cache.current(10_000 + i * 4).snapshot.deliveriesByStatus.pending);
+    for (let i = 0; i < 1_000; i++) seen.add((await cache.current(10_000 + i * 4)).snapshot.deliveriesByStatus.pending);
     expect(reads).toEqual([10_000]);
     expect(cache.refreshes).toBe(1);
     expect([...seen]).toEqual([1]);
   });
 
-  it("reads again once the snapshot is as old as the interval: one read per interval at any scrape rate", () => {
+  it("reads again once the snapshot is as old as the interval: one read per interval at any scrape rate", async () => {
     const { reads, read } = countingReader();
     const cache = createSnapshotCache(read, 5_000);
     // 100 scrapes a second for 20 s.
-    for (let now = 0; now < 20_000; now += 10) cache.current(now);
+    for (let now = 0; now < 20_000; now += 10) await cache.current(now);
     expect(reads).toEqual([0, 5_000, 10_000, 15_000]);
-    expect(cache.current(20_000).takenAt).toBe(20_000);
-    expect(cache.current(24_999).takenAt).toBe(20_000);
+    expect((await cache.current(20_000)).takenAt).toBe(20_000);
+    expect((await cache.current(24_999)).takenAt).toBe(20_000);
   });
 
-  it("reads again when the clock went back", () => {
+  it("reads again when the clock went back", async () => {
     const { reads, read } = countingReader();
     const cache = createSnapshotCache(read, 5_000);
-    cache.current(10_000);
-    cache.current(9_000);
+    await cache.current(10_000);
+    await cache.current(9_000);
     expect(reads).toEqual([10_000, 9_000]);
   });
 
-  it("with an interval of 0 every scrape reads", () => {
+  it("with an interval of 0 every scrape reads", async () => {
     const { reads, read } = countingReader();
     const cache = createSnapshotCache(read, 0);
-    for (let i = 0; i < 5; i++) cache.current(1_000);
+    for (let i = 0; i < 5; i++) await cache.current(1_000);
     expect(reads).toHaveLength(5);
+  });
+
+  it("scrapes that arrive while an asynchronous read is in flight wait for it and share it", async () => {
+    const { reads, read } = countingReader();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const cache = createSnapshotCache(async (now) => {
+      await gate;
+      return read(now);
+    }, 0);
+    const scrapes = [cache.current(1_000), cache.current(1_001), cache.current(1_002)];
+    release();
+    const taken = await Promise.all(scrapes);
+    expect(reads).toEqual([1_000]);
+    expect(new Set(taken).size).toBe(1);
+    // Once it is done, the next scrape (interval 0) reads again.
+    await cache.current(1_003);
+    expect(reads).toEqual([1_000, 1_003]);
+  });
+
+  it("a failed read is not kept: the scrape sees the error and the next one reads again", async () => {
+    const { reads, read } = countingReader();
+    let fail = true;
+    const cache = createSnapshotCache(async (now) => {
+      if (fail) throw new Error("database unreachable");
+      return read(now);
+    }, 5_000);
+    await expect(cache.current(1_000)).rejects.toThrow("database unreachable");
+    fail = false;
+    expect((await cache.current(1_001)).takenAt).toBe(1_001);
+    expect(reads).toEqual([1_001]);
   });
 });
 

@@ -1,0 +1,137 @@
+/**
+ * Insert within quota: an account's endpoints, schedules and API keys are capped
+ * (HOOKLINE_MAX_ENDPOINTS, HOOKLINE_MAX_SCHEDULES, HOOKLINE_MAX_API_KEYS; lib/quotas.ts).
+ *
+ * Contract: the row is inserted only if the account holds fewer than `limit` counted rows
+ * (live endpoints, schedules, unrevoked keys), and returns whether it was. However many
+ * creates race for one account, on however many processes or machines, the count never ends
+ * above the limit.
+ *
+ * - SQLite: the count and the insert are one statement (`INSERT … SELECT … WHERE (SELECT
+ *   count(*) …) < limit`); SQLite runs one writer at a time, so no other insert lands between
+ *   them.
+ * - PostgreSQL: that statement alone is NOT safe. Under READ COMMITTED each of two concurrent
+ *   transactions counts from its own snapshot, neither sees the other's uncommitted row, and both
+ *   insert. So creates for one account are serialized on the account's row: the transaction
+ *   first takes `SELECT … FROM "User" WHERE id = $1 FOR NO KEY UPDATE` (a second create waits
+ *   there until the first commits), and only then runs the count-and-insert, whose snapshot,
+ *   taken after the lock was granted, sees the first create's row. It cannot be folded into one
+ *   statement: a statement's snapshot is taken before it waits for a row lock, and a lock on a
+ *   row that was not modified does not refresh it. NO KEY UPDATE rather than UPDATE: the foreign
+ *   key checks of other inserts for this account (events, deliveries, sessions) take KEY SHARE
+ *   on the same row, which NO KEY UPDATE does not block, so ingest is not held up by a create.
+ */
+import type { PostgresStore, SqliteStore, Store } from "./connection";
+import { at, query, transaction } from "./postgres";
+import { preparedStatements } from "./sqlite";
+
+export interface EndpointInsert {
+  id: string;
+  userId: string;
+  name: string;
+  url: string;
+  description: string;
+  secret: string;
+  enabled: boolean;
+  /** JSON text, as stored. */
+  eventTypes: string;
+  /** JSON text, as stored. */
+  headers: string;
+  /** Unix ms: createdAt and updatedAt. */
+  now: number;
+}
+
+export interface ScheduleInsert {
+  id: string;
+  userId: string;
+  name: string;
+  cron: string;
+  timezone: string;
+  type: string;
+  /** JSON text, as stored. */
+  payload: string;
+  endpointId: string | null;
+  paused: boolean;
+  /** Unix ms, null while paused or when the cron has no next run. */
+  nextRunAt: number | null;
+  /** Unix ms: createdAt and updatedAt. */
+  now: number;
+}
+
+export interface ApiKeyInsert {
+  id: string;
+  userId: string;
+  name: string;
+  keyHash: string;
+  prefix: string;
+  /** Unix ms. */
+  createdAt: number;
+}
+
+const statementsFor = preparedStatements((db) => ({
+  endpoint: db.prepare(
+    `INSERT INTO "Endpoint" (id, userId, name, url, description, secret, enabled, eventTypes, headers, createdAt, updatedAt)
+     SELECT @id, @userId, @name, @url, @description, @secret, @enabled, @eventTypes, @headers, @now, @now
+     WHERE (SELECT count(*) FROM "Endpoint" WHERE userId = @userId AND deletedAt IS NULL) < @limit`,
+  ),
+  schedule: db.prepare(
+    `INSERT INTO "Schedule" (id, userId, name, cron, timezone, type, payload, endpointId, paused, nextRunAt, createdAt, updatedAt)
+     SELECT @id, @userId, @name, @cron, @timezone, @type, @payload, @endpointId, @paused, @nextRunAt, @now, @now
+     WHERE (SELECT count(*) FROM "Schedule" WHERE userId = @userId) < @limit`,
+  ),
+  apiKey: db.prepare(
+    `INSERT INTO "ApiKey" (id, userId, name, keyHash, prefix, createdAt)
+     SELECT @id, @userId, @name, @keyHash, @prefix, @createdAt
+     WHERE (SELECT count(*) FROM "ApiKey" WHERE userId = @userId AND revokedAt IS NULL) < @limit`,
+  ),
+}));
+
+/** Runs `insert` (a count-and-insert statement) after locking the account's row; see the contract. */
+async function insertForAccount(store: PostgresStore, userId: string, text: string, values: unknown[]): Promise<boolean> {
+  return transaction(store, async (client) => {
+    await query(store, client, `SELECT 1 FROM "User" WHERE id = $1 FOR NO KEY UPDATE`, [userId]);
+    return (await query(store, client, text, values)).rowCount === 1;
+  });
+}
+
+export async function insertEndpointWithinQuota(store: Store, row: EndpointInsert, limit: number): Promise<boolean> {
+  if (store.engine === "sqlite") return insertEndpointOnSqlite(store, row, limit);
+  return insertForAccount(
+    store,
+    row.userId,
+    `INSERT INTO "Endpoint" (id, "userId", name, url, description, secret, enabled, "eventTypes", headers, "createdAt", "updatedAt")
+     SELECT $1, $2, $3, $4, $5, $6, $7::boolean, $8, $9, $10::timestamp, $10::timestamp
+     WHERE (SELECT count(*) FROM "Endpoint" WHERE "userId" = $2 AND "deletedAt" IS NULL) < $11`,
+    [row.id, row.userId, row.name, row.url, row.description, row.secret, row.enabled, row.eventTypes, row.headers, at(row.now), limit],
+  );
+}
+
+function insertEndpointOnSqlite(store: SqliteStore, row: EndpointInsert, limit: number): boolean {
+  return statementsFor(store.sqlite).endpoint.run({ ...row, enabled: row.enabled ? 1 : 0, limit }).changes === 1;
+}
+
+export async function insertScheduleWithinQuota(store: Store, row: ScheduleInsert, limit: number): Promise<boolean> {
+  if (store.engine === "sqlite") {
+    return statementsFor(store.sqlite).schedule.run({ ...row, paused: row.paused ? 1 : 0, limit }).changes === 1;
+  }
+  return insertForAccount(
+    store,
+    row.userId,
+    `INSERT INTO "Schedule" (id, "userId", name, cron, timezone, type, payload, "endpointId", paused, "nextRunAt", "createdAt", "updatedAt")
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::boolean, $10::timestamp, $11::timestamp, $11::timestamp
+     WHERE (SELECT count(*) FROM "Schedule" WHERE "userId" = $2) < $12`,
+    [row.id, row.userId, row.name, row.cron, row.timezone, row.type, row.payload, row.endpointId, row.paused, at(row.nextRunAt), at(row.now), limit],
+  );
+}
+
+export async function insertApiKeyWithinQuota(store: Store, row: ApiKeyInsert, limit: number): Promise<boolean> {
+  if (store.engine === "sqlite") return statementsFor(store.sqlite).apiKey.run({ ...row, limit }).changes === 1;
+  return insertForAccount(
+    store,
+    row.userId,
+    `INSERT INTO "ApiKey" (id, "userId", name, "keyHash", prefix, "createdAt")
+     SELECT $1, $2, $3, $4, $5, $6::timestamp
+     WHERE (SELECT count(*) FROM "ApiKey" WHERE "userId" = $2 AND "revokedAt" IS NULL) < $7`,
+    [row.id, row.userId, row.name, row.keyHash, row.prefix, at(row.createdAt), limit],
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * Delivery status changes made by people (dashboard, API), not by the worker: deleting an
+ * endpoint fails its waiting deliveries (transition `endpointDeleted`), retry or replay of one
+ * delivery (`retry`), recovering an endpoint's failed deliveries (`recover`). Guards and new
+ * statuses come from the state machine (delivery-states.ts).
+ *
+ * Contract: `retry` and `recover` never re-queue a delivery towards a deleted endpoint, and after
+ * `deleteEndpointFailingWaiting` returns, no delivery of that endpoint is `pending`, whatever
+ * runs concurrently (a delivery in flight ends with its attempt: the worker's `retryLater` is
+ * live-endpoint-only too).
+ *
+ * - SQLite: Prisma `updateMany` statements; SQLite runs one writer at a time, and retry and
+ *   recover check the endpoint in the same statement that re-queues, so they see the deletion or
+ *   run wholly before it.
+ * - PostgreSQL: under READ COMMITTED a re-queue that read the endpoint as live could commit
+ *   after the delete's second statement took its snapshot (rows still `failed` there), leaving
+ *   `pending` rows nothing will claim. So the delete marks the endpoint and fails its waiting
+ *   deliveries in one transaction that holds the endpoint's row lock to the end, and retry and
+ *   recover lock the endpoint row `FOR SHARE` in the re-queuing statement: either the re-queue
+ *   waits for the delete to commit and then sees the endpoint deleted (the lock re-checks
+ *   `"deletedAt" IS NULL` on the newest row version), or the delete waits for the re-queue to
+ *   commit and its second statement then sees, and fails, the re-queued rows.
+ */
+import type { Store } from "./connection";
+import { prismaTransition, sqlTransition } from "./delivery-states";
+import { at, query, transaction } from "./postgres";
+
+export const ENDPOINT_DELETED_ERROR = "The endpoint was deleted";
+
+/** Marks the live endpoint deleted (and disabled) and fails its pending deliveries; false when there was no such live endpoint. */
+export async function deleteEndpointFailingWaiting(store: Store, userId: string, endpointId: string, now: number): Promise<boolean> {
+  if (store.engine === "sqlite") {
+    const { count } = await store.prisma.endpoint.updateMany({
+      where: { userId, id: endpointId, deletedAt: null },
+      data: { deletedAt: new Date(now), enabled: false },
+    });
+    if (count === 0) return false;
+    const t = prismaTransition("endpointDeleted");
+    await store.prisma.delivery.updateMany({
+      where: { userId, endpointId, ...t.guard },
+      data: { ...t.set, nextAttemptAt: null, completedAt: new Date(now), lastError: ENDPOINT_DELETED_ERROR },
+    });
+    return true;
+  }
+  const t = sqlTransition("endpointDeleted");
+  return transaction(store, async (client) => {
+    const { rowCount } = await query(
+      store,
+      client,
+      `UPDATE "Endpoint" SET "deletedAt" = $3::timestamp, enabled = false, "updatedAt" = $3::timestamp
+        WHERE id = $2 AND "userId" = $1 AND "deletedAt" IS NULL`,
+      [userId, endpointId, at(now)],
+    );
+    if (rowCount === 0) return false;
+    await query(
+      store,
+      client,
+      `UPDATE "Delivery" SET status = ${t.to}, "nextAttemptAt" = NULL, "completedAt" = $3::timestamp, "lastError" = $4, "updatedAt" = $3::timestamp
+        WHERE "userId" = $1 AND "endpointId" = $2 AND status IN ${t.from}`,
+      [userId, endpointId, at(now), ENDPOINT_DELETED_ERROR],
+    );
+    return true;
+  });
+}
+
+/** Re-queues, due `now`, the live endpoint's failed deliveries created at or after `since`; how many. */
+export async function recoverFailedOfLiveEndpoint(store: Store, userId: string, endpointId: string, since: number, now: number): Promise<number> {
+  if (store.engine === "sqlite") {
+    const t = prismaTransition("recover");
+    const { count } = await store.prisma.delivery.updateMany({
+      where: { userId, endpointId, ...t.guard, createdAt: { gte: new Date(since) }, endpoint: { deletedAt: null } },
+      data: { ...t.set, nextAttemptAt: new Date(now), completedAt: null },
+    });
+    return count;
+  }
+  const t = sqlTransition("recover");
+  const { rowCount } = await query(
+    store,
+    store.pool,
+    `UPDATE "Delivery" d SET status = ${t.to}, "nextAttemptAt" = $4::timestamp, "completedAt" = NULL, "updatedAt" = $4::timestamp
+       FROM (SELECT id FROM "Endpoint" WHERE id = $2 AND "userId" = $1 AND "deletedAt" IS NULL FOR SHARE) e
+      WHERE d."endpointId" = e.id AND d."userId" = $1 AND d.status IN ${t.from} AND d."createdAt" >= $3::timestamp`,
+    [userId, endpointId, at(since), at(now)],
+  );
+  return rowCount;
+}
+
+/** Re-queues one failed or succeeded delivery of a live endpoint, due `now`; whether it did. */
+export async function retryDeliveryOfLiveEndpoint(store: Store, userId: string, deliveryId: string, now: number): Promise<boolean> {
+  if (store.engine === "sqlite") {
+    const t = prismaTransition("retry");
+    const { count } = await store.prisma.delivery.updateMany({
+      where: { id: deliveryId, userId, ...t.guard, endpoint: { deletedAt: null } },
+      data: { ...t.set, nextAttemptAt: new Date(now), completedAt: null },
+    });
+    return count === 1;
+  }
+  const t = sqlTransition("retry");
+  const { rowCount } = await query(
+    store,
+    store.pool,
+    `UPDATE "Delivery" d SET status = ${t.to}, "nextAttemptAt" = $3::timestamp, "completedAt" = NULL, "updatedAt" = $3::timestamp
+       FROM (SELECT e.id FROM "Endpoint" e JOIN "Delivery" x ON x."endpointId" = e.id
+              WHERE x.id = $2 AND x."userId" = $1 AND e."deletedAt" IS NULL FOR SHARE OF e) e
+      WHERE d.id = $2 AND d."userId" = $1 AND d."endpointId" = e.id AND d.status IN ${t.from}`,
+    [userId, deliveryId, at(now)],
+  );
+  return rowCount === 1;
+}
