@@ -24,7 +24,7 @@ import type { SendResult } from "../webhooks/send";
 import { decideAttempt, type DecisionOptions, type DeliveryOutcome, type EndpointHealth } from "../webhooks/outcome";
 import type { ClaimedDelivery } from "./claim-due";
 import type { PostgresStore, SqliteStore, Store } from "./connection";
-import { sqlTransition, type TransitionName } from "./delivery-states";
+import { sqlTransition } from "./delivery-states";
 import { at, query, transaction, type Queryable } from "./postgres";
 import { preparedStatements } from "./sqlite";
 
@@ -50,25 +50,30 @@ export interface RecordOptions extends Omit<DecisionOptions, "now"> {
   now: number;
 }
 
-const MOVES: Record<DeliveryOutcome, TransitionName> = { succeeded: "succeed", retrying: "retryLater", failed: "fail" };
-/** The guard is the same for the three moves out of an attempt: `delivering`. */
-const fromDelivering = sqlTransition("succeed").from;
+// The three moves out of an attempt; all three leave `delivering`.
+const succeed = sqlTransition("succeed");
+const retryLater = sqlTransition("retryLater");
+const fail = sqlTransition("fail");
 
 const sqliteStatements = preparedStatements((db) => ({
   insertAttempt: db.prepare(`
     INSERT INTO "Attempt" (id, deliveryId, number, startedAt, durationMs, requestHeaders,
                            responseStatus, responseHeaders, responseBody, error)
     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "Delivery" WHERE id = ?)`),
-  updateDelivery: Object.fromEntries(
-    Object.entries(MOVES).map(([outcome, move]) => [
-      outcome,
-      db.prepare(`
-        UPDATE "Delivery"
-           SET status = ${sqlTransition(move).to}, nextAttemptAt = ?, completedAt = ?, lastStatusCode = ?, lastError = ?,
-               lockedBy = NULL, lockedUntil = NULL, updatedAt = ?
-         WHERE id = ? AND status IN ${fromDelivering} AND lockedBy = ? AND attempts = ?`),
-    ]),
-  ) as Record<DeliveryOutcome, Database.Statement<unknown[]>>,
+  updateDelivery: {
+    succeeded: db.prepare(`
+      UPDATE "Delivery" SET status = ${succeed.to}, nextAttemptAt = ?, completedAt = ?, lastStatusCode = ?, lastError = ?,
+             lockedBy = NULL, lockedUntil = NULL, updatedAt = ?
+       WHERE id = ? AND status IN ${succeed.from} AND lockedBy = ? AND attempts = ?`),
+    retrying: db.prepare(`
+      UPDATE "Delivery" SET status = ${retryLater.to}, nextAttemptAt = ?, completedAt = ?, lastStatusCode = ?, lastError = ?,
+             lockedBy = NULL, lockedUntil = NULL, updatedAt = ?
+       WHERE id = ? AND status IN ${retryLater.from} AND lockedBy = ? AND attempts = ?`),
+    failed: db.prepare(`
+      UPDATE "Delivery" SET status = ${fail.to}, nextAttemptAt = ?, completedAt = ?, lastStatusCode = ?, lastError = ?,
+             lockedBy = NULL, lockedUntil = NULL, updatedAt = ?
+       WHERE id = ? AND status IN ${fail.from} AND lockedBy = ? AND attempts = ?`),
+  } as Record<DeliveryOutcome, Database.Statement<unknown[]>>,
   endpointHealth: db.prepare(`SELECT consecutiveFailures, failingSince, deletedAt IS NOT NULL AS deleted FROM "Endpoint" WHERE id = ?`),
   endpointSucceeded: db.prepare(`
     UPDATE "Endpoint" SET consecutiveFailures = 0, failingSince = NULL, circuitOpenUntil = NULL
@@ -207,17 +212,17 @@ export async function recordOnPostgres(store: PostgresStore, client: Queryable, 
     store,
     client,
     `UPDATE "Delivery" d
-        SET status = u.status, "nextAttemptAt" = u.next, "completedAt" = u.completed, "lastStatusCode" = u.code, "lastError" = u.error,
+        SET status = CASE u.outcome WHEN 'succeeded' THEN ${succeed.to} WHEN 'retrying' THEN ${retryLater.to} ELSE ${fail.to} END,
+            "nextAttemptAt" = u.next, "completedAt" = u.completed, "lastStatusCode" = u.code, "lastError" = u.error,
             "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = $8::timestamp
        FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamp[], $5::timestamp[], $6::int[], $7::text[])
-            AS u(id, attempts, status, next, completed, code, error)
-      WHERE d.id = u.id AND d.status IN ${fromDelivering} AND d."lockedBy" = $9 AND d.attempts = u.attempts
+            AS u(id, attempts, outcome, next, completed, code, error)
+      WHERE d.id = u.id AND d.status IN ${succeed.from} AND d."lockedBy" = $9 AND d.attempts = u.attempts
      RETURNING d.id`,
     [
       completions.map(({ delivery }) => delivery.id),
       completions.map(({ delivery }) => delivery.attempts),
-      // The new status of each move, from the state machine (its SQL literal, unquoted).
-      decisions.map((decision) => sqlTransition(MOVES[decision.outcome]).to.slice(1, -1)),
+      decisions.map((decision) => decision.outcome),
       decisions.map((decision) => at(decision.nextAttemptAt)),
       decisions.map((decision) => (decision.outcome === "retrying" ? null : at(now))),
       decisions.map((decision) => decision.status),

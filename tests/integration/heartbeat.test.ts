@@ -9,7 +9,6 @@ import { sqlite } from "@/lib/db";
 import { store } from "@/lib/store/connection";
 import { checkHealth } from "@/lib/health";
 import { readDatabaseSnapshot } from "@/lib/metrics/database";
-import { store } from "@/lib/store/connection";
 import { PRUNE_AFTER_MS, startHeartbeat } from "@/lib/worker/heartbeat";
 import { newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { waitFor } from "../helpers/receiver";

@@ -95,20 +95,6 @@ const ROOT = path.resolve(__dirname, "../..");
 const SCANNED = ["lib", "app", "scripts"];
 const SKIPPED = new Set(["lib/generated", "lib/store/delivery-states.ts"]);
 
-/**
- * Files known to write statuses on their own today. Each entry must still offend (a stale entry
- * fails the test), so the list only shrinks.
- */
-const KNOWN_OFFENDERS = new Set([
-  // being ported by the lead (issue 11)
-  "lib/worker/claim.ts",
-  // being ported by the lead (issue 11)
-  "lib/worker/complete.ts",
-  // being ported by the lead (issue 11)
-  "lib/worker/reclaim.ts",
-  // being ported by the lead (issue 11)
-  "lib/events/fan-out.ts",
-]);
 
 const STATUS_LITERAL = /["'`](pending|delivering|succeeded|failed)["'`]/;
 
@@ -200,7 +186,7 @@ describe("every delivery status write goes through the state machine", () => {
     expect(statusWrites("listDeliveries(userId, { status: \"failed\" })")).toEqual([]);
   });
 
-  it("no file of lib/, app/ or scripts/ writes a delivery status outside the state machine (known offenders aside)", () => {
+  it("no file of lib/, app/ or scripts/ writes a delivery status outside the state machine", () => {
     const offenders = new Map<string, string[]>();
     for (const dir of SCANNED) {
       for (const file of sourceFiles(path.join(ROOT, dir))) {
@@ -208,9 +194,6 @@ describe("every delivery status write goes through the state machine", () => {
         if (writes.length) offenders.set(file, writes);
       }
     }
-    const unexpected = [...offenders].filter(([file]) => !KNOWN_OFFENDERS.has(file));
-    expect(unexpected, "take the guard and the new status from lib/store/delivery-states.ts (sqlTransition / prismaTransition)").toEqual([]);
-    const stale = [...KNOWN_OFFENDERS].filter((file) => !offenders.has(file));
-    expect(stale, "these files no longer write statuses on their own: remove them from KNOWN_OFFENDERS").toEqual([]);
+    expect([...offenders], "take the guard and the new status from lib/store/delivery-states.ts (sqlTransition / prismaTransition)").toEqual([]);
   });
 });
