@@ -96,23 +96,23 @@ async function withEngine<T>(databaseUrl: string, work: (engine: Engine) => Prom
   }
 }
 
-function migrationsList() {
-  const directories = existsSync(MIGRATIONS_DIR)
-    ? readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+function migrationsList(migrationsDir = MIGRATIONS_DIR) {
+  const directories = existsSync(migrationsDir)
+    ? readdirSync(migrationsDir, { withFileTypes: true })
         .filter((entry) => entry.isDirectory())
         .map((entry) => entry.name)
         .sort()
     : [];
-  const lockPath = path.join(MIGRATIONS_DIR, LOCKFILE);
+  const lockPath = path.join(migrationsDir, LOCKFILE);
   return {
-    baseDir: MIGRATIONS_DIR,
+    baseDir: migrationsDir,
     lockfile: { path: LOCKFILE, content: existsSync(lockPath) ? readFileSync(lockPath, "utf8") : null },
     shadowDbInitScript: "",
     migrationDirectories: directories.map((name) => ({
       path: name,
       migrationFile: {
         path: "migration.sql",
-        content: { tag: "ok" as const, value: readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8") },
+        content: { tag: "ok" as const, value: readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8") },
       },
     })),
   };
@@ -126,8 +126,8 @@ const NO_FILTERS = { externalTables: [], externalEnums: [] };
  * fails while another process (the web server, a worker) has it open, so it is only started
  * when there is really something to apply.
  */
-export function pendingMigrations(databaseUrl: string): string[] {
-  const all = migrationsList().migrationDirectories.map((directory) => directory.path);
+export function pendingMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): string[] {
+  const all = migrationsList(migrationsDir).migrationDirectories.map((directory) => directory.path);
   const file = databaseFile(databaseUrl);
   if (file === ":memory:" || !existsSync(file)) return all;
   const db = new Database(file, { readonly: true, timeout: 5000 });
@@ -145,9 +145,13 @@ export function pendingMigrations(databaseUrl: string): string[] {
   }
 }
 
-/** Applies every pending migration to the database at `databaseUrl`; returns their names. */
-export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
-  const applied = pendingMigrations(databaseUrl).length ? await applyPending(databaseUrl) : [];
+/**
+ * Applies every pending migration to the database at `databaseUrl`; returns their names.
+ * `migrationsDir` is for the upgrade test only, which builds a database exactly as an earlier
+ * release left it from that release's frozen migrations (tests/fixtures/release-*).
+ */
+export async function migrateDatabase(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
+  const applied = pendingMigrations(databaseUrl, migrationsDir).length ? await applyPending(databaseUrl, migrationsDir) : [];
   enableWriteAheadLog(databaseUrl);
   return applied;
 }
@@ -164,10 +168,10 @@ function enableWriteAheadLog(databaseUrl: string): void {
   }
 }
 
-async function applyPending(databaseUrl: string): Promise<string[]> {
+async function applyPending(databaseUrl: string, migrationsDir: string): Promise<string[]> {
   try {
     return await withEngine(databaseUrl, async (engine) => {
-      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(), filters: NO_FILTERS });
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(migrationsDir), filters: NO_FILTERS });
       return appliedMigrationNames;
     });
   } catch (error) {
