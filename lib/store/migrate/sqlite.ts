@@ -70,8 +70,8 @@ async function withSqliteEngine<T>(databaseUrl: string, work: Parameters<typeof 
 }
 
 /** Names of migrations not yet applied to the SQLite database, read straight from `_prisma_migrations`. */
-export function pendingSqliteMigrations(databaseUrl: string): string[] {
-  const all = migrationNames(SQLITE_MIGRATIONS_DIR);
+export function pendingSqliteMigrations(databaseUrl: string, migrationsDir = SQLITE_MIGRATIONS_DIR): string[] {
+  const all = migrationNames(migrationsDir);
   const file = databaseFile(databaseUrl);
   if (file === ":memory:" || !existsSync(file)) return all;
   const db = new Database(file, { readonly: true, timeout: 5000 });
@@ -89,9 +89,12 @@ export function pendingSqliteMigrations(databaseUrl: string): string[] {
   }
 }
 
-/** Applies every pending migration to the SQLite database at `databaseUrl`; returns their names. */
-export async function migrateSqlite(databaseUrl: string): Promise<string[]> {
-  const applied = pendingSqliteMigrations(databaseUrl).length ? await applyPending(databaseUrl) : [];
+/**
+ * Applies every pending migration to the SQLite database at `databaseUrl`; returns their names.
+ * `migrationsDir` is for tests that build a database as an earlier release left it.
+ */
+export async function migrateSqlite(databaseUrl: string, migrationsDir = SQLITE_MIGRATIONS_DIR): Promise<string[]> {
+  const applied = pendingSqliteMigrations(databaseUrl, migrationsDir).length ? await applyPending(databaseUrl, migrationsDir) : [];
   enableWriteAheadLog(databaseUrl);
   return applied;
 }
@@ -108,10 +111,10 @@ function enableWriteAheadLog(databaseUrl: string): void {
   }
 }
 
-async function applyPending(databaseUrl: string): Promise<string[]> {
+async function applyPending(databaseUrl: string, migrationsDir: string): Promise<string[]> {
   try {
     return await withSqliteEngine(databaseUrl, async (engine) => {
-      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(SQLITE_MIGRATIONS_DIR), filters: NO_FILTERS });
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(migrationsDir), filters: NO_FILTERS });
       return appliedMigrationNames;
     });
   } catch (error) {
