@@ -5,7 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterEach, expect } from "vitest";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
+import { prismaTransition } from "@/lib/store/delivery-states";
 import { createAccount } from "@/lib/auth/accounts";
 import { createEndpoint } from "@/lib/endpoints/queries";
 import { getDelivery, type DeliveryDetail } from "@/lib/deliveries/queries";
@@ -34,10 +35,8 @@ export async function finishedDelivery(userId: string, deliveryId: string, timeo
 }
 
 /** The single delivery of an event (fan-out to one endpoint). */
-export function deliveryIdOf(eventId: string, endpointId: string): string {
-  const row = sqlite().prepare(`SELECT id FROM "Delivery" WHERE eventId = ? AND endpointId = ?`).get(eventId, endpointId) as
-    | { id: string }
-    | undefined;
+export async function deliveryIdOf(eventId: string, endpointId: string): Promise<string> {
+  const row = await prisma.delivery.findFirst({ where: { eventId, endpointId }, select: { id: true } });
   if (!row) throw new Error(`no delivery of ${eventId} to ${endpointId}`);
   return row.id;
 }
@@ -52,16 +51,18 @@ export interface RawDelivery {
 }
 
 /** The delivery row as the worker sees it (times as unix ms). */
-export function rawDelivery(id: string): RawDelivery {
-  return sqlite()
-    .prepare(`SELECT id, status, attempts, nextAttemptAt, updatedAt, lockedBy FROM "Delivery" WHERE id = ?`)
-    .get(id) as RawDelivery;
+export async function rawDelivery(id: string): Promise<RawDelivery> {
+  const row = await prisma.delivery.findUniqueOrThrow({ where: { id }, select: { id: true, status: true, attempts: true, nextAttemptAt: true, updatedAt: true, lockedBy: true } });
+  return { ...row, nextAttemptAt: row.nextAttemptAt?.getTime() ?? null, updatedAt: row.updatedAt.getTime() };
 }
 
-export function rawAttempts(deliveryId: string): Array<{ number: number; startedAt: number; durationMs: number; responseStatus: number | null; error: string | null }> {
-  return sqlite()
-    .prepare(`SELECT number, startedAt, durationMs, responseStatus, error FROM "Attempt" WHERE deliveryId = ? ORDER BY number`)
-    .all(deliveryId) as never;
+export async function rawAttempts(deliveryId: string): Promise<Array<{ number: number; startedAt: number; durationMs: number; responseStatus: number | null; error: string | null }>> {
+  const rows = await prisma.attempt.findMany({
+    where: { deliveryId },
+    orderBy: { number: "asc" },
+    select: { number: true, startedAt: true, durationMs: true, responseStatus: true, error: true },
+  });
+  return rows.map((row) => ({ ...row, startedAt: row.startedAt.getTime() }));
 }
 
 /** Registers afterEach clean-up in the calling test file and hands out tracked resources. */
@@ -78,9 +79,8 @@ export function setUpHarness() {
     await Promise.all(stopping.map((worker) => worker.stop(1000)));
     await Promise.all(closing.map((receiver) => receiver.close()));
     // Nothing a test left behind may be picked up by the next test's worker.
-    sqlite()
-      .prepare(`UPDATE "Delivery" SET status = 'failed', nextAttemptAt = NULL, lockedBy = NULL, lockedUntil = NULL WHERE status IN ('pending', 'delivering')`)
-      .run();
+    const { guard, set } = prismaTransition("endpointDeleted");
+    await prisma.delivery.updateMany({ where: { status: { in: [...guard.status.in, "delivering"] } }, data: { ...set, nextAttemptAt: null, lockedBy: null, lockedUntil: null } });
     const messages = logged;
     logged = [];
     expect(messages, "the worker logged internal errors").toEqual([]);

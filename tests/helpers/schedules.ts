@@ -1,6 +1,6 @@
 /** Direct set-up and inspection of schedules for the tests that run the ticker. */
 import { afterEach } from "vitest";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { createSchedule, type ScheduleDto } from "@/lib/schedules/queries";
 import { createScheduleSchema } from "@/lib/validations/schedule";
 
@@ -17,8 +17,9 @@ export interface TickRow {
   events: number;
 }
 
-export function ticksOf(scheduleId: string): TickRow[] {
-  return sqlite().prepare(`SELECT tickAt, firedAt, events FROM "ScheduleTick" WHERE scheduleId = ? ORDER BY tickAt`).all(scheduleId) as TickRow[];
+export async function ticksOf(scheduleId: string): Promise<TickRow[]> {
+  const rows = await prisma.scheduleTick.findMany({ where: { scheduleId }, orderBy: { tickAt: "asc" }, select: { tickAt: true, firedAt: true, events: true } });
+  return rows.map((row) => ({ tickAt: row.tickAt.getTime(), firedAt: row.firedAt.getTime(), events: row.events }));
 }
 
 /**
@@ -26,7 +27,7 @@ export function ticksOf(scheduleId: string): TickRow[] {
  * next test's worker does not fire them.
  */
 export function pauseSchedulesAfterEach(): void {
-  afterEach(() => {
-    sqlite().prepare(`UPDATE "Schedule" SET paused = 1, nextRunAt = NULL`).run();
+  afterEach(async () => {
+    await prisma.schedule.updateMany({ data: { paused: true, nextRunAt: null } });
   });
 }

@@ -166,7 +166,7 @@ describe("deleting an account while the worker is delivering its events", () => 
 
     // …and keep recording the other account's attempts.
     const later = await createEvent(staying.id, { type: "order.created", payload: "{}" });
-    const delivered = await finishedDelivery(staying.id, deliveryIdOf(later.id, stayingEndpoint.id));
+    const delivered = await finishedDelivery(staying.id, await deliveryIdOf(later.id, stayingEndpoint.id));
     expect(delivered.status).toBe("succeeded");
     expect(sqlite().prepare(`SELECT count(*) AS n FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.eventId = ?`).get(later.id)).toEqual({ n: 1 });
     expect(sqlite().prepare(`SELECT count(*) AS n FROM "Delivery" WHERE eventId = ? OR endpointId = ?`).get(inFlight.id, leavingEndpoint.id)).toEqual({ n: 0 });

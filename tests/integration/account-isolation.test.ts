@@ -28,7 +28,7 @@ describe("account isolation", () => {
     bobEndpoint = await newEndpoint(bob.id, "http://127.0.0.1:9/bob", "Bob's endpoint");
     const event = await createEvent(alice.id, { type: "order.created", payload: `{"secret":"alice"}` });
     aliceEventId = event.id;
-    aliceDeliveryId = deliveryIdOf(event.id, aliceEndpoint.id);
+    aliceDeliveryId = await deliveryIdOf(event.id, aliceEndpoint.id);
   });
 
   it("the owner sees their own rows (control for the checks below)", async () => {

@@ -18,7 +18,7 @@ describe("retries until the receiver answers 2xx", () => {
     const payload = `{"orderId":42,"items":["a","b"],"note":"caf\u00e9 \u2713"}`;
     const event = await createEvent(user.id, { type: "order.created", payload });
     expect(event.deliveries).toBe(1);
-    const delivery = await finishedDelivery(user.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(user.id, await deliveryIdOf(event.id, endpoint.id));
 
     expect(delivery.status).toBe("succeeded");
     expect(delivery.attempts).toBe(3);
@@ -71,7 +71,7 @@ describe("attempt timeout", () => {
     harness.startWorker({ attemptTimeoutMs: 300, schedule: [0, 50, 50] });
 
     const event = await createEvent(user.id, { type: "slow.thing", payload: "{}" });
-    const delivery = await finishedDelivery(user.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(user.id, await deliveryIdOf(event.id, endpoint.id));
 
     expect(delivery.status).toBe("succeeded");
     expect(delivery.attempts).toBe(2);
@@ -96,7 +96,7 @@ describe("attempt timeout", () => {
     harness.startWorker({ attemptTimeoutMs: 300, schedule: [0, 50] });
 
     const event = await createEvent(user.id, { type: "slow.thing", payload: "{}" });
-    const delivery = await finishedDelivery(user.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(user.id, await deliveryIdOf(event.id, endpoint.id));
 
     expect(delivery.status).toBe("failed");
     expect(delivery.attempts).toBe(2);
@@ -116,7 +116,7 @@ describe("redirects", () => {
     harness.startWorker({ schedule: [0, 50, 50] });
 
     const event = await createEvent(user.id, { type: "order.created", payload: `{"n":1}` });
-    const delivery = await finishedDelivery(user.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(user.id, await deliveryIdOf(event.id, endpoint.id));
 
     expect(delivery.status).toBe("failed");
     expect(delivery.attempts).toBe(3);
@@ -145,14 +145,14 @@ describe("Retry-After", () => {
     const worker = harness.startWorker({ schedule });
 
     const event = await createEvent(user.id, { type: "busy.thing", payload: "{}" });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     await waitFor(() => receiver.requests.length >= 1, { what: "the first request" });
     // Stopping lets the in-flight attempt finish and be recorded, and nothing is claimed after,
     // so the rescheduled row can be read without racing the second attempt.
     await worker.stop(10_000);
 
-    const row = rawDelivery(deliveryId);
-    const [first] = rawAttempts(deliveryId);
+    const row = await rawDelivery(deliveryId);
+    const [first] = await rawAttempts(deliveryId);
     expect(row.status).toBe("pending");
     expect(row.attempts).toBe(1);
     expect(first.responseStatus).toBe(503);
@@ -170,7 +170,7 @@ describe("Retry-After", () => {
     const delivery = await finishedDelivery(user.id, deliveryId);
     expect(delivery.status).toBe("succeeded");
     expect(delivery.attempts).toBe(2);
-    const second = rawAttempts(deliveryId)[1];
+    const second = (await rawAttempts(deliveryId))[1];
     // Not attempted before it was due.
     expect(second.startedAt).toBeGreaterThanOrEqual(row.nextAttemptAt!);
     expect(receiver.requests[1].receivedAt - receiver.requests[0].receivedAt).toBeGreaterThanOrEqual(900);

@@ -22,8 +22,8 @@ describe("410 Gone", () => {
 
     const first = await createEvent(user.id, { type: "order.created", payload: `{"n":1}` });
     expect(first.deliveries).toBe(2);
-    const delivery = await finishedDelivery(user.id, deliveryIdOf(first.id, goneEndpoint.id));
-    await finishedDelivery(user.id, deliveryIdOf(first.id, healthyEndpoint.id));
+    const delivery = await finishedDelivery(user.id, await deliveryIdOf(first.id, goneEndpoint.id));
+    await finishedDelivery(user.id, await deliveryIdOf(first.id, healthyEndpoint.id));
 
     expect(delivery.status).toBe("failed");
     expect(delivery.attempts).toBe(1);
@@ -53,14 +53,14 @@ describe("410 Gone", () => {
     const test = await sendTestEvent(user.id, goneEndpoint.id);
     worker.poke();
     await waitFor(() => healthy.requests.length >= 3, { what: "the healthy endpoint to get all three events" });
-    await finishedDelivery(user.id, deliveryIdOf(later.id, healthyEndpoint.id));
+    await finishedDelivery(user.id, await deliveryIdOf(later.id, healthyEndpoint.id));
     // One more poll round after the healthy work is done, for anything still claimable.
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     expect(later.deliveries).toBe(1);
     expect(test).toBe("disabled");
     expect(gone.requests).toHaveLength(1);
-    const queued = rawDelivery(queuedId);
+    const queued = await rawDelivery(queuedId);
     expect(queued.status).toBe("pending");
     expect(queued.attempts).toBe(0);
     const toGone = await listDeliveries(user.id, { endpointId: goneEndpoint.id });

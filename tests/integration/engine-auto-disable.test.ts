@@ -32,7 +32,7 @@ describe("automatic disable after repeated failures", () => {
     const worker = harness.startWorker({ schedule: SCHEDULE, autoDisableMinFailures: 3, autoDisableAfterMs: 0 });
 
     const event = await createEvent(user.id, { type: "order.created", payload: `{"n":1}` }, { endpointId: endpoint.id });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     const disabled = await waitFor(
       async () => {
         const current = await getEndpoint(user.id, endpoint.id);
@@ -49,7 +49,7 @@ describe("automatic disable after repeated failures", () => {
 
     // Disabled by the 3rd failure exactly; the delivery waits with attempts left.
     expect(failing.requests).toHaveLength(3);
-    const waiting = rawDelivery(deliveryId);
+    const waiting = await rawDelivery(deliveryId);
     expect(waiting.status).toBe("pending");
     expect(waiting.attempts).toBe(3);
     expect(endpointHealth(endpoint.id).consecutiveFailures).toBe(3);
@@ -61,14 +61,14 @@ describe("automatic disable after repeated failures", () => {
     for (let round = 0; round < 3; round++) {
       worker.poke();
       const probe = await createEvent(user.id, { type: "probe", payload: `{"round":${round}}` }, { endpointId: control.id });
-      expect((await finishedDelivery(user.id, deliveryIdOf(probe.id, control.id))).status).toBe("succeeded");
+      expect((await finishedDelivery(user.id, await deliveryIdOf(probe.id, control.id))).status).toBe("succeeded");
     }
     expect(failing.requests).toHaveLength(3);
-    expect(rawDelivery(deliveryId)).toMatchObject({ status: "pending", attempts: 3 });
+    expect(await rawDelivery(deliveryId)).toMatchObject({ status: "pending", attempts: 3 });
     // New events skip it while it is disabled.
     const fanOut = await createEvent(user.id, { type: "order.created", payload: `{"n":4}` });
     expect(fanOut.deliveries).toBe(1);
-    await finishedDelivery(user.id, deliveryIdOf(fanOut.id, control.id));
+    await finishedDelivery(user.id, await deliveryIdOf(fanOut.id, control.id));
 
     // Next: one more failure, then success. With the streak cleared, one failure (1 < 3) must not
     // disable it again; had the old streak survived (4 ≥ 3) it would be disabled at once.
@@ -96,14 +96,14 @@ describe("automatic disable after repeated failures", () => {
     harness.startWorker({ schedule: [0, 20, 20], autoDisableMinFailures: 3, autoDisableAfterMs: 0 });
 
     const first = await createEvent(user.id, { type: "order.created", payload: `{"n":1}` });
-    const firstDelivery = await finishedDelivery(user.id, deliveryIdOf(first.id, endpoint.id));
+    const firstDelivery = await finishedDelivery(user.id, await deliveryIdOf(first.id, endpoint.id));
     expect(firstDelivery.attemptLog.map((attempt) => attempt.responseStatus)).toEqual([500, 500, 200]);
     expect(endpointHealth(endpoint.id)).toMatchObject({ consecutiveFailures: 0, failingSince: null });
 
     // Created only after the first finished, so the requests arrive in the scripted order.
     const second = await createEvent(user.id, { type: "order.created", payload: `{"n":2}` });
     expect(second.deliveries).toBe(1);
-    const secondDelivery = await finishedDelivery(user.id, deliveryIdOf(second.id, endpoint.id));
+    const secondDelivery = await finishedDelivery(user.id, await deliveryIdOf(second.id, endpoint.id));
     expect(secondDelivery.status).toBe("succeeded");
     expect(secondDelivery.attemptLog.map((attempt) => attempt.responseStatus)).toEqual([500, 500, 200]);
 
@@ -120,7 +120,7 @@ describe("automatic disable after repeated failures", () => {
     harness.startWorker({ schedule: [0, 20, 20, 20, 20], autoDisableMinFailures: 3, autoDisableAfterMs: 60 * 60 * 1000 });
 
     const event = await createEvent(user.id, { type: "order.created", payload: "{}" });
-    const delivery = await finishedDelivery(user.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(user.id, await deliveryIdOf(event.id, endpoint.id));
 
     // All five attempts were made (the endpoint was never disabled along the way)…
     expect(delivery.status).toBe("failed");

@@ -38,7 +38,7 @@ describe("recover failed deliveries since a time", () => {
 
     const send = async (userId: string, endpointId: string, answer: number) => {
       const event = await createEvent(userId, { type: "order.created", payload: JSON.stringify({ answer }) }, { endpointId });
-      const delivery = await finishedDelivery(userId, deliveryIdOf(event.id, endpointId));
+      const delivery = await finishedDelivery(userId, await deliveryIdOf(event.id, endpointId));
       expect(delivery.status).toBe(answer < 300 ? "succeeded" : "failed");
       return { eventId: event.id, deliveryId: delivery.id, createdAt: new Date(event.createdAt) };
     };
@@ -62,15 +62,15 @@ describe("recover failed deliveries since a time", () => {
     expect(await recoverFailedDeliveries(stranger.id, main.id, since)).toBeNull();
     expect(await recoverFailedDeliveries(user.id, foreign.id, since)).toBeNull();
     expect(await recoverFailedDeliveries(user.id, "ep_doesnotexist", since)).toBeNull();
-    expect(rawDelivery(recentFailed1.deliveryId).status).toBe("failed");
-    expect(rawDelivery(foreignFailed.deliveryId).status).toBe("failed");
+    expect((await rawDelivery(recentFailed1.deliveryId)).status).toBe("failed");
+    expect((await rawDelivery(foreignFailed.deliveryId)).status).toBe("failed");
 
     expect(await recoverFailedDeliveries(user.id, main.id, since)).toBe(2);
     // Only those two were touched (read at once, before the worker can change anything else).
-    expect(rawDelivery(olderFailed.deliveryId)).toMatchObject({ status: "failed", attempts: 1 });
-    expect(rawDelivery(recentSucceeded.deliveryId)).toMatchObject({ status: "succeeded", attempts: 1 });
-    expect(rawDelivery(siblingFailed.deliveryId)).toMatchObject({ status: "failed", attempts: 1 });
-    expect(rawDelivery(foreignFailed.deliveryId)).toMatchObject({ status: "failed", attempts: 1 });
+    expect(await rawDelivery(olderFailed.deliveryId)).toMatchObject({ status: "failed", attempts: 1 });
+    expect(await rawDelivery(recentSucceeded.deliveryId)).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(await rawDelivery(siblingFailed.deliveryId)).toMatchObject({ status: "failed", attempts: 1 });
+    expect(await rawDelivery(foreignFailed.deliveryId)).toMatchObject({ status: "failed", attempts: 1 });
 
     for (const recovered of [recentFailed1, recentFailed2]) {
       const delivery = await finishedDelivery(user.id, recovered.deliveryId);
@@ -90,7 +90,7 @@ describe("recover failed deliveries since a time", () => {
     });
     expect(siblingReceiver.requests).toHaveLength(1);
     expect(foreignReceiver.requests).toHaveLength(1);
-    expect(rawDelivery(olderFailed.deliveryId).status).toBe("failed");
+    expect((await rawDelivery(olderFailed.deliveryId)).status).toBe("failed");
   });
 });
 
@@ -102,7 +102,7 @@ describe("manual retry of one delivery", () => {
     harness.startWorker({ schedule: [0] });
 
     const event = await createEvent(user.id, { type: "order.created", payload: `{"id":7}` });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     expect((await finishedDelivery(user.id, deliveryId)).status).toBe("failed");
 
     const result = await retryDelivery(user.id, deliveryId);
@@ -129,7 +129,7 @@ describe("manual retry of one delivery", () => {
     harness.startWorker({ schedule: [0] });
 
     const event = await createEvent(user.id, { type: "order.created", payload: `{"id":8}` });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     expect((await finishedDelivery(user.id, deliveryId)).attempts).toBe(1);
 
     const result = await retryDelivery(user.id, deliveryId);
@@ -154,16 +154,16 @@ describe("manual retry of one delivery", () => {
 
     // Pending: no worker yet, so it waits.
     const event = await createEvent(user.id, { type: "order.created", payload: "{}" });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     expect(await retryDelivery(user.id, deliveryId)).toEqual({ ok: false, reason: "in_progress" });
-    expect(rawDelivery(deliveryId)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await rawDelivery(deliveryId)).toMatchObject({ status: "pending", attempts: 0 });
 
     // In flight: the receiver holds the request open.
     harness.startWorker({ schedule: [0], attemptTimeoutMs: 20_000 });
     await waitFor(() => receiver.requests.length === 1, { what: "the attempt to reach the receiver" });
-    expect(rawDelivery(deliveryId)).toMatchObject({ status: "delivering", attempts: 1 });
+    expect(await rawDelivery(deliveryId)).toMatchObject({ status: "delivering", attempts: 1 });
     expect(await retryDelivery(user.id, deliveryId)).toEqual({ ok: false, reason: "in_progress" });
-    expect(rawDelivery(deliveryId)).toMatchObject({ status: "delivering", attempts: 1 });
+    expect(await rawDelivery(deliveryId)).toMatchObject({ status: "delivering", attempts: 1 });
   });
 
   it("another account's delivery is not found, and stays as it was", async () => {
@@ -174,12 +174,12 @@ describe("manual retry of one delivery", () => {
     harness.startWorker({ schedule: [0] });
 
     const event = await createEvent(owner.id, { type: "order.created", payload: "{}" });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     expect((await finishedDelivery(owner.id, deliveryId)).status).toBe("failed");
 
     expect(await retryDelivery(stranger.id, deliveryId)).toEqual({ ok: false, reason: "not_found" });
     expect(await retryDelivery(stranger.id, "dlv_doesnotexist")).toEqual({ ok: false, reason: "not_found" });
-    expect(rawDelivery(deliveryId)).toMatchObject({ status: "failed", attempts: 1 });
+    expect(await rawDelivery(deliveryId)).toMatchObject({ status: "failed", attempts: 1 });
     // Control: the owner can.
     expect((await retryDelivery(owner.id, deliveryId)).ok).toBe(true);
     await waitFor(() => receiver.requests.length === 2, { what: "the owner's retry" });

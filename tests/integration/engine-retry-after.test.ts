@@ -27,14 +27,14 @@ describe("Retry-After as an HTTP date", () => {
     const worker = harness.startWorker({ schedule: SCHEDULE });
 
     const event = await createEvent(user.id, { type: "rate.limited", payload: "{}" });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     await waitFor(() => receiver.requests.length >= 1, { what: "the first request" });
     // Stopping lets the in-flight attempt be recorded and claims nothing after it, so the
     // rescheduled row is read without racing the second attempt.
     await worker.stop(10_000);
 
-    const row = rawDelivery(deliveryId);
-    const [first] = rawAttempts(deliveryId);
+    const row = await rawDelivery(deliveryId);
+    const [first] = await rawAttempts(deliveryId);
     expect(first.responseStatus).toBe(429);
     expect(row.status).toBe("pending");
     expect(row.attempts).toBe(1);
@@ -59,7 +59,7 @@ describe("Retry-After as an HTTP date", () => {
     expect(delivery.status).toBe("succeeded");
     expect(delivery.attemptLog.map((attempt) => attempt.responseStatus)).toEqual([429, 200]);
     // Not attempted before it was due.
-    expect(rawAttempts(deliveryId)[1].startedAt).toBeGreaterThanOrEqual(row.nextAttemptAt!);
+    expect((await rawAttempts(deliveryId))[1].startedAt).toBeGreaterThanOrEqual(row.nextAttemptAt!);
     expect(receiver.requests[1].receivedAt).toBeGreaterThanOrEqual(row.nextAttemptAt!);
   });
 
@@ -71,11 +71,11 @@ describe("Retry-After as an HTTP date", () => {
     const worker = harness.startWorker({ schedule: SCHEDULE });
 
     const event = await createEvent(user.id, { type: "rate.limited", payload: "{}" });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     await waitFor(() => receiver.requests.length >= 1, { what: "the first request" });
     await worker.stop(10_000);
 
-    const row = rawDelivery(deliveryId);
+    const row = await rawDelivery(deliveryId);
     expect(row.status).toBe("pending");
     expect(row.attempts).toBe(1);
     expect(row.nextAttemptAt! - row.updatedAt).toBe(DAY_MS);
@@ -91,12 +91,12 @@ describe("Retry-After in seconds", () => {
     const worker = harness.startWorker({ schedule: SCHEDULE });
 
     const event = await createEvent(user.id, { type: "rate.limited", payload: "{}" });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     await waitFor(() => receiver.requests.length >= 1, { what: "the first request" });
     await worker.stop(10_000);
 
-    const row = rawDelivery(deliveryId);
-    const [first] = rawAttempts(deliveryId);
+    const row = await rawDelivery(deliveryId);
+    const [first] = await rawAttempts(deliveryId);
     expect(first.responseStatus).toBe(429);
     expect(row.status).toBe("pending");
     expect(row.attempts).toBe(1);
@@ -113,7 +113,7 @@ describe("Retry-After in seconds", () => {
 
     const event = await createEvent(user.id, { type: "server.error", payload: "{}" });
     // Had the hour been honoured, this would time out.
-    const delivery = await finishedDelivery(user.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(user.id, await deliveryIdOf(event.id, endpoint.id));
     expect(delivery.status).toBe("succeeded");
     expect(delivery.attemptLog.map((attempt) => attempt.responseStatus)).toEqual([500, 200]);
     expect(receiver.requests).toHaveLength(2);

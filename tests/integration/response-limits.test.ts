@@ -34,7 +34,7 @@ describe("reading responses", () => {
     const endpoint = await newEndpoint(account.id, url);
     harness.startWorker({ schedule: [0] });
     const event = await createEvent(account.id, { type: "order.created", payload: "{}" });
-    const delivery = await finishedDelivery(account.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(account.id, await deliveryIdOf(event.id, endpoint.id));
     expect(delivery.status).toBe("succeeded");
     expect(delivery.attemptLog[0].responseBody).toHaveLength(MAX_RESPONSE_BODY_BYTES);
   });
@@ -54,7 +54,7 @@ describe("reading responses", () => {
     const endpoint = await newEndpoint(account.id, url);
     harness.startWorker({ schedule: [0], attemptTimeoutMs: 600 });
     const event = await createEvent(account.id, { type: "order.created", payload: "{}" });
-    const delivery = await finishedDelivery(account.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(account.id, await deliveryIdOf(event.id, endpoint.id));
     const [attempt] = delivery.attemptLog;
     expect(delivery.status).toBe("failed");
     expect(attempt.responseStatus).toBe(500);

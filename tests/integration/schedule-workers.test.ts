@@ -73,14 +73,14 @@ describe("two worker processes on one database", () => {
 
     // Every tick time once, one second apart, about 20 of them (both workers ran all along).
     for (const scheduleId of [hello.id, shared.id]) {
-      const ticks = ticksOf(scheduleId);
+      const ticks = await ticksOf(scheduleId);
       expect(ticks.length).toBeGreaterThanOrEqual(18);
       expect(ticks.length).toBeLessThanOrEqual(Math.ceil((stopped - started) / 1000) + 3);
       expectConsecutiveSeconds(ticks);
     }
 
     // Personal data: each (tick, endpoint) has exactly one event, delivered to that endpoint only.
-    const helloTicks = ticksOf(hello.id);
+    const helloTicks = await ticksOf(hello.id);
     expect(helloTicks.every((tick) => tick.events === 2)).toBe(true);
     const helloRows = deliveredTicks(hello.id);
     expect(helloRows).toHaveLength(helloTicks.length * 2);
@@ -90,7 +90,7 @@ describe("two worker processes on one database", () => {
     expect([...new Set(helloRows.map((row) => Date.parse(row.at)))].sort()).toEqual(helloTicks.map((tick) => tick.tickAt));
 
     // Shared data: one event per tick, with one delivery to each endpoint.
-    const sharedTicks = ticksOf(shared.id);
+    const sharedTicks = await ticksOf(shared.id);
     expect(sharedTicks.every((tick) => tick.events === 1)).toBe(true);
     const sharedRows = deliveredTicks(shared.id);
     expect(sharedRows).toHaveLength(sharedTicks.length * 2);
@@ -125,20 +125,20 @@ describe("a worker stopped and started again", () => {
     const ticker = await schedule(user.id, { name: "Every second", cron: "* * * * * *", type: "clock.tick", data: { at: "{{time}}" } });
 
     const first = await startWorkerProcess();
-    await waitFor(() => ticksOf(ticker.id).length >= 4, { timeoutMs: 15_000, what: "a few ticks before the stop" });
+    await waitFor(async () => (await ticksOf(ticker.id)).length >= 4, { timeoutMs: 15_000, what: "a few ticks before the stop" });
     await stopWorker(first);
-    const before = ticksOf(ticker.id);
+    const before = await ticksOf(ticker.id);
 
     await sleep(10_000);
     // Nobody ticked while it was down.
-    expect(ticksOf(ticker.id)).toEqual(before);
+    expect(await ticksOf(ticker.id)).toEqual(before);
 
     const restartedAt = Date.now();
     const second = await startWorkerProcess();
-    await waitFor(() => ticksOf(ticker.id).filter((tick) => tick.firedAt >= restartedAt).length >= 5, { timeoutMs: 15_000, what: "ticks after the restart" });
+    await waitFor(async () => (await ticksOf(ticker.id)).filter((tick) => tick.firedAt >= restartedAt).length >= 5, { timeoutMs: 15_000, what: "ticks after the restart" });
     await stopWorker(second);
 
-    const ticks = ticksOf(ticker.id);
+    const ticks = await ticksOf(ticker.id);
     const beforeStop = ticks.filter((tick) => tick.firedAt < restartedAt);
     const afterRestart = ticks.filter((tick) => tick.firedAt >= restartedAt);
     expect(beforeStop).toEqual(before);

@@ -49,7 +49,7 @@ describe("a schedule ticking every second", () => {
     expect(inWindow).toBeLessThanOrEqual(WINDOW + 1);
 
     // Each tick time once, whole seconds, one second apart, and each with exactly one event.
-    const ticks = ticksOf(ticker.id);
+    const ticks = await ticksOf(ticker.id);
     expect(ticks.length).toBeGreaterThanOrEqual(WINDOW);
     for (const [index, tick] of ticks.entries()) {
       expect(tick.tickAt % 1000).toBe(0);
@@ -99,7 +99,7 @@ describe("targets", () => {
     sqlite().prepare(`UPDATE "Schedule" SET paused = 1, nextRunAt = NULL`).run();
 
     // Hello: one event per live, enabled endpoint, each delivered only to its own endpoint.
-    const helloTicks = ticksOf(hello.id);
+    const helloTicks = await ticksOf(hello.id);
     expect(helloTicks.every((tick) => tick.events === 2)).toBe(true);
     const helloEvents = eventsOf(hello.id);
     expect(helloEvents).toHaveLength(helloTicks.length * 2);
@@ -137,7 +137,7 @@ describe("exactly once", () => {
     expect(first).toMatchObject({ scheduleId: created.id, tickAt: due, events: [expect.stringMatching(/^msg_/)] });
     // The same tick again (a second process that read it as due a moment ago): nothing.
     expect(await fireSchedule(store(), created.id, options)).toBeNull();
-    expect(ticksOf(created.id)).toEqual([{ tickAt: due, firedAt: due + 10, events: 1 }]);
+    expect(await ticksOf(created.id)).toEqual([{ tickAt: due, firedAt: due + 10, events: 1 }]);
     const advanced = sqlite().prepare(`SELECT nextRunAt FROM "Schedule" WHERE id = ?`).get(created.id) as { nextRunAt: number };
     expect(advanced.nextRunAt).toBe(due + 60_000);
 
@@ -149,7 +149,7 @@ describe("exactly once", () => {
     // Policy "none": a tick that came due before this ticker started is skipped, not fired.
     const skipped = await fireSchedule(store(), created.id, { now: due + 180_500, policy: "none", runningSince: due + 180_400 });
     expect(skipped).toBeNull();
-    expect(ticksOf(created.id).map((tick) => tick.tickAt)).toEqual([due, due + 60_000]);
+    expect((await ticksOf(created.id)).map((tick) => tick.tickAt)).toEqual([due, due + 60_000]);
     expect((sqlite().prepare(`SELECT nextRunAt FROM "Schedule" WHERE id = ?`).get(created.id) as { nextRunAt: number }).nextRunAt).toBe(due + 240_000);
   });
 });
@@ -171,8 +171,8 @@ describe("tick records", () => {
     insert.run(b.id, cutoff + 1000, cutoff + 1000);
 
     expect(await pruneScheduleTicks(store(), cutoff, 10)).toBe(50);
-    expect(ticksOf(a.id).map((tick) => tick.tickAt)).toEqual([cutoff]);
-    expect(ticksOf(b.id).map((tick) => tick.tickAt)).toEqual([cutoff + 1000]);
+    expect((await ticksOf(a.id)).map((tick) => tick.tickAt)).toEqual([cutoff]);
+    expect((await ticksOf(b.id)).map((tick) => tick.tickAt)).toEqual([cutoff + 1000]);
     expect(await pruneScheduleTicks(store(), cutoff, 10)).toBe(0);
   });
 });

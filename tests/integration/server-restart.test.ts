@@ -29,7 +29,7 @@ describe("stopping the server with SIGTERM", () => {
 
     const first = await startServer({ HOOKLINE_SHUTDOWN_GRACE_MS: "500" }, port);
     const event = await createEvent(account.id, { type: "order.created", payload: '{"order":42}' });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     await waitFor(() => receiver.requests.length === 1, { timeoutMs: 10_000, what: "the first attempt to arrive" });
 
     first.process.kill("SIGTERM");
@@ -37,10 +37,10 @@ describe("stopping the server with SIGTERM", () => {
     expect(first.output()).toContain("finishing in-flight deliveries");
 
     // Released, not lost: pending again, due now, with the cut-short attempt on record.
-    const released = rawDelivery(deliveryId);
+    const released = await rawDelivery(deliveryId);
     expect(released.status).toBe("pending");
     expect(released.lockedBy).toBeNull();
-    expect(rawAttempts(deliveryId)).toEqual([expect.objectContaining({ number: 1, responseStatus: null, error: expect.stringMatching(/^Interrupted/) })]);
+    expect(await rawAttempts(deliveryId)).toEqual([expect.objectContaining({ number: 1, responseStatus: null, error: expect.stringMatching(/^Interrupted/) })]);
 
     await startServer({}, port);
     const delivery = await finishedDelivery(account.id, deliveryId, 20_000);
@@ -60,7 +60,7 @@ describe("stopping the server with SIGTERM", () => {
     const server = await startServer({ HOOKLINE_SHUTDOWN_GRACE_MS: "10000" });
 
     const event = await createEvent(account.id, { type: "order.created", payload: "{}" });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     await waitFor(() => receiver.requests.length === 1, { timeoutMs: 10_000, what: "the attempt to arrive" });
 
     server.process.kill("SIGTERM");
@@ -68,9 +68,9 @@ describe("stopping the server with SIGTERM", () => {
     receiver.answerHanging({ status: 204 });
     expect(await server.exited).toBe(0);
 
-    const delivery = rawDelivery(deliveryId);
+    const delivery = await rawDelivery(deliveryId);
     expect(delivery.status).toBe("succeeded");
-    expect(rawAttempts(deliveryId)).toEqual([expect.objectContaining({ number: 1, responseStatus: 204, error: null })]);
+    expect(await rawAttempts(deliveryId)).toEqual([expect.objectContaining({ number: 1, responseStatus: 204, error: null })]);
     expect(receiver.requests).toHaveLength(1);
   }, 120_000);
 });
@@ -84,11 +84,11 @@ describe("running the worker as its own process", () => {
     await startServer({ HOOKLINE_WORKER: "off" });
 
     const event = await createEvent(account.id, { type: "order.created", payload: "{}" });
-    const deliveryId = deliveryIdOf(event.id, endpoint.id);
+    const deliveryId = await deliveryIdOf(event.id, endpoint.id);
     // Several poll intervals (100 ms here) pass with nobody delivering.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(receiver.requests).toHaveLength(0);
-    expect(rawDelivery(deliveryId).status).toBe("pending");
+    expect((await rawDelivery(deliveryId)).status).toBe("pending");
 
     const worker = await startWorkerProcess({ HOOKLINE_POLL_INTERVAL_MS: "100" });
     const delivery = await finishedDelivery(account.id, deliveryId, 30_000);

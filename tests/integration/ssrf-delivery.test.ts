@@ -15,7 +15,7 @@ describe("SSRF guard at delivery time", () => {
     harness.startWorker({ allowedCidrs: [], schedule: [0, 20, 20] });
 
     const event = await createEvent(user.id, { type: "order.created", payload: "{}" });
-    const delivery = await finishedDelivery(user.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(user.id, await deliveryIdOf(event.id, endpoint.id));
 
     expect(delivery.status).toBe("failed");
     expect(delivery.attemptLog.length).toBeGreaterThanOrEqual(1);
@@ -35,7 +35,7 @@ describe("SSRF guard at delivery time", () => {
     harness.startWorker({ allowedCidrs: [], schedule: [0] });
 
     const event = await createEvent(user.id, { type: "order.created", payload: "{}" });
-    const delivery = await finishedDelivery(user.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(user.id, await deliveryIdOf(event.id, endpoint.id));
 
     expect(delivery.status).toBe("failed");
     expect(delivery.attempts).toBe(1);
@@ -52,7 +52,7 @@ describe("SSRF guard at delivery time", () => {
     harness.startWorker({ allowedCidrs: parseCidrList("127.0.0.0/8"), schedule: [0, 20, 20] });
 
     const event = await createEvent(user.id, { type: "order.created", payload: "{}" });
-    const delivery = await finishedDelivery(user.id, deliveryIdOf(event.id, endpoint.id));
+    const delivery = await finishedDelivery(user.id, await deliveryIdOf(event.id, endpoint.id));
 
     expect(delivery.status).toBe("succeeded");
     expect(delivery.attempts).toBe(1);

@@ -52,7 +52,7 @@ async function receiverPair(scriptA: Script): Promise<{ a: Receiver; b: Receiver
 
 async function deliverOne(userId: string, endpointId: string, n: number) {
   const event = await createEvent(userId, { type: "order.created", payload: JSON.stringify({ n }) }, { endpointId });
-  return finishedDelivery(userId, deliveryIdOf(event.id, endpointId));
+  return finishedDelivery(userId, await deliveryIdOf(event.id, endpointId));
 }
 
 /** Every attempt either reached A (200) or was refused before connecting, as the resolver's answers say. */
