@@ -13,6 +13,10 @@
  *   PostgreSQL a transaction-scoped advisory lock per account). The account's share is each
  *   worker's own (fair-share.ts): no account takes more than its share of any worker, so
  *   however many workers run, each keeps room for the other accounts.
+ * - An endpoint's rate limit holds across every worker process too: its token bucket lives on the
+ *   endpoint's row (`rateTokens`, `rateTokensAt`) and is taken from inside the same
+ *   serialisation (lib/webhooks/rate-limit.ts decides); an endpoint out of tokens is
+ *   `rateLimited`, with when to ask again.
  * - Disabled and deleted endpoints are skipped: their deliveries wait. So are endpoints whose
  *   circuit is open (lib/webhooks/circuit-breaker.ts); one whose pause is over gets exactly one
  *   delivery, the probe, and its circuit is held shut for that attempt's lease so no other
@@ -27,6 +31,7 @@ import { sqlStatus, sqlTransition } from "./delivery-states";
 import { at, query, transaction, type Queryable } from "./postgres";
 import { preparedStatements } from "./sqlite";
 import { circuitState } from "../webhooks/circuit-breaker";
+import { grantAttempts, type TokenBucket } from "../webhooks/rate-limit";
 
 export interface ClaimedDelivery {
   id: string;
@@ -60,8 +65,6 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Deliveries one endpoint may have in flight, across all workers. */
   endpointConcurrency: number;
-  /** Caps a request for an endpoint with a rate limit: how many may start now (rate-limit.ts). */
-  rateLimit?: (endpointId: string, perSecond: number, wanted: number) => number;
   /** Failures in a row that open an endpoint's circuit (HOOKLINE_CIRCUIT_BREAKER_FAILURES). */
   circuitBreakerFailures: number;
 }
@@ -75,6 +78,8 @@ export interface ClaimResult {
   paused: Array<{ endpointId: string; until: number }>;
   /** Endpoints with due work that another worker's claims or attempts keep from us right now. */
   busy: string[];
+  /** Endpoints out of rate-limit tokens, with how long until the next one. */
+  rateLimited: Array<{ endpointId: string; retryInMs: number }>;
 }
 
 interface EndpointRow {
@@ -88,6 +93,8 @@ interface EndpointRow {
   enabled: number | boolean;
   deletedAt: number | null;
   rateLimitPerSecond: number | null;
+  rateTokens: number | null;
+  rateTokensAt: number | null;
   consecutiveFailures: number;
   failingSince: number | null;
   circuitOpenUntil: number | null;
@@ -108,14 +115,17 @@ interface ClaimedRow {
 
 /** What to ask the database for, per endpoint: the pure part of the claim, shared by both engines. */
 interface Plan {
-  limits: Array<{ endpoint: EndpointRow; limit: number; probing: boolean }>;
+  limits: Array<{ endpoint: EndpointRow; limit: number; probing: boolean; bucket?: TokenBucket }>;
   drained: string[];
   paused: ClaimResult["paused"];
   busy: string[];
+  rateLimited: ClaimResult["rateLimited"];
+  /** Rate-limit buckets to write back (emptied ones included). */
+  buckets: Array<{ endpointId: string; bucket: TokenBucket }>;
 }
 
 function planClaim(requests: ClaimRequest[], endpoints: Map<string, EndpointRow>, options: ClaimOptions): Plan {
-  const plan: Plan = { limits: [], drained: [], paused: [], busy: [] };
+  const plan: Plan = { limits: [], drained: [], paused: [], busy: [], rateLimited: [], buckets: [] };
   for (const request of requests) {
     const { endpointId } = request;
     const endpoint = endpoints.get(endpointId);
@@ -135,13 +145,19 @@ function planClaim(requests: ClaimRequest[], endpoints: Map<string, EndpointRow>
       continue;
     }
     const wanted = Math.min(circuit === "probing" ? 1 : request.limit, free);
-    const limit = endpoint.rateLimitPerSecond && options.rateLimit ? options.rateLimit(endpointId, endpoint.rateLimitPerSecond, wanted) : wanted;
-    if (limit <= 0) {
-      // Over its rate limit: set aside until the limiter wakes it.
-      plan.drained.push(endpointId);
+    if (!endpoint.rateLimitPerSecond) {
+      plan.limits.push({ endpoint, limit: wanted, probing: circuit === "probing" });
       continue;
     }
-    plan.limits.push({ endpoint, limit, probing: circuit === "probing" });
+    const stored = endpoint.rateTokens !== null && endpoint.rateTokensAt !== null ? { tokens: endpoint.rateTokens, updatedAt: endpoint.rateTokensAt } : undefined;
+    const grant = grantAttempts(stored, endpoint.rateLimitPerSecond, options.now, wanted);
+    if (grant.granted <= 0) {
+      // Out of tokens: set aside until they refill.
+      plan.rateLimited.push({ endpointId, retryInMs: grant.retryInMs });
+      plan.buckets.push({ endpointId, bucket: grant.bucket });
+      continue;
+    }
+    plan.limits.push({ endpoint, limit: grant.granted, probing: circuit === "probing", bucket: grant.bucket });
   }
   return plan;
 }
@@ -154,10 +170,12 @@ function finishClaim(plan: Plan, rows: ClaimedRow[]): { result: ClaimResult; pro
     if (list) list.push(row);
     else byEndpoint.set(row.endpointId, [row]);
   }
-  const result: ClaimResult = { claimed: [], drained: plan.drained, paused: plan.paused, busy: plan.busy };
+  const result: ClaimResult = { claimed: [], drained: plan.drained, paused: plan.paused, busy: plan.busy, rateLimited: plan.rateLimited };
   const probes: string[] = [];
-  for (const { endpoint, limit, probing } of plan.limits) {
+  for (const { endpoint, limit, probing, bucket } of plan.limits) {
     const taken = byEndpoint.get(endpoint.id) ?? [];
+    // Tokens granted but not used (less was due) go back into the bucket.
+    if (bucket) plan.buckets.push({ endpointId: endpoint.id, bucket: { ...bucket, tokens: bucket.tokens + (limit - taken.length) } });
     if (probing) {
       // Probe taken (or nothing due): no other attempt until it ends or its lease expires.
       result.drained.push(endpoint.id);
@@ -213,10 +231,11 @@ const sqliteStatements = preparedStatements((db) => ({
      LIMIT @limit`),
   endpoint: db.prepare(`
     SELECT id, userId, url, headers, secret, previousSecret, previousSecretUntil, enabled, deletedAt, rateLimitPerSecond,
-           consecutiveFailures, failingSince, circuitOpenUntil,
+           rateTokens, rateTokensAt, consecutiveFailures, failingSince, circuitOpenUntil,
            (SELECT count(*) FROM "Delivery" d WHERE d.endpointId = e.id AND d.status = ${sqlStatus("delivering")}) AS endpointInFlight
       FROM "Endpoint" e WHERE id = ?`),
   holdCircuit: db.prepare(`UPDATE "Endpoint" SET circuitOpenUntil = ? WHERE id = ?`),
+  saveBucket: db.prepare(`UPDATE "Endpoint" SET rateTokens = ?, rateTokensAt = ? WHERE id = ?`),
   claim: db.prepare(`
     UPDATE "Delivery"
        SET status = ${claim.to}, attempts = attempts + 1,
@@ -252,6 +271,7 @@ export function claimOnSqlite(store: SqliteStore, requests: ClaimRequest[], opti
   }
   const { result, probes } = finishClaim(plan, rows);
   for (const endpointId of probes) sql.holdCircuit.run(options.now + options.leaseMs, endpointId);
+  for (const { endpointId, bucket } of plan.buckets) sql.saveBucket.run(bucket.tokens, bucket.updatedAt, endpointId);
   return result;
 }
 
@@ -263,7 +283,7 @@ export function claimOnSqlite(store: SqliteStore, requests: ClaimRequest[], opti
  * under READ COMMITTED) include every claim committed before it.
  */
 export async function claimOnPostgres(store: PostgresStore, client: Queryable, requests: ClaimRequest[], options: ClaimOptions): Promise<ClaimResult> {
-  if (requests.length === 0) return { claimed: [], drained: [], paused: [], busy: [] };
+  if (requests.length === 0) return { claimed: [], drained: [], paused: [], busy: [], rateLimited: [] };
   const { rows: owners } = await query<{ id: string; userId: string; locked: boolean }>(
     store,
     client,
@@ -276,7 +296,7 @@ export async function claimOnPostgres(store: PostgresStore, client: Queryable, r
     store,
     client,
     `SELECT e.id, e."userId", e.url, e.headers, e.secret, e."previousSecret", e."previousSecretUntil", e.enabled, e."deletedAt",
-            e."rateLimitPerSecond", e."consecutiveFailures", e."failingSince", e."circuitOpenUntil",
+            e."rateLimitPerSecond", e."rateTokens", e."rateTokensAt", e."consecutiveFailures", e."failingSince", e."circuitOpenUntil",
             (SELECT count(*) FROM "Delivery" d WHERE d."endpointId" = e.id AND d.status = ${sqlStatus("delivering")}) AS "endpointInFlight"
        FROM "Endpoint" e WHERE e.id = ANY($1::text[]) AND e."userId" = ANY($2::text[])`,
     [requests.map((request) => request.endpointId), lockedAccounts],
@@ -314,6 +334,15 @@ export async function claimOnPostgres(store: PostgresStore, client: Queryable, r
   const { result, probes } = finishClaim(plan, rows);
   if (probes.length) {
     await query(store, client, `UPDATE "Endpoint" SET "circuitOpenUntil" = $2::timestamp WHERE id = ANY($1::text[])`, [probes, at(options.now + options.leaseMs)]);
+  }
+  if (plan.buckets.length) {
+    await query(
+      store,
+      client,
+      `UPDATE "Endpoint" e SET "rateTokens" = b.tokens, "rateTokensAt" = b.at
+         FROM unnest($1::text[], $2::float8[], $3::timestamp[]) AS b(id, tokens, at) WHERE e.id = b.id`,
+      [plan.buckets.map((entry) => entry.endpointId), plan.buckets.map((entry) => entry.bucket.tokens), plan.buckets.map((entry) => at(entry.bucket.updatedAt))],
+    );
   }
   result.busy.push(...busy);
   return result;

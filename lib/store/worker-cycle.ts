@@ -17,7 +17,7 @@ export interface CycleResult extends ClaimResult {
   outcomes: RecordedOutcome[];
 }
 
-const NOTHING_CLAIMED: ClaimResult = { claimed: [], drained: [], paused: [], busy: [] };
+const NOTHING_CLAIMED: ClaimResult = { claimed: [], drained: [], paused: [], busy: [], rateLimited: [] };
 
 export async function recordAndClaim(
   store: Store,

@@ -28,7 +28,6 @@ import { randomBytes } from "node:crypto";
 import { env } from "../env";
 import { logger } from "../log";
 import { countReclaimedAttempts, countRecordedAttempts, processMetrics } from "../metrics/registry";
-import { grantAttempts, type TokenBucket } from "../webhooks/rate-limit";
 import type { ClaimedDelivery, ClaimRequest } from "../store/claim-due";
 import { endpointsWithDueWork } from "../store/claim-due";
 import { startStoreMaintenance } from "../store/checkpointer";
@@ -85,8 +84,6 @@ interface Worker {
   queue: EndpointQueue;
   /** Finished attempts not yet written. */
   completions: Completion[];
-  /** Rate-limit buckets of endpoints with a rate limit (per process for now). */
-  buckets: Map<string, TokenBucket>;
   /** Endpoints with a wake-up timer set, per reason: at most one timer each. */
   wakes: { paused: Set<string>; rate: Set<string>; busy: Set<string> };
   cycleScheduled: boolean;
@@ -169,14 +166,6 @@ function planClaims(worker: Worker): ClaimRequest[] {
   return requests;
 }
 
-/** Rate-limited endpoints get what their bucket allows, and a wake-up when it refills. */
-function rateLimit(worker: Worker, endpointId: string, perSecond: number, wanted: number): number {
-  const grant = grantAttempts(worker.buckets.get(endpointId), perSecond, worker.clock(), wanted);
-  worker.buckets.set(endpointId, grant.bucket);
-  if (grant.granted === 0) wakeIn(worker, endpointId, grant.retryInMs, worker.wakes.rate);
-  return grant.granted;
-}
-
 /**
  * One turn: record the attempts that finished and claim work for the free slots, in one
  * transaction (lib/store/worker-cycle.ts), then start what was claimed.
@@ -198,7 +187,6 @@ async function cycle(worker: Worker): Promise<void> {
         leaseMs: config.leaseMs,
         endpointConcurrency: config.endpointConcurrency,
         circuitBreakerFailures: config.outcome.circuitBreaker.failures,
-        rateLimit: (endpointId, perSecond, wanted) => rateLimit(worker, endpointId, perSecond, wanted),
       },
     });
   } catch (error) {
@@ -219,7 +207,9 @@ async function cycle(worker: Worker): Promise<void> {
       wakeIn(worker, batch[index].delivery.endpointId, recorded.nextAttemptAt - now);
     }
   });
-  dequeue(worker.queue, [...result.drained, ...result.busy]);
+  dequeue(worker.queue, [...result.drained, ...result.busy, ...result.rateLimited.map((limited) => limited.endpointId)]);
+  // Out of rate-limit tokens: looked at again when the bucket has one.
+  for (const { endpointId, retryInMs } of result.rateLimited) wakeIn(worker, endpointId, retryInMs, worker.wakes.rate);
   // A paused endpoint is looked at again when its pause ends: by the poll, or sooner by a timer.
   for (const { endpointId, until } of result.paused) {
     if (until - now < config.pollIntervalMs) wakeIn(worker, endpointId, until - now, worker.wakes.paused);
@@ -310,7 +300,6 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
     inFlightByAccount: new Map(),
     queue: createQueue(),
     completions: [],
-    buckets: new Map(),
     wakes: { paused: new Set(), rate: new Set(), busy: new Set() },
     cycleScheduled: false,
     cycling: null,

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Endpoint" ADD COLUMN "rateTokens" REAL;
+ALTER TABLE "Endpoint" ADD COLUMN "rateTokensAt" DATETIME;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Endpoint" ADD COLUMN     "rateTokens" DOUBLE PRECISION,
+ADD COLUMN     "rateTokensAt" TIMESTAMP(3);
