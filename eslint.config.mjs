@@ -11,38 +11,54 @@ const RAW_SQL_METHODS = ["$queryRaw", "$queryRawUnsafe", "$executeRaw", "$execut
  * from this list when the file is ported (lint then keeps it ported).
  */
 
+const ONE_WAY = "lib/<domain> and lib/store never import lib/worker/: the worker depends on them, not the other way round (wake workers with lib/store/notify.ts).";
+
+/** The rules that keep drivers and SQL inside lib/store/ (and, outside the worker, lib/worker/ out of reach). */
+function storeOnlyRules({ workerImports }) {
+  return {
+    "no-restricted-imports": [
+      "error",
+      {
+        paths: [
+          { name: "better-sqlite3", message: STORE_ONLY },
+          { name: "pg", message: STORE_ONLY },
+        ],
+        patterns: [
+          { group: ["@prisma/adapter-*"], message: STORE_ONLY },
+          // Transitional raw SQLite access (lib/db.ts); it goes away with issue 11.
+          { group: ["**/db", "@/lib/db"], importNames: ["sqlite", "databasePath"], message: STORE_ONLY },
+          ...(workerImports ? [{ group: ["**/worker/*", "@/lib/worker/*"], message: ONE_WAY }] : []),
+        ],
+      },
+    ],
+    "no-restricted-properties": ["error", ...RAW_SQL_METHODS.map((property) => ({ property, message: STORE_ONLY }))],
+    "no-restricted-syntax": [
+      "error",
+      {
+        selector: "CallExpression[callee.name='require'][arguments.0.value=/^(better-sqlite3|pg|@prisma\\u002Fadapter-.*)$/]",
+        message: STORE_ONLY,
+      },
+    ],
+  };
+}
+
 const config = [
   ...nextVitals,
   ...nextTs,
   { ignores: [".next/**", "node_modules/**", "lib/generated/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  // Only lib/store/ talks to a driver or SQL. Tests (tests/, e2e/) are exempt: some build
+  // databases as an earlier release left them.
   {
-    // Tests (tests/, e2e/) are exempt for now: they still read and seed SQLite directly.
-    files: ["lib/**/*.{ts,tsx,js,mjs}", "app/**/*.{ts,tsx,js,mjs}", "components/**/*.{ts,tsx,js,mjs}", "scripts/**/*.{ts,tsx,js,mjs}"],
-    ignores: ["lib/store/**"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: [
-            { name: "better-sqlite3", message: STORE_ONLY },
-            { name: "pg", message: STORE_ONLY },
-          ],
-          patterns: [
-            { group: ["@prisma/adapter-*"], message: STORE_ONLY },
-            // Transitional raw SQLite access (lib/db.ts); it goes away with issue 11.
-            { group: ["**/db", "@/lib/db"], importNames: ["sqlite", "databasePath"], message: STORE_ONLY },
-          ],
-        },
-      ],
-      "no-restricted-properties": ["error", ...RAW_SQL_METHODS.map((property) => ({ property, message: STORE_ONLY }))],
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: "CallExpression[callee.name='require'][arguments.0.value=/^(better-sqlite3|pg|@prisma\\u002Fadapter-.*)$/]",
-          message: STORE_ONLY,
-        },
-      ],
-    },
+    files: ["lib/**/*.{ts,tsx,js,mjs}", "app/**/*.{ts,tsx,js,mjs}", "components/**/*.{ts,tsx,js,mjs}"],
+    ignores: ["lib/store/**", "lib/worker/**"],
+    rules: storeOnlyRules({ workerImports: true }),
+  },
+  // The worker and the command-line scripts may start workers, but still reach the database only through the store.
+  { files: ["lib/worker/**/*.{ts,tsx,js,mjs}", "scripts/**/*.{ts,tsx,js,mjs}"], rules: storeOnlyRules({ workerImports: false }) },
+  // Dependencies run one way: the store (and every domain) never imports the worker; wake-ups go through lib/store/notify.ts.
+  {
+    files: ["lib/store/**/*.{ts,tsx,js,mjs}"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["**/worker/*", "@/lib/worker/*"], message: ONE_WAY }] }] },
   },
 ];
 

@@ -9,7 +9,7 @@ import { DELIVERY_STATUSES, type DeliveryStatus } from "../store/delivery-states
 import { deliveryIdsWithStatus } from "../store/delivery-log";
 import { retryDeliveryOfLiveEndpoint } from "../store/manual-transitions";
 import { webhookBody } from "../webhooks/body";
-import { notifyNewWork } from "../worker/wake";
+import { notifyNewWork } from "../store/notify";
 
 // One list of statuses, the state machine's.
 export { DELIVERY_STATUSES, type DeliveryStatus };
@@ -206,6 +206,6 @@ export async function retryDelivery(userId: string, id: string, now = new Date()
   const row = await prisma.delivery.findFirst({ where: { id, userId }, select: { ...logSelect, endpoint: { select: { ...logSelect.endpoint.select, deletedAt: true } } } });
   if (!row) return { ok: false, reason: "not_found" };
   if (!requeued) return { ok: false, reason: row.endpoint.deletedAt ? "endpoint_deleted" : "in_progress" };
-  notifyNewWork([row.endpointId]);
+  notifyNewWork(store(), [row.endpointId]);
   return { ok: true, delivery: toLogRow(row) };
 }

@@ -11,7 +11,7 @@ import { deleteEndpointFailingWaiting, recoverFailedOfLiveEndpoint } from "../st
 import { insertEndpointWithinQuota } from "../store/insert-within-quota";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../validations/endpoint";
 import { generateSigningSecret } from "../webhooks/sign";
-import { notifyNewWork } from "../worker/wake";
+import { notifyNewWork } from "../store/notify";
 
 export interface EndpointDto {
   id: string;
@@ -183,7 +183,7 @@ export async function setEndpointEnabled(userId: string, id: string, enabled: bo
     data: enabled ? { enabled, disabledReason: null, consecutiveFailures: 0, failingSince: null, circuitOpenUntil: null } : { enabled, disabledReason: null },
   });
   if (!count) return null;
-  if (enabled) notifyNewWork([id]);
+  if (enabled) notifyNewWork(store(), [id]);
   return getEndpoint(userId, id);
 }
 
@@ -207,6 +207,6 @@ export async function recoverFailedDeliveries(userId: string, id: string, since:
   if (endpoint.deletedAt) return "deleted";
   // Conditional on the endpoint still being live, so a concurrent delete cannot be undone.
   const count = await recoverFailedOfLiveEndpoint(store(), userId, id, since.getTime(), now.getTime());
-  if (count) notifyNewWork([id]);
+  if (count) notifyNewWork(store(), [id]);
   return count;
 }

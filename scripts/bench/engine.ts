@@ -6,7 +6,8 @@
 import { createEvent } from "../../lib/events/queries";
 import type { WorkerHandle } from "../../lib/worker/run";
 import { startProcessWorker } from "../../lib/worker/server";
-import { notifyNewWork } from "../../lib/worker/wake";
+import { store } from "../../lib/store/connection";
+import { notifyNewWork } from "../../lib/store/notify";
 
 type Command =
   | { cmd: "start" }
@@ -39,7 +40,7 @@ process.on("message", async (message: Command) => {
       reply({ started: true });
       break;
     case "wake":
-      notifyNewWork(message.endpointIds);
+      notifyNewWork(store(), message.endpointIds);
       reply({ woken: true });
       break;
     case "offer":
