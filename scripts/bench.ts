@@ -28,6 +28,12 @@
  * `--soak-seconds N` / HOOKLINE_BENCH_SOAK_SECONDS (default 60, quick 15) set how long the
  * tenant scenarios send events.
  *
+ * `--db postgres` runs every phase on PostgreSQL instead of SQLite: a throw-away cluster on
+ * 127.0.0.1 with PostgreSQL's durable defaults (fsync on, synchronous_commit on), one database
+ * per phase. It adds `round_trips_per_delivery` (database round trips the worker's store made
+ * per delivered attempt in the durable phase). Both engines report deliveries/s with one and
+ * with two worker processes (`durable_per_s`, `durable_two_workers_per_s`).
+ *
  * Ends with one line `BENCH {json}`.
  */
 import { fork } from "node:child_process";
@@ -35,7 +41,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Pool } from "undici";
-import { peakRssMb, percentile, startReceiver, startServer, until, type BenchReceiver } from "./bench/harness";
+import { benchDatabases, peakRssMb, percentile, startReceiver, startServer, until, type BenchReceiver } from "./bench/harness";
 import { deadEndpointSoak, noisyNeighbour, type Row } from "./bench/tenant-scenarios";
 
 const args = process.argv.slice(2);
@@ -58,6 +64,9 @@ function seconds(name: string, envName: string, fallback: number): number {
 }
 
 const quick = args.includes("--quick");
+const dbText = option("db", "HOOKLINE_BENCH_DB") ?? "sqlite";
+if (dbText !== "sqlite" && dbText !== "postgres") usageError(`--db must be sqlite or postgres, not "${dbText}"`);
+const DB: "sqlite" | "postgres" = dbText;
 const SCENARIOS = ["engine", "ingest", "noisy-neighbour", "dead-endpoint"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const onlyText = option("only", "HOOKLINE_BENCH_ONLY");
@@ -82,7 +91,6 @@ const OFFERED_RATE = 200;
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), "hookline-bench-"));
 Object.assign(process.env, {
-  DATABASE_URL: `file:${path.join(workDir, "bench.db")}`,
   HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8",
   HOOKLINE_ATTEMPT_TIMEOUT_MS: "10000",
   HOOKLINE_POLL_INTERVAL_MS: "100",
@@ -174,20 +182,22 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
 
   const remaining = (endpointIds: string[]) => prisma.delivery.count({ where: { endpointId: { in: endpointIds }, status: { in: ["pending", "delivering"] } } });
 
-  /** Deliveries/s to healthy endpoints, optionally beside a dead endpoint with a backlog. */
-  async function healthyThroughput(engine: Engine, withDeadEndpoint: boolean, deliveries = SIZES.durable): Promise<number> {
+  /** Deliveries/s to healthy endpoints, optionally beside a dead endpoint with a backlog; `engines` are all woken. */
+  async function healthyThroughput(engine: Engine | Engine[], withDeadEndpoint: boolean, deliveries = SIZES.durable): Promise<number> {
+    const engines = Array.isArray(engine) ? engine : [engine];
+    const wake = (endpointIds: string[]) => Promise.all(engines.map((each) => each.send({ cmd: "wake", endpointIds })));
     const paths = Array.from({ length: HEALTHY_ENDPOINTS }, (_, i) => `/healthy/${i}`);
     const { userId, endpointIds } = await account(withDeadEndpoint ? ["/slow", ...paths] : paths);
     const healthy = withDeadEndpoint ? endpointIds.slice(1) : endpointIds;
     if (withDeadEndpoint) {
       await seed(userId, [endpointIds[0]], SIZES.slowBacklog);
-      await engine.send({ cmd: "wake", endpointIds: [endpointIds[0]] });
+      await wake([endpointIds[0]]);
       // Let the dead endpoint take its slots before the healthy work arrives.
       await until(async () => (await prisma.delivery.count({ where: { endpointId: endpointIds[0], status: "delivering" } })) > 0);
     }
     await seed(userId, healthy, deliveries / HEALTHY_ENDPOINTS);
     const started = performance.now();
-    await engine.send({ cmd: "wake", endpointIds: healthy });
+    await wake(healthy);
     await until(async () => (await remaining(healthy)) === 0);
     return deliveries / ((performance.now() - started) / 1000);
   }
@@ -224,9 +234,21 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     await rawLoop(SIZES.raw / 5);
     const rawPerS = await rawLoop(SIZES.raw);
 
-    // 2. Durable throughput, after a warm-up round (JIT, page cache) that is not counted.
+    // 2. Durable throughput, after a warm-up round (JIT, page cache) that is not counted, with
+    //    the store's round trips counted around it (PostgreSQL).
     await healthyThroughput(engine, false, SIZES.durable / 5);
+    const tripsBefore = (await engine.send({ cmd: "roundTrips" })).count as number | null;
     const durablePerS = await healthyThroughput(engine, false);
+    const tripsAfter = (await engine.send({ cmd: "roundTrips" })).count as number | null;
+    const roundTripsPerDelivery = tripsBefore === null || tripsAfter === null ? null : (tripsAfter - tripsBefore) / SIZES.durable;
+
+    // 2b. The same with a second worker process sharing the database.
+    const second = startEngine();
+    await second.ready;
+    await second.send({ cmd: "start" });
+    await healthyThroughput([engine, second], false, SIZES.durable / 5);
+    const twoWorkersPerS = await healthyThroughput([engine, second], false);
+    await second.send({ cmd: "stop" }).catch(() => undefined);
 
     // 3. Latency at a fixed offered rate.
     const latency = await (async () => {
@@ -257,6 +279,9 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     return {
       raw_per_s: Math.round(rawPerS),
       durable_per_s: Math.round(durablePerS),
+      durable_two_workers_per_s: Math.round(twoWorkersPerS),
+      two_workers_vs_one: Number((twoWorkersPerS / durablePerS).toFixed(3)),
+      ...(roundTripsPerDelivery === null ? {} : { round_trips_per_delivery: Number(roundTripsPerDelivery.toFixed(3)) }),
       ratio: Number((durablePerS / rawPerS).toFixed(3)),
       p50_ms: latency.p50,
       p90_ms: latency.p90,
@@ -297,13 +322,16 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     await until(async () => (await remaining(endpointIds)) === 0);
     const rss = server.peakRss();
     await server.stop();
-    const normal = await startServer({ ...process.env, HOOKLINE_API_RATE_LIMIT: "1000000000", HOOKLINE_SQLITE_SYNCHRONOUS: "normal" });
-    await postLoop(normal.origin, "/api/v1/events", auth, SIZES.ingest / 5, eventOf("audit.logged"), INGEST_CONNECTIONS);
-    const normalAcceptPerS = await postLoop(normal.origin, "/api/v1/events", auth, SIZES.ingest, eventOf("audit.logged"), INGEST_CONNECTIONS);
-    await normal.stop();
+    // SQLite only: the same accept path with synchronous = NORMAL (what FULL costs).
+    const syncNormal = DB === "sqlite" ? await (async () => {
+      const normal = await startServer({ ...process.env, HOOKLINE_API_RATE_LIMIT: "1000000000", HOOKLINE_SQLITE_SYNCHRONOUS: "normal" });
+      await postLoop(normal.origin, "/api/v1/events", auth, SIZES.ingest / 5, eventOf("audit.logged"), INGEST_CONNECTIONS);
+      const normalAcceptPerS = await postLoop(normal.origin, "/api/v1/events", auth, SIZES.ingest, eventOf("audit.logged"), INGEST_CONNECTIONS);
+      await normal.stop();
+      return { ingest_sync_normal_per_s: Math.round(normalAcceptPerS), ingest_full_vs_normal: Number((acceptPerS / normalAcceptPerS).toFixed(3)) };
+    })() : {};
     return {
-      ingest_sync_normal_per_s: Math.round(normalAcceptPerS),
-      ingest_full_vs_normal: Number((acceptPerS / normalAcceptPerS).toFixed(3)),
+      ...syncNormal,
       ingest_per_s: Math.round(acceptPerS),
       ingest_delivering_per_s: Math.round(perS),
       ingest_baseline_per_s: Math.round(baselinePerS),
@@ -322,8 +350,11 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     Object.assign(json, await engineScenario(engine));
     rows.push(
       ["raw signed POSTs/s (baseline, no database)", String(json.raw_per_s), ""],
-      ["durable deliveries/s (every attempt in SQLite)", String(json.durable_per_s), ""],
+      [`durable deliveries/s (every attempt in ${DB === "sqlite" ? "SQLite" : "PostgreSQL"})`, String(json.durable_per_s), ""],
       ["durable / raw", String(json.ratio), "target ≥ 0.5"],
+      ["  with two worker processes", String(json.durable_two_workers_per_s), ""],
+      ["  two workers / one", String(json.two_workers_vs_one), ""],
+      ...(json.round_trips_per_delivery === undefined ? [] : ([["database round trips per delivered attempt", String(json.round_trips_per_delivery), ""]] as Row[])),
       [`latency p50 at ${OFFERED_RATE} events/s (${json.latency_count} events)`, `${json.p50_ms} ms`, "target ≤ 25 ms"],
       ["latency p99", `${json.p99_ms} ms`, "target ≤ 150 ms"],
       ["latency p90 / max", `${json.p90_ms} / ${json.max_ms} ms`, ""],
@@ -339,8 +370,12 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
       ["POST /api/v1/events accepted/s (no fan-out)", String(json.ingest_per_s), "target ≥ 1,500"],
       ["  …fanned out to 2 endpoints, server delivering too", String(json.ingest_delivering_per_s), ""],
       ["ingest / bare receiver", String(json.ingest_ratio), ""],
-      ["  accepted/s with synchronous = NORMAL (not power-loss safe)", String(json.ingest_sync_normal_per_s), ""],
-      ["  FULL (default) / NORMAL", String(json.ingest_full_vs_normal), ""],
+      ...(DB === "sqlite"
+        ? ([
+            ["  accepted/s with synchronous = NORMAL (not power-loss safe)", String(json.ingest_sync_normal_per_s), ""],
+            ["  FULL (default) / NORMAL", String(json.ingest_full_vs_normal), ""],
+          ] as Row[])
+        : []),
       ["server peak RSS (web + worker, one process)", `${json.server_rss_mb} MB`, "target ≤ 400 MB"],
       ["  with the start script around it", `${json.server_tree_rss_mb} MB`, ""],
     );
@@ -353,8 +388,10 @@ const loadAverage = () => os.loadavg()[0].toFixed(1);
 
 async function main() {
   const loadAtStart = loadAverage();
+  const databases = await benchDatabases(DB, workDir);
+  process.env.DATABASE_URL = await databases.newDatabase("bench");
   const receiver = await startReceiver();
-  const json: Record<string, number | string | null> = {};
+  const json: Record<string, number | string | null> = { db: DB };
   const rows: Row[] = [];
   if (selected.has("engine") || selected.has("ingest")) {
     const result = await engineAndIngest(receiver);
@@ -366,16 +403,17 @@ async function main() {
     ["dead-endpoint", deadEndpointSoak, SOAK_SECONDS],
   ] as const) {
     if (!selected.has(name)) continue;
-    const result = await run(receiver, workDir, duration);
+    const result = await run(receiver, databases.newDatabase, duration);
     Object.assign(json, result.json);
     rows.push(...result.rows);
   }
   receiver.child.kill("SIGTERM");
+  await databases.stop();
   rmSync(workDir, { recursive: true, force: true });
 
   const cpu = os.cpus();
   const scenarios = selected.size === SCENARIOS.length ? "" : ` [${[...selected].join(", ")}]`;
-  console.log(`\nHookline benchmark${quick ? " (quick)" : ""}${scenarios}: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadAtStart} at start, ${loadAverage()} at end`);
+  console.log(`\nHookline benchmark${quick ? " (quick)" : ""}${scenarios} on ${DB === "sqlite" ? "SQLite" : "PostgreSQL"}: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadAtStart} at start, ${loadAverage()} at end`);
   if (selected.has("engine")) {
     console.log(
       `${CONCURRENCY} requests in flight (raw: ${CONCURRENCY} connections; worker: ${HEALTHY_ENDPOINTS} endpoints × ${ENDPOINT_CONCURRENCY}, global cap ${WORKER_CONCURRENCY}), receiver in its own process`,

@@ -13,6 +13,7 @@ type Command =
   | { cmd: "start" }
   | { cmd: "wake"; endpointIds: string[] }
   | { cmd: "offer"; userId: string; perSecond: number; seconds: number }
+  | { cmd: "roundTrips" }
   | { cmd: "stop" };
 
 let worker: WorkerHandle | undefined;
@@ -46,6 +47,12 @@ process.on("message", async (message: Command) => {
     case "offer":
       reply({ accepted: await offer(message.userId, message.perSecond, message.seconds) });
       break;
+    case "roundTrips": {
+      // Database round trips made by this process's store so far (PostgreSQL only).
+      const current = store();
+      reply({ count: current.engine === "postgres" ? current.roundTrips.count : null });
+      break;
+    }
     case "stop":
       await worker?.stop(1000);
       reply({ stopped: true });

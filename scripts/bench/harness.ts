@@ -283,3 +283,18 @@ export function secondRanges(seconds: number[]): string {
   }
   return ranges.join(", ");
 }
+
+/** A new, empty database for one bench phase; returns its DATABASE_URL. */
+export type NewDatabase = (name: string) => Promise<string>;
+
+/**
+ * Where the bench's databases live (`--db`): SQLite files in `workDir`, or databases on a
+ * throw-away PostgreSQL cluster with PostgreSQL's durable defaults (fsync on), on 127.0.0.1.
+ */
+export async function benchDatabases(engine: "sqlite" | "postgres", workDir: string): Promise<{ newDatabase: NewDatabase; stop(): Promise<void> }> {
+  if (engine === "sqlite") return { newDatabase: async (name) => `file:${path.join(workDir, `${name}.db`)}`, stop: async () => {} };
+  const { startThrowawayCluster } = await import("../../lib/store/postgres/cluster");
+  const { createDatabase } = await import("../../lib/store/migrate");
+  const cluster = await startThrowawayCluster({ durable: true });
+  return { newDatabase: (name) => createDatabase(cluster.url, name.replace(/\W/g, "_")), stop: () => cluster.stop() };
+}

@@ -16,8 +16,8 @@
  *                    request failed, the server accepted ≥ 95 % of the offered rate and the healthy
  *                    endpoint's p99 lag is ≤ 2 × the baseline's.
  */
-import path from "node:path";
 import {
+  type NewDatabase,
   api,
   createAccounts,
   defaultServerEnv,
@@ -63,9 +63,9 @@ async function warmUp(receiver: BenchReceiver, origin: string, key: string, time
   return warm.accepted.length;
 }
 
-async function noisyRun(receiver: BenchReceiver, workDir: string, seconds: number, withNeighbour: boolean) {
+async function noisyRun(receiver: BenchReceiver, newDatabase: NewDatabase, seconds: number, withNeighbour: boolean) {
   const name = withNeighbour ? "with-h" : "alone";
-  const databaseUrl = `file:${path.join(workDir, `noisy-${name}.db`)}`;
+  const databaseUrl = await newDatabase(`noisy-${name}`);
   const [v, h] = await createAccounts(databaseUrl, ["v@example.test", ...(withNeighbour ? ["h@example.test"] : [])]);
   const server = await startServer(defaultServerEnv(databaseUrl));
   const blackHole = withNeighbour ? await startBlackHole() : undefined;
@@ -100,9 +100,9 @@ async function noisyRun(receiver: BenchReceiver, workDir: string, seconds: numbe
   }
 }
 
-export async function noisyNeighbour(receiver: BenchReceiver, workDir: string, seconds: number): Promise<ScenarioResult> {
-  const alone = await noisyRun(receiver, workDir, seconds, false);
-  const withH = await noisyRun(receiver, workDir, seconds, true);
+export async function noisyNeighbour(receiver: BenchReceiver, newDatabase: NewDatabase, seconds: number): Promise<ScenarioResult> {
+  const alone = await noisyRun(receiver, newDatabase, seconds, false);
+  const withH = await noisyRun(receiver, newDatabase, seconds, true);
   const pass = withH.p99 <= LATENCY_TARGET_P99_MS && withH.offer.failed === 0;
   const events = `${NOISY.perSecond} events/s for ${seconds} s`;
   return {
@@ -132,9 +132,9 @@ export async function noisyNeighbour(receiver: BenchReceiver, workDir: string, s
   };
 }
 
-async function soakRun(receiver: BenchReceiver, workDir: string, seconds: number, withDeadEndpoint: boolean) {
+async function soakRun(receiver: BenchReceiver, newDatabase: NewDatabase, seconds: number, withDeadEndpoint: boolean) {
   const name = withDeadEndpoint ? "with-dead" : "alone";
-  const databaseUrl = `file:${path.join(workDir, `soak-${name}.db`)}`;
+  const databaseUrl = await newDatabase(`soak-${name}`);
   const [account] = await createAccounts(databaseUrl, ["soak@example.test"]);
   // The API's per-key rate limit (default 100/s) is lifted: the soak offers 500/s on one key, and
   // the limit is an abuse guard, not what is measured.
@@ -162,9 +162,9 @@ const failureText = (offer: OfferResult) =>
         .map(([why, count]) => `${why}: ${count}`)
         .join(", ")})`;
 
-export async function deadEndpointSoak(receiver: BenchReceiver, workDir: string, seconds: number): Promise<ScenarioResult> {
-  const alone = await soakRun(receiver, workDir, seconds, false);
-  const withDead = await soakRun(receiver, workDir, seconds, true);
+export async function deadEndpointSoak(receiver: BenchReceiver, newDatabase: NewDatabase, seconds: number): Promise<ScenarioResult> {
+  const alone = await soakRun(receiver, newDatabase, seconds, false);
+  const withDead = await soakRun(receiver, newDatabase, seconds, true);
   const ingestRatio = withDead.offer.acceptedPerS / SOAK.perSecond;
   const p99Ratio = withDead.p99 / alone.p99;
   const pass = withDead.offer.failed === 0 && ingestRatio >= SOAK.minIngestRatio && p99Ratio <= SOAK.maxP99Ratio;

@@ -112,8 +112,11 @@ function stopSync(bin: string, dir: string, runAs: RunAs): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Starts a throw-away cluster; see the contract at the top. */
-export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
+/**
+ * Starts a throw-away cluster; see the contract at the top. `durable` keeps PostgreSQL's default
+ * fsync and full-page writes (the benchmark measures what production would do); tests skip them.
+ */
+export async function startThrowawayCluster(options: { durable?: boolean } = {}): Promise<ThrowawayCluster> {
   const bin = ensureServerBinaries();
   const runAs = isRoot() ? postgresAccount() : null;
   const dir = mkdtempSync(path.join(os.tmpdir(), "hookline-pg-"));
@@ -148,15 +151,14 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
     // A free port can be taken between probing and listening: try a few.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const options = [
+      const settings = [
         `-p ${port}`,
         `-k ${dir}`,
         "-c listen_addresses=127.0.0.1",
         `-c max_connections=${MAX_CONNECTIONS}`,
-        "-c fsync=off",
-        "-c full_page_writes=off",
+        ...(options.durable ? [] : ["-c fsync=off", "-c full_page_writes=off"]),
       ].join(" ");
-      const start = await run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"], runAs);
+      const start = await run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "server.log"), "-o", settings, "-w", "-t", "60", "start"], runAs);
       if (start.status === 0) {
         return {
           url: `postgres://postgres@127.0.0.1:${port}/postgres`,
