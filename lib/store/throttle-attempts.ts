@@ -27,7 +27,7 @@
  *   in-memory stores only: evicting keys from the database would let a flood of new keys unlock
  *   an attacked one, and disk is not the process's memory.
  */
-import { clearFailures, forgetAttempt, keyDigest, takeAttempt, type AttemptStore, type ThrottleLimits } from "../auth/throttle";
+import { attemptsFor, clearFailures, forgetAttempt, keyDigest, takeAttempt, type AttemptStore, type ThrottleLimits } from "../auth/throttle";
 import type { PostgresStore, Store } from "./connection";
 import { at, query, transaction } from "./postgres";
 
@@ -96,8 +96,9 @@ export async function clearThrottleKeys(store: Store, throttle: ThrottleRef, key
   await query(store, store.pool, `DELETE FROM "ThrottleAttempt" WHERE key = ANY($1::text[])`, [rowKeys(throttle, keys)]);
 }
 
-/** PostgreSQL: the times of `key`'s counted attempts inside the window, oldest first (tests, diagnostics). */
-export async function countedAttempts(store: PostgresStore, throttle: ThrottleRef, key: string, now: number): Promise<number[]> {
+/** The times of `key`'s counted attempts inside the window, oldest first (tests, diagnostics). */
+export async function countedAttempts(store: Store, throttle: ThrottleRef, key: string, now: number): Promise<number[]> {
+  if (store.engine === "sqlite") return attemptsFor(throttle.memory, key, now, throttle.limits.windowMs);
   const { rows } = await query<{ at: number }>(
     store,
     store.pool,
