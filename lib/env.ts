@@ -127,7 +127,7 @@ const schema = z.object({
   /** Sign-ups allowed from one client address within the window below. */
   HOOKLINE_SIGN_UP_MAX_PER_ADDRESS: positiveInt(10),
   HOOKLINE_SIGN_UP_WINDOW: parsedText("1h", parseDuration),
-  /** Keys each in-memory throttle (sign-in, sign-up, password checks) holds at most; the stalest go first. */
+  /** Keys each in-memory throttle (sign-in, sign-up, password checks; SQLite) holds at most; the stalest go first. On PostgreSQL the attempts are rows bounded by their window. */
   HOOKLINE_THROTTLE_MAX_KEYS: positiveInt(50_000),
 
   // Metrics (issue 10: the scrape rate must not multiply database work)

@@ -64,11 +64,21 @@ export const newAccountRateLimiter = (): AccountRateLimiter => ({ buckets: new M
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; detail: string };
 
+/** A refusal of an API request, `retryInMs` before the account's next token: what the 429 says. */
+export function apiRateRefusal(perSecond: number, retryInMs: number): RateDecision {
+  return {
+    allowed: false,
+    retryAfterSeconds: Math.max(1, Math.ceil(retryInMs / 1000)),
+    detail: `This account is limited to ${perSecond} API requests per second, all its API keys together (HOOKLINE_API_RATE_LIMIT, set by the operator).`,
+  };
+}
+
 /**
  * One API request by `accountId`, whichever of its keys sent it: a token bucket of `perSecond`
  * requests per second with bursts of one second. A bucket idle for a second is full again, the
  * same as no bucket, so dropping idle ones (at most once a second) changes no decision and
- * keeps the map to the accounts seen in the last two seconds.
+ * keeps the map to the accounts seen in the last two seconds. In memory: SQLite's one web
+ * process (lib/store/api-rate-limit.ts; PostgreSQL keeps the same bucket in the database).
  */
 export function takeApiRequest(limiter: AccountRateLimiter, accountId: string, perSecond: number, now: number): RateDecision {
   if (now - limiter.sweptAt >= 1000) {
@@ -78,9 +88,5 @@ export function takeApiRequest(limiter: AccountRateLimiter, accountId: string, p
   const grant = grantAttempts(limiter.buckets.get(accountId), perSecond, now, 1);
   limiter.buckets.set(accountId, grant.bucket);
   if (grant.granted > 0) return { allowed: true };
-  return {
-    allowed: false,
-    retryAfterSeconds: Math.max(1, Math.ceil(grant.retryInMs / 1000)),
-    detail: `This account is limited to ${perSecond} API requests per second, all its API keys together (HOOKLINE_API_RATE_LIMIT, set by the operator).`,
-  };
+  return apiRateRefusal(perSecond, grant.retryInMs);
 }

@@ -13,7 +13,9 @@ import { z } from "zod";
 import { authenticateApiKey, type ApiKeyIdentity } from "../auth/api-keys";
 import { env } from "../env";
 import { logger, requestIdFrom } from "../log";
-import { newAccountRateLimiter, QuotaExceededError, takeApiRequest, type AccountRateLimiter } from "../quotas";
+import { QuotaExceededError } from "../quotas";
+import { takeApiRateToken } from "../store/api-rate-limit";
+import { store } from "../store/connection";
 import { MAX_BODY_BYTES } from "./body-limits";
 
 export type FieldErrors = Record<string, string[]>;
@@ -157,11 +159,12 @@ export function queryOf(request: NextRequest): Record<string, string> {
   return query;
 }
 
-const rateLimiter = ((globalThis as unknown as { hooklineApiRateLimiter?: AccountRateLimiter }).hooklineApiRateLimiter ??= newAccountRateLimiter());
-
-/** HOOKLINE_API_RATE_LIMIT requests per second per account: more keys do not buy more rate. */
-function checkRateLimit(accountId: string): void {
-  const decision = takeApiRequest(rateLimiter, accountId, env.HOOKLINE_API_RATE_LIMIT, Date.now());
+/**
+ * HOOKLINE_API_RATE_LIMIT requests per second per account: more keys do not buy more rate, nor
+ * more web servers (on PostgreSQL the bucket is shared through the database).
+ */
+async function checkRateLimit(accountId: string): Promise<void> {
+  const decision = await takeApiRateToken(store(), accountId, env.HOOKLINE_API_RATE_LIMIT);
   if (!decision.allowed) {
     throw new ApiError(429, "Too Many Requests", decision.detail, { headers: { "retry-after": String(decision.retryAfterSeconds) } });
   }
@@ -206,7 +209,7 @@ export function apiRoute<P = Record<string, never>>(handler: (context: ApiContex
     try {
       const identity = await authenticate(request);
       accountId = identity.userId;
-      checkRateLimit(identity.userId);
+      await checkRateLimit(identity.userId);
       response = await handler({ request, userId: identity.userId, params: await context.params });
     } catch (error) {
       response = toResponse(error, requestId);

@@ -1,8 +1,10 @@
 /**
  * Attempt throttling for sign-in, sign-up and password checks: after too many attempts for one
  * key (an email, a client address, an account) within the window, further attempts are refused
- * until the oldest counted one ages out. In memory, per process: enough to stop password
- * guessing against a self-hosted instance. Pure apart from the store; `now` is passed in.
+ * until the oldest counted one ages out. This module is the in-memory store, per process (SQLite's
+ * one web process); on PostgreSQL the same policy runs in the database so every web server
+ * shares it (lib/store/throttle-attempts.ts; callers use lib/auth/throttles.ts, which picks).
+ * Pure apart from the store; `now` is passed in.
  *
  * Contract (SPEC §10, every structure keyed by client input is bounded):
  * - keys are stored as SHA-256 digests, so a key's size never depends on what the client sent;
@@ -58,7 +60,9 @@ export function createAttemptStore(maxKeys = DEFAULT_MAX_KEYS): AttemptStore {
 
 const DEFAULT_LIMITS: ThrottleLimits = { maxFailures: MAX_FAILURES, windowMs: WINDOW_MS };
 
-const digest = (key: string) => hash("sha256", key, "base64url");
+/** What a store keeps of a key: its SHA-256, whatever the client sent (lib/store/throttle-attempts.ts too). */
+export const keyDigest = (key: string) => hash("sha256", key, "base64url");
+const digest = keyDigest;
 
 function recent(store: AttemptStore, id: string, now: number, windowMs: number): number[] {
   const entry = store.entries.get(id);

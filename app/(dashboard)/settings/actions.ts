@@ -7,7 +7,7 @@ import { validatedActionWithUser, type ActionState } from "@/lib/actions";
 import { changePassword, deleteAccountWithPassword } from "@/lib/auth/accounts";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { clearSessionCookie, currentSessionToken } from "@/lib/auth/current-user";
-import { clearFailures, takeAttempt, throttledMessage } from "@/lib/auth/throttle";
+import { throttledMessage } from "@/lib/auth/throttle";
 import { accountPasswordKey, accountPasswordThrottle } from "@/lib/auth/throttles";
 import { createApiKeySchema } from "@/lib/validations/api-key";
 import { changePasswordSchema, deleteAccountSchema } from "@/lib/validations/auth";
@@ -43,30 +43,30 @@ export const revokeApiKeyAction = validatedActionWithUser(apiKeyIdSchema, async 
  * guesses must not all pass a check made before any was counted). A refusal says how long to
  * wait; null lets the check go ahead.
  */
-function passwordCheckRefused(userId: string): string | null {
-  const wait = takeAttempt(accountPasswordThrottle.store, [accountPasswordKey(userId)], Date.now(), accountPasswordThrottle.limits);
+async function passwordCheckRefused(userId: string): Promise<string | null> {
+  const wait = await accountPasswordThrottle.take([accountPasswordKey(userId)], Date.now());
   return wait > 0 ? throttledMessage(wait, "wrong passwords") : null;
 }
 
 export const changePasswordAction = validatedActionWithUser(
   changePasswordSchema,
   async ({ currentPassword, newPassword }, user): Promise<ActionState> => {
-    const refused = passwordCheckRefused(user.id);
+    const refused = await passwordCheckRefused(user.id);
     if (refused) return { fieldErrors: { currentPassword: refused } };
     const result = await changePassword(user.id, currentPassword, newPassword, await currentSessionToken());
     if ("wrongPassword" in result) return { fieldErrors: { currentPassword: "That is not your current password" } };
-    clearFailures(accountPasswordThrottle.store, [accountPasswordKey(user.id)]);
+    await accountPasswordThrottle.clear([accountPasswordKey(user.id)]);
     const others = result.signedOut === 1 ? "1 other session was" : `${result.signedOut} other sessions were`;
     return { message: `Password changed. ${others} signed out.` };
   },
 );
 
 export const deleteAccountAction = validatedActionWithUser(deleteAccountSchema, async ({ password }, user): Promise<ActionState> => {
-  const refused = passwordCheckRefused(user.id);
+  const refused = await passwordCheckRefused(user.id);
   if (refused) return { fieldErrors: { password: refused } };
   const result = await deleteAccountWithPassword(user.id, password);
   if ("wrongPassword" in result) return { fieldErrors: { password: "That is not your password; nothing was deleted" } };
-  clearFailures(accountPasswordThrottle.store, [accountPasswordKey(user.id)]);
+  await accountPasswordThrottle.clear([accountPasswordKey(user.id)]);
   await clearSessionCookie();
   redirect("/sign-up?deleted=1");
 });
