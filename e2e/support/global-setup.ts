@@ -6,6 +6,7 @@
  * Returns the teardown: stop the server, drop its database, stop the cluster if started here.
  */
 import type { FullConfig } from "@playwright/test";
+import { startThrowawayCluster } from "../../lib/store/postgres/cluster";
 import { createE2eDatabase, e2eEngine, startHookline } from "./hookline";
 
 export default async function globalSetup(config: FullConfig) {
@@ -15,7 +16,6 @@ export default async function globalSetup(config: FullConfig) {
   };
   try {
     if (e2eEngine() === "postgres" && !process.env.HOOKLINE_TEST_POSTGRES_URL) {
-      const { startThrowawayCluster } = await import("../../lib/store/postgres/cluster");
       const cluster = await startThrowawayCluster();
       cleanups.push(() => cluster.stop());
       // Workers inherit the runner's environment: quotas.spec.ts makes its database there too.

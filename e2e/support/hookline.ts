@@ -20,6 +20,8 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+// Static imports: Playwright transpiles these, not a dynamic import() of TypeScript.
+import { createDatabase, dropDatabase } from "../../lib/store/migrate/postgres";
 
 export type E2eEngine = "sqlite" | "postgres";
 
@@ -36,8 +38,6 @@ export async function createE2eDatabase(label: string): Promise<E2eDatabase> {
   }
   const serverUrl = process.env.HOOKLINE_TEST_POSTGRES_URL;
   if (!serverUrl) throw new Error("HOOKLINE_TEST_ENGINE=postgres but no HOOKLINE_TEST_POSTGRES_URL: the e2e global setup should have set it.");
-  // Loaded only on PostgreSQL runs: SQLite runs never load the driver.
-  const { createDatabase, dropDatabase } = await import("../../lib/store/migrate/postgres");
   const name = `hookline_e2e_${label}_${process.pid}_${randomBytes(4).toString("hex")}`;
   const url = await createDatabase(serverUrl, name);
   return { url, drop: () => dropDatabase(serverUrl, name) };
