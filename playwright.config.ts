@@ -40,21 +40,7 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "node scripts/start.mjs",
-    url: `${baseURL}/sign-in`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      PORT: String(port),
-      DATABASE_URL: `file:${path.join(process.env.HOOKLINE_E2E_DIR, "e2e.db")}`,
-      HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8,::1/128",
-      HOOKLINE_RETRY_SCHEDULE: "0s,1s,2s",
-      HOOKLINE_ATTEMPT_TIMEOUT_MS: "5000",
-      // Every spec signs up from 127.0.0.1; the per-address sign-up limit is for the real world.
-      HOOKLINE_SIGN_UP_MAX_PER_ADDRESS: "10000",
-    },
-  },
+  // Starts the shared server on SQLite or PostgreSQL (HOOKLINE_TEST_ENGINE) at baseURL; not a
+  // `webServer`, which Playwright starts before any global setup, so before its database exists.
+  globalSetup: "./e2e/support/global-setup.ts",
 });

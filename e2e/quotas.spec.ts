@@ -5,13 +5,10 @@
 //
 // These limits are small, so this file runs its own server (its own database, same build)
 // instead of changing the shared one's configuration under every other spec.
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { expect, test as base } from "@playwright/test";
 import { addEndpoint, signUp } from "./helpers";
+import { createE2eDatabase, startHookline } from "./support/hookline";
 
 const LIMITS = { HOOKLINE_MAX_ENDPOINTS: "2", HOOKLINE_MAX_API_KEYS: "2", HOOKLINE_MAX_SCHEDULES: "1", HOOKLINE_MIN_SCHEDULE_INTERVAL: "10s" };
 
@@ -26,32 +23,25 @@ async function freePort(): Promise<number> {
 const test = base.extend<object, { limitedOrigin: string }>({
   limitedOrigin: [
     async ({}, provide) => {
-      const port = await freePort();
-      const dir = mkdtempSync(path.join(process.env.HOOKLINE_E2E_DIR ?? os.tmpdir(), "quotas-"));
-      const child = spawn(process.execPath, ["scripts/start.mjs"], {
-        env: {
-          ...process.env,
+      // Same engine as the shared server (e2e/support/hookline.ts).
+      const database = await createE2eDatabase("quotas");
+      try {
+        const server = await startHookline(await freePort(), {
           ...LIMITS,
-          PORT: String(port),
-          DATABASE_URL: `file:${path.join(dir, "quotas.db")}`,
+          DATABASE_URL: database.url,
           HOOKLINE_ALLOWED_CIDRS: "127.0.0.0/8",
           // Built by the shared server's start; nothing here needs deliveries.
           HOOKLINE_SKIP_BUILD: "1",
           HOOKLINE_WORKER: "off",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
-      });
-      let output = "";
-      const collect = (chunk: Buffer) => (output += chunk);
-      child.stdout!.on("data", collect);
-      child.stderr!.on("data", collect);
-      const exited = new Promise((resolve) => child.on("exit", resolve));
-      await expect.poll(() => output.includes("Hookline is running") || child.exitCode !== null, { timeout: 60_000 }).toBe(true);
-      if (child.exitCode !== null) throw new Error(`The limited server exited during start:\n${output}`);
-      await provide(`http://127.0.0.1:${port}`);
-      process.kill(-child.pid!, "SIGTERM");
-      await exited;
+        });
+        try {
+          await provide(server.origin);
+        } finally {
+          await server.stop();
+        }
+      } finally {
+        await database.drop();
+      }
     },
     { scope: "worker", timeout: 90_000 },
   ],
