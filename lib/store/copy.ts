@@ -350,8 +350,9 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
   const source = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
   try {
     // Checked before migrating, so a database in use is refused without being touched at all.
-    const before = await tablesWithRows(store, store.pool, copied).catch((error: Error) => {
-      throw new CopyRefused(`Cannot use the target database ${redactUrl(options.to)}: ${error.message}`);
+    const before = await tablesWithRows(store, store.pool, copied).catch((error: Error & { code?: string }) => {
+      const hint = error.code === "3D000" ? ": create it first (createdb, or CREATE DATABASE), db:copy fills it" : "";
+      throw new CopyRefused(`Cannot use the target database ${redactUrl(options.to)}: ${error.message}${hint}`);
     });
     if (before.length) throw refuseNonEmpty(options.to, before);
     const migrated = await migratePostgres(options.to);
