@@ -163,6 +163,21 @@ function columnDifference(where: string, table: string, expected: string[], actu
   ];
 }
 
+/** How the source's tables differ from the schema's models (empty when they match). */
+function sourceSchemaProblems(source: Database.Database): string[] {
+  return schemaModels().flatMap((model) => {
+    const columns = (source.pragma(`table_info(${quote(model.name)})`) as Array<{ name: string }>).map((column) => column.name);
+    return columns.length ? columnDifference("the source's table", model.name, model.fields, columns) : [`the source has no table ${model.name}`];
+  });
+}
+
+function schemaMismatch(problems: string[]): CopyRefused {
+  return new CopyRefused(
+    `The databases do not match this version's schema (prisma/schema.prisma):\n  - ${problems.join("\n  - ")}\n` +
+      "Both must be at this version: start this version of Hookline on the SQLite file once (or npm run db:migrate), then copy again.",
+  );
+}
+
 /** The tables to copy, described from the schema and the target's catalog, in foreign-key order. */
 async function describeTables(store: PostgresStore, client: pg.PoolClient, source: Database.Database): Promise<Table[]> {
   const models = schemaModels();
@@ -197,13 +212,10 @@ async function describeTables(store: PostgresStore, client: pg.PoolClient, sourc
     [names],
   );
 
-  const problems: string[] = [];
+  const problems = sourceSchemaProblems(source);
   const tables: Table[] = [];
   for (const model of models) {
-    const sqliteColumns = (source.pragma(`table_info(${quote(model.name)})`) as Array<{ name: string }>).map((column) => column.name);
     const pgColumns = columnRows.filter((row) => row.table === model.name);
-    if (!sqliteColumns.length) problems.push(`the source has no table ${model.name}`);
-    else problems.push(...columnDifference("the source's table", model.name, model.fields, sqliteColumns));
     if (!pgColumns.length) problems.push(`the target has no table ${model.name}`);
     else problems.push(...columnDifference("the target's table", model.name, model.fields, pgColumns.map((row) => row.column)));
     if (model.name in NOT_COPIED || !pgColumns.length) continue;
@@ -219,12 +231,7 @@ async function describeTables(store: PostgresStore, client: pg.PoolClient, sourc
     if (!primaryKey.length) problems.push(`the target's table ${model.name} has no primary key`);
     tables.push({ name: model.name, columns, primaryKey });
   }
-  if (problems.length) {
-    throw new CopyRefused(
-      `The databases do not match this version's schema (prisma/schema.prisma):\n  - ${problems.join("\n  - ")}\n` +
-        "Both must be at this version: start this version of Hookline on the SQLite file once (or npm run db:migrate), then copy again.",
-    );
-  }
+  if (problems.length) throw schemaMismatch(problems);
   return foreignKeyOrder(
     tables,
     foreignKeys.filter((fk) => fk.child !== fk.parent),
@@ -349,6 +356,9 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
   const store = openStore(options.to) as PostgresStore;
   const source = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
   try {
+    // The source is checked first: a mismatch is refused before the target is touched.
+    const sourceProblems = sourceSchemaProblems(source);
+    if (sourceProblems.length) throw schemaMismatch(sourceProblems);
     // Checked before migrating, so a database in use is refused without being touched at all.
     const before = await tablesWithRows(store, store.pool, copied).catch((error: Error & { code?: string }) => {
       const hint = error.code === "3D000" ? ": create it first (createdb, or CREATE DATABASE), db:copy fills it" : "";

@@ -312,6 +312,26 @@ describe("npm run db:copy", () => {
     }
   }, 120_000);
 
+  it("refuses, naming the column, when the source has a column this version's schema does not", async () => {
+    // E.g. a column added by hand or by a newer release: it must not be dropped silently.
+    const file = path.join(files.dir, "extra-column.db");
+    await migrateDatabase(`file:${file}`);
+    const db = new Database(file);
+    db.exec(`ALTER TABLE "Endpoint" ADD COLUMN "notes" TEXT`);
+    db.close();
+    const target = await emptyDatabase();
+    const copy = await dbCopy(["--to", target], `file:${file}`);
+    expect(copy.code).toBe(1);
+    expect(copy.stderr).toContain("the source's table Endpoint has notes, which the schema does not");
+    // Refused before the target was touched: still no tables.
+    const postgres = openStore(target);
+    try {
+      await expect(postgres.prisma.user.count()).rejects.toThrow(/does not exist/);
+    } finally {
+      await closeStore(postgres);
+    }
+  }, 120_000);
+
   it("refuses a source that is not SQLite and a target that is not PostgreSQL, before touching anything", async () => {
     const notPostgres = await dbCopy(["--to", "file:./elsewhere.db"]);
     expect(notPostgres.code).toBe(1);
