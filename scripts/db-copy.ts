@@ -40,6 +40,9 @@ async function main() {
     const report = await copySqliteToPostgres({ from, to: values.to, log: (line) => console.log(`  ${line}`) });
     console.log(`\n${formatCopyReport(report)}\n`);
     console.log(`Copied and verified in ${(report.elapsedMs / 1000).toFixed(1)} s: every row count and checksum matches.`);
+    for (const table of report.tables.filter((entry) => entry.nulReplaced)) {
+      console.log(`Note: ${table.nulReplaced} text value(s) of ${table.table} held U+0000, which PostgreSQL cannot store: copied with U+FFFD in its place.`);
+    }
     if (report.sourceChangedDuringCopy) {
       console.log(
         "\nWarning: the SQLite database was written while it was being copied (a server or worker is still running on it). " +

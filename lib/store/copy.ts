@@ -31,7 +31,9 @@
  *   or ~`batchBytes` of text (8 MiB), so memory stays bounded whatever the database's size.
  * - Types: DateTime is a unix-ms integer on SQLite (or, for rows a database default filled, SQLite's
  *   "YYYY-MM-DD HH:MM:SS" UTC text) and `timestamp(3)` (UTC) on PostgreSQL; Boolean is 0/1 and
- *   `boolean`; integers are read as 64-bit (no precision lost); text is copied as is.
+ *   `boolean`; integers are read as 64-bit (no precision lost); text is copied as is, except
+ *   U+0000, which PostgreSQL's text cannot hold: copied as U+FFFD, as the app now stores it
+ *   (response bodies recorded before it did), and counted in the report.
  * - Verification, before COMMIT: per table, PostgreSQL's own row count and a checksum of every
  *   column of every row (md5 over each row's normalized values, in primary-key order) must equal
  *   what was read from SQLite. Ids, secrets, password and key hashes are therefore copied byte for
@@ -83,6 +85,8 @@ export interface TableReport {
   checksum: string | null;
   /** Why the table was not copied. */
   skipped?: string;
+  /** Text values whose U+0000 characters were copied as U+FFFD (PostgreSQL's text cannot hold them). */
+  nulReplaced?: number;
 }
 
 export interface CopyReport {
@@ -259,12 +263,15 @@ const SQLITE_DATETIME = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d(?:\.\d+)?)Z?$/;
  * One SQLite value converted for PostgreSQL: the parameter to send and its normalized text for
  * the checksum (null for NULL). Throws on a value the column's type cannot hold.
  */
-export function convertValue(kind: Kind, value: unknown): { param: unknown; text: string | null } {
+export function convertValue(kind: Kind, value: unknown): { param: unknown; text: string | null; replacedNul?: true } {
   if (value === null || value === undefined) return { param: null, text: null };
   switch (kind) {
-    case "text":
+    case "text": {
       if (typeof value !== "string") break;
-      return { param: value, text: value };
+      // PostgreSQL's text cannot hold U+0000; the app stores it as U+FFFD (record-outcomes.ts), and so does the copy.
+      const text = value.includes("\u0000") ? value.replace(/\u0000/g, "\uFFFD") : value;
+      return { param: text, text, ...(text !== value ? { replacedNul: true } : {}) };
+    }
     case "integer":
     case "bigint":
       if (typeof value !== "bigint" && !(typeof value === "number" && Number.isInteger(value))) break;
@@ -389,8 +396,10 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
             .prepare(`SELECT ${names} FROM ${quote(table.name)} ORDER BY ${table.primaryKey.map(quote).join(", ")}`)
             .raw(true)
             .safeIntegers(true);
+          const tableStarted = Date.now();
           const checksum = createHash("md5");
           let rows = 0;
+          let nulReplaced = 0;
           let batch: unknown[][] = table.columns.map(() => []);
           let batchSize = 0;
           let bytes = 0;
@@ -415,6 +424,7 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
                 throw new Error(`${table.name}.${column.name} of the row after ${lastKey || "the first"}: ${(error as Error).message}`);
               }
               batch[index].push(converted.param);
+              if (converted.replacedNul) nulReplaced++;
               texts.push(converted.text);
               if (converted.text) bytes += converted.text.length;
             });
@@ -425,6 +435,7 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
             if (batchSize >= batchRows || bytes >= batchBytes) await flush();
           }
           await flush();
+          const copiedAt = Date.now();
           const sourceChecksum = checksum.digest("hex");
           const counted = (await query<{ n: number; checksum: string }>(store, client, targetChecksumSql(table))).rows[0];
           if (counted.n !== rows || counted.checksum !== sourceChecksum) {
@@ -432,8 +443,8 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
               `Verification failed for ${table.name}: read ${rows} rows (checksum ${sourceChecksum}), PostgreSQL holds ${counted.n} (checksum ${counted.checksum}). Rolled back.`,
             );
           }
-          log(`${table.name}: ${rows} rows copied and verified`);
-          reports.push({ table: table.name, sourceRows: rows, targetRows: counted.n, checksum: sourceChecksum });
+          log(`${table.name}: ${rows} rows copied in ${((copiedAt - tableStarted) / 1000).toFixed(1)} s, verified in ${((Date.now() - copiedAt) / 1000).toFixed(1)} s`);
+          reports.push({ table: table.name, sourceRows: rows, targetRows: counted.n, checksum: sourceChecksum, ...(nulReplaced ? { nulReplaced } : {}) });
         }
         for (const [table, why] of Object.entries(NOT_COPIED)) {
           const n = Number((source.prepare(`SELECT count(*) FROM ${quote(table)}`).pluck().safeIntegers(true).get() as bigint | undefined) ?? 0);

@@ -312,6 +312,25 @@ describe("npm run db:copy", () => {
     }
   }, 120_000);
 
+  it("copies a U+0000 that SQLite holds (response bodies recorded before it was replaced) as U+FFFD, and counts it", async () => {
+    const file = path.join(files.dir, "nul.db");
+    await migrateDatabase(`file:${file}`);
+    const db = new Database(file);
+    db.prepare(`INSERT INTO "User" (id, email, passwordHash, createdAt) VALUES ('usr_1', 'a@example.test', 'x', 1764500000000)`).run();
+    db.prepare(`INSERT INTO "InboxRequest" (id, userId, method, headers, body, receivedAt) VALUES ('inb_1', 'usr_1', 'POST', '{}', ?, 1764500000000)`).run("ok\u0000done");
+    db.close();
+    const target = await emptyDatabase();
+    const copy = await dbCopy(["--to", target], `file:${file}`);
+    expect(copy.code, copy.stderr).toBe(0);
+    expect(copy.stdout).toContain("1 text value(s) of InboxRequest held U+0000");
+    const postgres = openStore(target);
+    try {
+      expect((await postgres.prisma.inboxRequest.findUniqueOrThrow({ where: { id: "inb_1" } })).body).toBe("ok\uFFFDdone");
+    } finally {
+      await closeStore(postgres);
+    }
+  }, 120_000);
+
   it("refuses, naming the column, when the source has a column this version's schema does not", async () => {
     // E.g. a column added by hand or by a newer release: it must not be dropped silently.
     const file = path.join(files.dir, "extra-column.db");

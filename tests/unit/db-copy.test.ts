@@ -40,6 +40,8 @@ describe("convertValue", () => {
     expect(convertValue("text", "whsec_abc+/=")).toEqual({ param: "whsec_abc+/=", text: "whsec_abc+/=" });
     expect(convertValue("text", null)).toEqual({ param: null, text: null });
     expect(() => convertValue("text", Buffer.from("x"))).toThrow(/not a valid text/);
+    // PostgreSQL's text cannot hold U+0000: U+FFFD instead, as the app stores response bodies.
+    expect(convertValue("text", "ok\u0000done")).toEqual({ param: "ok\uFFFDdone", text: "ok\uFFFDdone", replacedNul: true });
   });
 });
 
