@@ -66,6 +66,8 @@ const COPIED = ["user", "session", "apiKey", "endpoint", "event", "delivery", "a
 let cluster: ThrowawayCluster | null = null;
 let serverUrl = "";
 const databases: string[] = [];
+/** A migrated, empty database to copy targets from: migrating each one takes seconds. */
+let migratedTemplate = "";
 
 beforeAll(async () => {
   await migrateDatabase(files.sqliteUrl);
@@ -75,6 +77,9 @@ beforeAll(async () => {
     cluster = await startThrowawayCluster();
     serverUrl = cluster.url;
   }
+  const template = await emptyDatabase();
+  await migrateDatabase(template);
+  migratedTemplate = new URL(template).pathname.slice(1);
 }, 120_000);
 
 afterAll(async () => {
@@ -89,6 +94,13 @@ async function emptyDatabase(): Promise<string> {
   const name = `hookline_copy_${process.pid}_${randomBytes(4).toString("hex")}`;
   databases.push(name);
   return createDatabase(serverUrl, name);
+}
+
+/** A new database with Hookline's tables and no rows (the main test copies into an empty one, migrating it). */
+async function migratedDatabase(): Promise<string> {
+  const name = `hookline_copy_${process.pid}_${randomBytes(4).toString("hex")}`;
+  databases.push(name);
+  return createDatabase(serverUrl, name, { template: migratedTemplate });
 }
 
 /** `npm run db:copy -- …` as a user runs it; never throws. */
@@ -179,6 +191,8 @@ describe("npm run db:copy", () => {
     const target = await emptyDatabase();
     const copy = await dbCopy(["--to", target]);
     expect(copy.code, `${copy.stdout}\n${copy.stderr}`).toBe(0);
+    // A database without tables is migrated first, with the migrations npm start applies.
+    expect(copy.stdout).toContain("Migrated the target");
     // The report: every table with equal counts on both sides, WorkerHeartbeat named as not copied.
     for (const [model, rows] of Object.entries(before)) {
       const table = model[0].toUpperCase() + model.slice(1);
@@ -242,8 +256,7 @@ describe("npm run db:copy", () => {
   }, 240_000);
 
   it("refuses a target that holds Hookline rows, and leaves it as it was", async () => {
-    const target = await emptyDatabase();
-    await migrateDatabase(target);
+    const target = await migratedDatabase();
     const postgres = openStore(target);
     try {
       await postgres.prisma.user.create({ data: { id: "usr_already_here", email: "someone@example.test", passwordHash: "x" } });
@@ -266,7 +279,7 @@ describe("npm run db:copy", () => {
     db.prepare(`INSERT INTO "User" (id, email, passwordHash, createdAt) VALUES ('usr_1', 'a@example.test', 'x', 1764500000000)`).run();
     db.prepare(`INSERT INTO "InboxRequest" (id, userId, method, headers, body, receivedAt) VALUES ('inb_1', 'usr_1', 'POST', '{}', '', 'yesterday')`).run();
     db.close();
-    const target = await emptyDatabase();
+    const target = await migratedDatabase();
     const copy = await dbCopy(["--to", target], `file:${file}`);
     expect(copy.code).toBe(1);
     expect(copy.stderr).toContain("InboxRequest.receivedAt");
@@ -287,7 +300,7 @@ describe("npm run db:copy", () => {
     try {
       writer.prepare(`INSERT INTO "User" (id, email, passwordHash, createdAt) VALUES ('usr_1', 'a@example.test', 'x', 1764500000000)`).run();
       inboxRequest.run("inb_0");
-      const target = await emptyDatabase();
+      const target = await migratedDatabase();
       let written = 0;
       const report = await copySqliteToPostgres({
         from: `file:${file}`,
@@ -319,7 +332,7 @@ describe("npm run db:copy", () => {
     db.prepare(`INSERT INTO "User" (id, email, passwordHash, createdAt) VALUES ('usr_1', 'a@example.test', 'x', 1764500000000)`).run();
     db.prepare(`INSERT INTO "InboxRequest" (id, userId, method, headers, body, receivedAt) VALUES ('inb_1', 'usr_1', 'POST', '{}', ?, 1764500000000)`).run("ok\u0000done");
     db.close();
-    const target = await emptyDatabase();
+    const target = await migratedDatabase();
     const copy = await dbCopy(["--to", target], `file:${file}`);
     expect(copy.code, copy.stderr).toBe(0);
     expect(copy.stdout).toContain("1 text value(s) of InboxRequest held U+0000");
