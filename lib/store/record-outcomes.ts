@@ -28,6 +28,18 @@ import { sqlTransition } from "./delivery-states";
 import { at, query, transaction, type Queryable } from "./postgres";
 import { preparedStatements } from "./sqlite";
 
+/**
+ * A response body as stored: whatever the receiver sent, decoded as UTF-8, except U+0000, which
+ * becomes U+FFFD. PostgreSQL's text cannot hold U+0000: the Attempt insert fails (22021, "invalid
+ * byte sequence for encoding UTF8: 0x00"), and since a failed batch is retried whole, one receiver
+ * answering with a NUL byte stalled its worker's every later cycle (nothing recorded or claimed
+ * again). Replaced on both engines, so they store the same text and a SQLite database stays
+ * copyable to PostgreSQL (npm run db:copy).
+ */
+export function storableBody(body: string | undefined): string | null {
+  return body === undefined ? null : body.replace(/\u0000/g, "\uFFFD");
+}
+
 export interface AttemptRecord {
   startedAt: number;
   requestHeaders: Record<string, string>;
@@ -113,7 +125,7 @@ export function recordOnSqlite(store: SqliteStore, completions: Completion[], op
       JSON.stringify(attempt.requestHeaders),
       decision.status,
       result.responseHeaders ? JSON.stringify(result.responseHeaders) : null,
-      result.responseBody ?? null,
+      storableBody(result.responseBody),
       decision.error,
       delivery.id,
     );
@@ -203,7 +215,7 @@ export async function recordOnPostgres(store: PostgresStore, client: Queryable, 
       completions.map(({ attempt }) => JSON.stringify(attempt.requestHeaders)),
       decisions.map((decision) => decision.status),
       completions.map(({ attempt }) => (attempt.result.responseHeaders ? JSON.stringify(attempt.result.responseHeaders) : null)),
-      completions.map(({ attempt }) => attempt.result.responseBody ?? null),
+      completions.map(({ attempt }) => storableBody(attempt.result.responseBody)),
       decisions.map((decision) => decision.error),
     ],
   );
