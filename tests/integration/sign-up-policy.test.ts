@@ -21,6 +21,10 @@ const alertIn = (html: string) => {
   return match ? decode(match[1]) : null;
 };
 
+// Each test starts the built server (startApiServer): on a loaded machine that alone can
+// outlast the default 30 s test timeout, on either engine.
+const SERVER_TEST_TIMEOUT_MS = 120_000;
+
 describe("HOOKLINE_SIGN_UP=closed", () => {
   it("a fresh install makes its first account; after that the page says sign-up is closed and the action refuses", async () => {
     expect(await accounts()).toBe(0);
@@ -52,7 +56,7 @@ describe("HOOKLINE_SIGN_UP=closed", () => {
     const racing = await Promise.all(Array.from({ length: 5 }, () => postForm(signUpUrl, hidden, { email: email("racer"), password: PASSWORD })));
     for (const attempt of racing) expect(alertIn(attempt.html)).toBe(SIGN_UP_CLOSED);
     expect(await accounts()).toBe(1);
-  });
+  }, SERVER_TEST_TIMEOUT_MS);
 
   it("open (the default) lets anyone sign up", async () => {
     const server = await startApiServer();
@@ -60,7 +64,7 @@ describe("HOOKLINE_SIGN_UP=closed", () => {
     expect((await submitForm(`${server.origin}/sign-up`, { email: email("open"), password: PASSWORD })).status).toBe(303);
     expect(await accounts()).toBe(before + 1);
     expect(await (await fetch(`${server.origin}/sign-in`)).text()).toContain("Create an account");
-  });
+  }, SERVER_TEST_TIMEOUT_MS);
 });
 
 describe("sign-up is throttled per client address", () => {
@@ -77,5 +81,5 @@ describe("sign-up is throttled per client address", () => {
     expect(await accounts()).toBe(before);
 
     expect((await submitForm(signUpUrl, { email: email("elsewhere"), password: PASSWORD }, from("203.0.113.8"))).status).toBe(303);
-  });
+  }, SERVER_TEST_TIMEOUT_MS);
 });
