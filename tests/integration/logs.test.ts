@@ -119,5 +119,7 @@ describe("the server log", () => {
     expect(requests.filter((entry) => entry.accountId === userId)).toHaveLength(calls.length - 1);
     // The graceful stop was logged too.
     expect(entries.some((entry) => /finishing in-flight deliveries/.test(String(entry.msg)))).toBe(true);
-  });
+    // 120 s: it starts the built server and waits for retries; it took 26–28 s of the default
+    // 30 s under load, on either engine.
+  }, 120_000);
 });
