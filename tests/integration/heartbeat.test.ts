@@ -1,11 +1,11 @@
 /**
  * The worker's heartbeat row and the database figures behind /api/health and /api/metrics, on
- * this file's real SQLite database: a running worker keeps its row fresh and removes it when it
+ * this file's real database (SQLite or PostgreSQL): a running worker keeps its row fresh and removes it when it
  * stops; dead workers' rows are pruned; the queue figures count exactly the due work a worker
  * would take.
  */
 import { describe, expect, it } from "vitest";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { store } from "@/lib/store/connection";
 import { checkHealth } from "@/lib/health";
 import { readDatabaseSnapshot } from "@/lib/metrics/database";
@@ -14,17 +14,19 @@ import { newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { waitFor } from "../helpers/receiver";
 
 const harness = setUpHarness();
-const heartbeatRow = (id: string) =>
-  sqlite().prepare(`SELECT id, pid, hostname, startedAt, beatAt FROM "WorkerHeartbeat" WHERE id = ?`).get(id) as
-    | { id: string; pid: number; hostname: string; startedAt: number; beatAt: number }
-    | undefined;
+/** The worker's row, times as unix ms (undefined when there is none). */
+async function heartbeatRow(id: string) {
+  const row = await prisma.workerHeartbeat.findUnique({ where: { id } });
+  return row ? { ...row, startedAt: row.startedAt.getTime(), beatAt: row.beatAt.getTime() } : undefined;
+}
 
 describe("worker heartbeat", () => {
   it("is written when the worker starts, refreshed while it runs, and removed when it stops", async () => {
-    sqlite().prepare(`DELETE FROM "WorkerHeartbeat"`).run();
+    await prisma.workerHeartbeat.deleteMany();
     const before = Date.now();
     const worker = harness.startWorker();
-    const first = heartbeatRow(worker.id);
+    // The first beat is written as the worker starts (asynchronously on PostgreSQL).
+    const first = await waitFor(() => heartbeatRow(worker.id), { what: "the first beat" });
     expect(first).toMatchObject({ id: worker.id, pid: process.pid });
     expect(first!.beatAt).toBeGreaterThanOrEqual(before);
 
@@ -32,30 +34,33 @@ describe("worker heartbeat", () => {
     expect(health).toMatchObject({ status: "ok", database: { status: "ok" }, worker: { status: "ok", liveWorkers: 1 } });
 
     await worker.stop(1000);
-    expect(heartbeatRow(worker.id)).toBeUndefined();
+    expect(await heartbeatRow(worker.id)).toBeUndefined();
     expect(await checkHealth(Date.now(), 30_000)).toMatchObject({ status: "unhealthy", worker: { status: "none" } });
   });
 
   it("beats on its interval, prunes long-dead workers' rows and keeps recently dead ones", async () => {
     let clock = 1_900_000_000_000;
-    const db = sqlite();
-    db.prepare(`DELETE FROM "WorkerHeartbeat"`).run();
-    const insert = db.prepare(`INSERT INTO "WorkerHeartbeat" (id, pid, hostname, startedAt, beatAt) VALUES (?, 1, 'h', ?, ?)`);
-    insert.run("long-dead", clock - 2 * PRUNE_AFTER_MS, clock - PRUNE_AFTER_MS - 1);
-    insert.run("recently-dead", clock - 60_000, clock - 60_000);
+    await prisma.workerHeartbeat.deleteMany();
+    await prisma.workerHeartbeat.createMany({
+      data: [
+        { id: "long-dead", pid: 1, hostname: "h", startedAt: new Date(clock - 2 * PRUNE_AFTER_MS), beatAt: new Date(clock - PRUNE_AFTER_MS - 1) },
+        { id: "recently-dead", pid: 1, hostname: "h", startedAt: new Date(clock - 60_000), beatAt: new Date(clock - 60_000) },
+      ],
+    });
     const errors: string[] = [];
     const heartbeat = startHeartbeat(store(), { workerId: "beating", intervalMs: 20, log: (message) => errors.push(message), now: () => clock });
     try {
-      expect(heartbeatRow("beating")).toMatchObject({ startedAt: clock, beatAt: clock });
-      expect(heartbeatRow("long-dead")).toBeUndefined();
-      expect(heartbeatRow("recently-dead")).toBeDefined();
+      // The first beat (written as it starts; asynchronously on PostgreSQL) prunes in the same statement.
+      expect(await waitFor(() => heartbeatRow("beating"), { what: "the first beat" })).toMatchObject({ startedAt: clock, beatAt: clock });
+      expect(await heartbeatRow("long-dead")).toBeUndefined();
+      expect(await heartbeatRow("recently-dead")).toBeDefined();
       clock += 5_000;
-      await waitFor(() => heartbeatRow("beating")!.beatAt === clock, { what: "the next beat" });
-      expect(heartbeatRow("beating")!.startedAt).toBe(clock - 5_000);
+      await waitFor(async () => (await heartbeatRow("beating"))!.beatAt === clock, { what: "the next beat" });
+      expect((await heartbeatRow("beating"))!.startedAt).toBe(clock - 5_000);
     } finally {
       await heartbeat.stop();
     }
-    expect(heartbeatRow("beating")).toBeUndefined();
+    expect(await heartbeatRow("beating")).toBeUndefined();
     expect(errors).toEqual([]);
 
     // The dead worker's row is what health sees now: stale, with its age.
@@ -66,19 +71,15 @@ describe("worker heartbeat", () => {
 
 describe("readDatabaseSnapshot", () => {
   it("counts deliveries by status, and as due only pending work past due on enabled, live endpoints", async () => {
-    const db = sqlite();
-    db.prepare(`DELETE FROM "WorkerHeartbeat"`).run();
+    await prisma.workerHeartbeat.deleteMany();
     const account = await newAccount("snapshot");
     const enabled = await newEndpoint(account.id, "http://127.0.0.1:9/a", "enabled");
     const disabled = await newEndpoint(account.id, "http://127.0.0.1:9/b", "disabled");
     const deleted = await newEndpoint(account.id, "http://127.0.0.1:9/c", "deleted");
     const now = 1_900_000_000_000;
-    db.prepare(`UPDATE "Endpoint" SET enabled = 0 WHERE id = ?`).run(disabled.id);
-    db.prepare(`UPDATE "Endpoint" SET deletedAt = ? WHERE id = ?`).run(now, deleted.id);
-    db.prepare(`INSERT INTO "Event" (id, userId, type, payload, createdAt) VALUES ('msg_snapshot', ?, 't', '{}', ?)`).run(account.id, now);
-    const insert = db.prepare(
-      `INSERT INTO "Delivery" (id, userId, eventId, endpointId, status, nextAttemptAt, createdAt, updatedAt) VALUES (?, ?, 'msg_snapshot', ?, ?, ?, ?, ?)`,
-    );
+    await prisma.endpoint.update({ where: { id: disabled.id }, data: { enabled: false } });
+    await prisma.endpoint.update({ where: { id: deleted.id }, data: { deletedAt: new Date(now) } });
+    await prisma.event.create({ data: { id: "msg_snapshot", userId: account.id, type: "t", payload: "{}", createdAt: new Date(now) } });
     const before = await readDatabaseSnapshot(store(), now, 30_000);
     const rows: Array<[string, string, number | null]> = [
       [enabled.id, "pending", now - 7_000], // due, the most overdue
@@ -92,7 +93,18 @@ describe("readDatabaseSnapshot", () => {
       [enabled.id, "failed", null],
       [enabled.id, "failed", null],
     ];
-    rows.forEach(([endpointId, status, due], index) => insert.run(`dlv_snapshot_${index}`, account.id, endpointId, status, due, now, now));
+    await prisma.delivery.createMany({
+      data: rows.map(([endpointId, status, due], index) => ({
+        id: `dlv_snapshot_${index}`,
+        userId: account.id,
+        eventId: "msg_snapshot",
+        endpointId,
+        status,
+        nextAttemptAt: due === null ? null : new Date(due),
+        createdAt: new Date(now),
+        updatedAt: new Date(now),
+      })),
+    });
 
     const after = await readDatabaseSnapshot(store(), now, 30_000);
     expect({
@@ -106,6 +118,6 @@ describe("readDatabaseSnapshot", () => {
     expect(after).toMatchObject({ liveWorkers: 0, lastHeartbeatAt: null });
 
     // Nothing left behind for the harness's worker checks.
-    db.prepare(`DELETE FROM "Delivery" WHERE id LIKE 'dlv_snapshot_%'`).run();
+    await prisma.delivery.deleteMany({ where: { id: { startsWith: "dlv_snapshot_" } } });
   });
 });

@@ -11,7 +11,7 @@
  * - the queue gauges equal the due pending deliveries, and are 0 once everything is delivered.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { apiClient, newApiAccount } from "../helpers/api-client";
 import { parseExposition, sampleValue } from "../helpers/prometheus";
 import { startReceiver, waitFor, type Receiver } from "../helpers/receiver";
@@ -29,7 +29,18 @@ async function receiver(...args: Parameters<typeof startReceiver>) {
   return started;
 }
 
-const count = (sql: string, ...params: unknown[]) => (sqlite().prepare(sql).get(...params) as { n: number }).n;
+const deliveries = (where: NonNullable<Parameters<typeof prisma.delivery.count>[0]>["where"] = {}) => prisma.delivery.count({ where });
+/** Pending deliveries a worker would take at `now`: due, on an enabled, live endpoint. */
+const dueWork = (now: number) =>
+  prisma.delivery.aggregate({
+    where: { status: "pending", nextAttemptAt: { lte: new Date(now) }, endpoint: { enabled: true, deletedAt: null } },
+    _count: true,
+    _min: { nextAttemptAt: true },
+  });
+
+// Each test starts the real server (startServer waits up to 60 s for it) and sometimes a worker
+// process: on a loaded machine that alone outlasts the default 30 s test timeout.
+const SERVER_TEST_TIMEOUT_MS = 120_000;
 
 async function scrape(origin: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${origin}/api/metrics`, { headers });
@@ -73,7 +84,7 @@ describe("GET /api/metrics", () => {
       expect((await api.post("/api/v1/events", { type: "order.created", data: { n: i } })).status).toBe(202);
     }
     expect((await api.post("/api/v1/events", { type: "account.closed", data: {} })).status).toBe(202);
-    await waitFor(() => count(`SELECT count(*) AS n FROM "Delivery" WHERE status IN ('pending', 'delivering')`) === 0 && count(`SELECT count(*) AS n FROM "Delivery"`) > 0, {
+    await waitFor(async () => (await deliveries({ status: { in: ["pending", "delivering"] } })) === 0 && (await deliveries()) > 0, {
       timeoutMs: 30_000,
       what: "every delivery to finish",
     });
@@ -84,9 +95,13 @@ describe("GET /api/metrics", () => {
     const metrics = parseExposition(text);
 
     // The database's view, read at the same moment (nothing changes any more).
-    const byStatus = (status: string) => count(`SELECT count(*) AS n FROM "Delivery" WHERE status = ?`, status);
-    const attemptRows = count(`SELECT count(*) AS n FROM "Attempt"`);
-    const successRows = count(`SELECT count(*) AS n FROM "Attempt" WHERE responseStatus BETWEEN 200 AND 299`);
+    const statusCounts = Object.fromEntries(
+      await Promise.all(["pending", "delivering", "succeeded", "failed"].map(async (status) => [status, await deliveries({ status })] as const)),
+    );
+    const byStatus = (status: string) => statusCounts[status];
+    const attemptRows = await prisma.attempt.count();
+    const successRows = await prisma.attempt.count({ where: { responseStatus: { gte: 200, lte: 299 } } });
+    const tickRows = await prisma.scheduleTick.count();
     // ok and flaky succeed for all 7 events; broken fails all 7, gone its one.
     expect(byStatus("succeeded")).toBe(2 * (EVENTS + 1));
     expect(byStatus("failed")).toBe(EVENTS + 2);
@@ -109,18 +124,18 @@ describe("GET /api/metrics", () => {
     expect(sampleValue(metrics, "hookline_queue_oldest_due_age_seconds")).toBe(0);
     expect(sampleValue(metrics, "hookline_deliveries_in_flight")).toBe(0);
     expect(sampleValue(metrics, "hookline_workers_live")).toBe(1);
-    expect(sampleValue(metrics, "hookline_schedule_ticks_fired")).toBe(count(`SELECT count(*) AS n FROM "ScheduleTick"`));
+    expect(sampleValue(metrics, "hookline_schedule_ticks_fired")).toBe(tickRows);
     expect(metrics.get("hookline_delivery_attempts_total")).toMatchObject({ type: "COUNTER", help: expect.stringContaining("Attempt row") });
     expect(metrics.get("hookline_deliveries")).toMatchObject({ type: "GAUGE", help: expect.stringContaining("Delivery rows") });
     expect(metrics.get("hookline_delivery_attempt_duration_seconds")?.type).toBe("HISTOGRAM");
     // Node's process metrics come along.
     expect(sampleValue(metrics, "hookline_process_resident_memory_bytes")).toBeGreaterThan(0);
-  });
+  }, SERVER_TEST_TIMEOUT_MS);
 
   it("reports the queue from the database when no worker runs here, and asks for the token when one is set", async () => {
     const token = "scrape-token-for-tests-0123456789";
     // The previous test's server was killed outright, leaving its heartbeat row behind.
-    sqlite().prepare(`DELETE FROM "WorkerHeartbeat"`).run();
+    await prisma.workerHeartbeat.deleteMany();
     const server = await startServer({ HOOKLINE_WORKER: "off", HOOKLINE_METRICS_TOKEN: token, HOOKLINE_API_RATE_LIMIT: "100000" });
     const account = await newApiAccount("queue");
     const api = apiClient(server.origin, account.key);
@@ -141,15 +156,11 @@ describe("GET /api/metrics", () => {
     expect(response.status).toBe(200);
     const scrapedAt = Date.now();
     const metrics = parseExposition(text);
-    const due = sqlite()
-      .prepare(
-        `SELECT count(*) AS n, min(d.nextAttemptAt) AS oldest FROM "Delivery" d JOIN "Endpoint" e ON e.id = d.endpointId
-          WHERE d.status = 'pending' AND d.nextAttemptAt <= ? AND e.enabled = 1 AND e.deletedAt IS NULL`,
-      )
-      .get(scrapedAt) as { n: number; oldest: number };
+    const work = await dueWork(scrapedAt);
+    const due = { n: work._count, oldest: work._min.nextAttemptAt!.getTime() };
     expect(due.n).toBe(5);
     expect(sampleValue(metrics, "hookline_queue_due_deliveries")).toBe(due.n);
-    expect(sampleValue(metrics, "hookline_deliveries", { status: "pending" })).toBe(count(`SELECT count(*) AS n FROM "Delivery" WHERE status = 'pending'`));
+    expect(sampleValue(metrics, "hookline_deliveries", { status: "pending" })).toBe(await deliveries({ status: "pending" }));
     const oldestAge = sampleValue(metrics, "hookline_queue_oldest_due_age_seconds");
     expect(oldestAge).toBeGreaterThan(0);
     expect(oldestAge).toBeLessThanOrEqual((scrapedAt - due.oldest) / 1000);
@@ -158,12 +169,12 @@ describe("GET /api/metrics", () => {
     expect(sampleValue(metrics, "hookline_deliveries_in_flight")).toBe(0);
     expect(sampleValue(metrics, "hookline_workers_live")).toBe(0);
     expect(target.requests).toHaveLength(0);
-  });
+  }, SERVER_TEST_TIMEOUT_MS);
 
   it("is served by a separate worker process on its own port, with that worker's attempts", async () => {
-    sqlite().prepare(`DELETE FROM "WorkerHeartbeat"`).run();
+    await prisma.workerHeartbeat.deleteMany();
     // The previous test's queue must not become this worker's work.
-    sqlite().prepare(`UPDATE "Delivery" SET status = 'failed', nextAttemptAt = NULL WHERE status IN ('pending', 'delivering')`).run();
+    await prisma.delivery.updateMany({ where: { status: { in: ["pending", "delivering"] } }, data: { status: "failed", nextAttemptAt: null } });
     const server = await startServer({ HOOKLINE_WORKER: "off", HOOKLINE_API_RATE_LIMIT: "100000" });
     const port = await freePort();
     const worker = await startWorkerProcess({ HOOKLINE_WORKER_METRICS_PORT: String(port), HOOKLINE_RETRY_SCHEDULE: "0s,100ms" });
@@ -174,42 +185,42 @@ describe("GET /api/metrics", () => {
     expect((await api.post("/api/v1/endpoints", { name: "ok", url: ok.url })).status).toBe(201);
     expect((await api.post("/api/v1/endpoints", { name: "broken", url: broken.url })).status).toBe(201);
     for (let i = 0; i < 4; i++) expect((await api.post("/api/v1/events", { type: "invoice.paid", data: { n: i } })).status).toBe(202);
-    const mine = `SELECT count(*) AS n FROM "Delivery" WHERE userId = ?`;
-    await waitFor(() => count(`${mine} AND status IN ('succeeded', 'failed')`, account.userId) === 8, { timeoutMs: 20_000, what: "the worker to finish" });
+    const mine = (status: string | string[]) => deliveries({ userId: account.userId, status: typeof status === "string" ? status : { in: status } });
+    await waitFor(async () => (await mine(["succeeded", "failed"])) === 8, { timeoutMs: 20_000, what: "the worker to finish" });
 
     const response = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(response.status).toBe(200);
     const metrics = parseExposition(await response.text());
     // Only this worker has delivered this test's events: its counters are exactly their attempts.
-    const attemptRows = count(`SELECT count(*) AS n FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.userId = ?`, account.userId);
+    const attemptRows = await prisma.attempt.count({ where: { delivery: { userId: account.userId } } });
     expect(attemptRows).toBe(4 + 4 * 2);
     const attempts = (outcome: string) => sampleValue(metrics, "hookline_delivery_attempts_total", { outcome });
     expect(attempts("succeeded")).toBe(4);
     expect(attempts("retrying")).toBe(4);
-    expect(attempts("failed")).toBe(count(`${mine} AND status = 'failed'`, account.userId));
+    expect(attempts("failed")).toBe(await mine("failed"));
     expect(attempts("succeeded") + attempts("retrying") + attempts("failed")).toBe(attemptRows);
     expect(sampleValue(metrics, "hookline_delivery_attempt_duration_seconds")).toBe(attemptRows);
     expect(sampleValue(metrics, "hookline_workers_live")).toBe(1);
-    expect(sampleValue(metrics, "hookline_deliveries", { status: "succeeded" })).toBe(count(`SELECT count(*) AS n FROM "Delivery" WHERE status = 'succeeded'`));
+    expect(sampleValue(metrics, "hookline_deliveries", { status: "succeeded" })).toBe(await deliveries({ status: "succeeded" }));
     // The web server's own counters saw none of it (its worker is off).
     const web = parseExposition(await (await fetch(`${server.origin}/api/metrics`)).text());
     expect(sampleValue(web, "hookline_delivery_attempts_total", { outcome: "succeeded" })).toBe(0);
     expect((await fetch(`http://127.0.0.1:${port}/elsewhere`)).status).toBe(404);
     expect(worker.output()).not.toMatch(/"level":50/);
-  });
+  }, SERVER_TEST_TIMEOUT_MS);
 
   it("serves the database figures from a snapshot: any number of scrapes cost one database read per interval, and the figures catch up", async () => {
-    sqlite().prepare(`DELETE FROM "WorkerHeartbeat"`).run();
+    await prisma.workerHeartbeat.deleteMany();
     const REFRESH_MS = 2_000;
     const server = await startServer({ HOOKLINE_WORKER: "off", HOOKLINE_API_RATE_LIMIT: "100000", HOOKLINE_METRICS_REFRESH_MS: String(REFRESH_MS) });
     const refreshes = (text: string) => sampleValue(parseExposition(text), "hookline_metrics_snapshot_refreshes_total");
-    const pending = () => count(`SELECT count(*) AS n FROM "Delivery" WHERE status = 'pending'`);
+    const pending = () => deliveries({ status: "pending" });
 
     // A burst: 80 scrapes, 8 at a time.
     const startedAt = Date.now();
     const first = await scrape(server.origin);
     const pendingBefore = sampleValue(parseExposition(first.text), "hookline_deliveries", { status: "pending" });
-    expect(pendingBefore).toBe(pending());
+    expect(pendingBefore).toBe(await pending());
     let last = first.text;
     for (let batch = 0; batch < 10; batch++) {
       const texts = await Promise.all(Array.from({ length: 8 }, async () => (await scrape(server.origin)).text));
@@ -227,17 +238,13 @@ describe("GET /api/metrics", () => {
     const target = await receiver();
     expect((await api.post("/api/v1/endpoints", { name: "waiting", url: target.url })).status).toBe(201);
     for (let i = 0; i < 3; i++) expect((await api.post("/api/v1/events", { type: "order.paid", data: { n: i } })).status).toBe(202);
-    expect(pending()).toBe(pendingBefore + 3);
+    expect(await pending()).toBe(pendingBefore + 3);
     const before = refreshes((await scrape(server.origin)).text);
     await new Promise((resolve) => setTimeout(resolve, REFRESH_MS + 100));
     const fresh = parseExposition((await scrape(server.origin)).text);
     expect(sampleValue(fresh, "hookline_metrics_snapshot_refreshes_total")).toBe(before + 1);
-    expect(sampleValue(fresh, "hookline_deliveries", { status: "pending" })).toBe(pending());
-    const due = count(
-      `SELECT count(*) AS n FROM "Delivery" d JOIN "Endpoint" e ON e.id = d.endpointId
-        WHERE d.status = 'pending' AND d.nextAttemptAt <= ? AND e.enabled = 1 AND e.deletedAt IS NULL`,
-      Date.now(),
-    );
+    expect(sampleValue(fresh, "hookline_deliveries", { status: "pending" })).toBe(await pending());
+    const due = (await dueWork(Date.now()))._count;
     expect(sampleValue(fresh, "hookline_queue_due_deliveries")).toBe(due);
-  });
+  }, SERVER_TEST_TIMEOUT_MS);
 });

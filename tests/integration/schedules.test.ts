@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { deleteEndpoint, getEndpointSecret, setEndpointEnabled } from "@/lib/endpoints/queries";
 import { store } from "@/lib/store/connection";
 import { fireSchedule, pruneScheduleTicks } from "@/lib/store/fire-tick";
@@ -18,16 +18,22 @@ const harness = setUpHarness();
 
 pauseSchedulesAfterEach();
 
-function eventsOf(scheduleId: string): Array<{ id: string; type: string; data: Record<string, string>; endpointIds: string[] }> {
-  const rows = sqlite()
-    .prepare(
-      `SELECT e.id, e.type, e.payload, group_concat(d.endpointId) AS endpointIds
-         FROM "Event" e LEFT JOIN "Delivery" d ON d.eventId = e.id
-        WHERE e.scheduleId = ? GROUP BY e.id ORDER BY e.id`,
-    )
-    .all(scheduleId) as Array<{ id: string; type: string; payload: string; endpointIds: string | null }>;
-  return rows.map((row) => ({ id: row.id, type: row.type, data: JSON.parse(row.payload), endpointIds: row.endpointIds ? row.endpointIds.split(",").sort() : [] }));
+async function eventsOf(scheduleId: string): Promise<Array<{ id: string; type: string; data: Record<string, string>; endpointIds: string[] }>> {
+  const rows = await prisma.event.findMany({
+    where: { scheduleId },
+    orderBy: { id: "asc" },
+    select: { id: true, type: true, payload: true, deliveries: { select: { endpointId: true } } },
+  });
+  return rows.map((row) => ({ id: row.id, type: row.type, data: JSON.parse(row.payload), endpointIds: row.deliveries.map((d) => d.endpointId).sort() }));
 }
+
+/** The schedule's next run, as unix ms. */
+async function nextRunAtOf(scheduleId: string): Promise<number | undefined> {
+  return (await prisma.schedule.findUniqueOrThrow({ where: { id: scheduleId }, select: { nextRunAt: true } })).nextRunAt?.getTime();
+}
+
+/** A tick row written directly, as another process would have recorded it. */
+const tickRow = (scheduleId: string, tickAt: number, firedAt: number) => ({ scheduleId, tickAt: new Date(tickAt), firedAt: new Date(firedAt), events: 1 });
 
 describe("a schedule ticking every second", () => {
   it("delivers one signed event per second to the receiver, one per distinct consecutive tick", async () => {
@@ -57,7 +63,7 @@ describe("a schedule ticking every second", () => {
       expect(tick.firedAt).toBeGreaterThanOrEqual(tick.tickAt);
       if (index > 0) expect(tick.tickAt - ticks[index - 1].tickAt).toBe(1000);
     }
-    const events = eventsOf(ticker.id);
+    const events = await eventsOf(ticker.id);
     expect(events.map((event) => Date.parse(event.data.at))).toEqual(ticks.map((tick) => tick.tickAt));
     for (const event of events) {
       expect(event.type).toBe("clock.tick");
@@ -96,12 +102,12 @@ describe("targets", () => {
     const one = await schedule(user.id, { name: "Just ann", cron: "* * * * * *", type: "only.ann", data: { n: 1 }, endpointId: ann.id });
 
     await waitFor(() => receivers[0].requests.length >= 2 && receivers[1].requests.length >= 4, { timeoutMs: 10_000, what: "a few ticks to arrive" });
-    sqlite().prepare(`UPDATE "Schedule" SET paused = 1, nextRunAt = NULL`).run();
+    await prisma.schedule.updateMany({ data: { paused: true, nextRunAt: null } });
 
     // Hello: one event per live, enabled endpoint, each delivered only to its own endpoint.
     const helloTicks = await ticksOf(hello.id);
     expect(helloTicks.every((tick) => tick.events === 2)).toBe(true);
-    const helloEvents = eventsOf(hello.id);
+    const helloEvents = await eventsOf(hello.id);
     expect(helloEvents).toHaveLength(helloTicks.length * 2);
     for (const event of helloEvents) {
       expect(event.endpointIds).toHaveLength(1);
@@ -109,7 +115,7 @@ describe("targets", () => {
       expect(event.data.message).toMatch(new RegExp(`^Hello ${name}, current time is \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000Z$`));
     }
     // The aimed schedule reaches ann only.
-    const oneEvents = eventsOf(one.id);
+    const oneEvents = await eventsOf(one.id);
     expect(oneEvents.length).toBeGreaterThan(0);
     expect(oneEvents.every((event) => event.endpointIds.join() === ann.id)).toBe(true);
 
@@ -138,19 +144,18 @@ describe("exactly once", () => {
     // The same tick again (a second process that read it as due a moment ago): nothing.
     expect(await fireSchedule(store(), created.id, options)).toBeNull();
     expect(await ticksOf(created.id)).toEqual([{ tickAt: due, firedAt: due + 10, events: 1 }]);
-    const advanced = sqlite().prepare(`SELECT nextRunAt FROM "Schedule" WHERE id = ?`).get(created.id) as { nextRunAt: number };
-    expect(advanced.nextRunAt).toBe(due + 60_000);
+    expect(await nextRunAtOf(created.id)).toBe(due + 60_000);
 
     // A tick row already there (fired by someone else) wins over a stale nextRunAt: no events.
-    sqlite().prepare(`INSERT INTO "ScheduleTick" (scheduleId, tickAt, firedAt, events) VALUES (?, ?, ?, 1)`).run(created.id, due + 60_000, due);
+    await prisma.scheduleTick.create({ data: tickRow(created.id, due + 60_000, due) });
     expect(await fireSchedule(store(), created.id, { ...options, now: due + 60_010 })).toBeNull();
-    expect(eventsOf(created.id)).toHaveLength(1);
+    expect(await eventsOf(created.id)).toHaveLength(1);
 
     // Policy "none": a tick that came due before this ticker started is skipped, not fired.
     const skipped = await fireSchedule(store(), created.id, { now: due + 180_500, policy: "none", runningSince: due + 180_400 });
     expect(skipped).toBeNull();
     expect((await ticksOf(created.id)).map((tick) => tick.tickAt)).toEqual([due, due + 60_000]);
-    expect((sqlite().prepare(`SELECT nextRunAt FROM "Schedule" WHERE id = ?`).get(created.id) as { nextRunAt: number }).nextRunAt).toBe(due + 240_000);
+    expect(await nextRunAtOf(created.id)).toBe(due + 240_000);
   });
 });
 
@@ -162,13 +167,10 @@ describe("tick records", () => {
       schedule(user.id, { name: "B", cron: "* * * * * *", type: "b", paused: true }),
     ]);
     const cutoff = Date.parse("2026-06-01T00:00:00Z");
-    const insert = sqlite().prepare(`INSERT INTO "ScheduleTick" (scheduleId, tickAt, firedAt, events) VALUES (?, ?, ?, 1)`);
-    for (let i = 1; i <= 25; i++) {
-      insert.run(a.id, cutoff - i * 1000, cutoff - i * 1000);
-      insert.run(b.id, cutoff - i * 1000, cutoff - i * 1000);
-    }
-    insert.run(a.id, cutoff, cutoff);
-    insert.run(b.id, cutoff + 1000, cutoff + 1000);
+    const rows = [];
+    for (let i = 1; i <= 25; i++) rows.push(tickRow(a.id, cutoff - i * 1000, cutoff - i * 1000), tickRow(b.id, cutoff - i * 1000, cutoff - i * 1000));
+    rows.push(tickRow(a.id, cutoff, cutoff), tickRow(b.id, cutoff + 1000, cutoff + 1000));
+    await prisma.scheduleTick.createMany({ data: rows });
 
     expect(await pruneScheduleTicks(store(), cutoff, 10)).toBe(50);
     expect((await ticksOf(a.id)).map((tick) => tick.tickAt)).toEqual([cutoff]);

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { SIGN_UP_CLOSED } from "@/lib/auth/accounts";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { startApiServer, stopApiServersAfterAll } from "../helpers/api-client";
 import { actionFields, postForm, submitForm } from "../helpers/forms";
 
@@ -13,7 +13,7 @@ stopApiServersAfterAll();
 
 const PASSWORD = "correct horse battery staple";
 const email = (label: string) => `${label}-${randomUUID()}@example.test`;
-const accounts = () => (sqlite().prepare(`SELECT count(*) AS n FROM "User"`).get() as { n: number }).n;
+const accounts = () => prisma.user.count();
 const decode = (text: string) => text.replace(/<!-- -->/g, "").replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
 /** The alert text React rendered in a page, if any. */
 const alertIn = (html: string) => {
@@ -21,9 +21,13 @@ const alertIn = (html: string) => {
   return match ? decode(match[1]) : null;
 };
 
+// Each test starts the built server (startApiServer): on a loaded machine that alone can
+// outlast the default 30 s test timeout, on either engine.
+const SERVER_TEST_TIMEOUT_MS = 120_000;
+
 describe("HOOKLINE_SIGN_UP=closed", () => {
   it("a fresh install makes its first account; after that the page says sign-up is closed and the action refuses", async () => {
-    expect(accounts()).toBe(0);
+    expect(await accounts()).toBe(0);
     const server = await startApiServer({ HOOKLINE_SIGN_UP: "closed" });
     const signUpUrl = `${server.origin}/sign-up`;
     // The form's action, kept to post it again once the page no longer shows the form.
@@ -34,7 +38,7 @@ describe("HOOKLINE_SIGN_UP=closed", () => {
     const first = await postForm(signUpUrl, hidden, { email: email("owner"), password: PASSWORD });
     expect(first.status).toBe(303);
     expect(first.location).toMatch(/\/endpoints$/);
-    expect(accounts()).toBe(1);
+    expect(await accounts()).toBe(1);
 
     const page = await (await fetch(signUpUrl)).text();
     expect(alertIn(page)).toBe(SIGN_UP_CLOSED);
@@ -46,21 +50,21 @@ describe("HOOKLINE_SIGN_UP=closed", () => {
     expect(second.status).toBe(200);
     expect(alertIn(second.html)).toBe(SIGN_UP_CLOSED);
     expect(second.cookies.some((cookie) => cookie.startsWith("hl_session="))).toBe(false);
-    expect(accounts()).toBe(1);
+    expect(await accounts()).toBe(1);
 
     // Racing sign-ups cannot slip past the check either.
     const racing = await Promise.all(Array.from({ length: 5 }, () => postForm(signUpUrl, hidden, { email: email("racer"), password: PASSWORD })));
     for (const attempt of racing) expect(alertIn(attempt.html)).toBe(SIGN_UP_CLOSED);
-    expect(accounts()).toBe(1);
-  });
+    expect(await accounts()).toBe(1);
+  }, SERVER_TEST_TIMEOUT_MS);
 
   it("open (the default) lets anyone sign up", async () => {
     const server = await startApiServer();
-    const before = accounts();
+    const before = await accounts();
     expect((await submitForm(`${server.origin}/sign-up`, { email: email("open"), password: PASSWORD })).status).toBe(303);
-    expect(accounts()).toBe(before + 1);
+    expect(await accounts()).toBe(before + 1);
     expect(await (await fetch(`${server.origin}/sign-in`)).text()).toContain("Create an account");
-  });
+  }, SERVER_TEST_TIMEOUT_MS);
 });
 
 describe("sign-up is throttled per client address", () => {
@@ -70,12 +74,12 @@ describe("sign-up is throttled per client address", () => {
     const from = (address: string) => ({ headers: { "x-forwarded-for": address } });
 
     for (let i = 0; i < 2; i++) expect((await submitForm(signUpUrl, { email: email("burst"), password: PASSWORD }, from("203.0.113.7"))).status).toBe(303);
-    const before = accounts();
+    const before = await accounts();
     const refused = await submitForm(signUpUrl, { email: email("burst"), password: PASSWORD }, from("203.0.113.7"));
     expect(refused.status).toBe(200);
     expect(alertIn(refused.html)).toMatch(/^Too many sign-ups from this address\. Try again in \d+ minutes?\.$/);
-    expect(accounts()).toBe(before);
+    expect(await accounts()).toBe(before);
 
     expect((await submitForm(signUpUrl, { email: email("elsewhere"), password: PASSWORD }, from("203.0.113.8"))).status).toBe(303);
-  });
+  }, SERVER_TEST_TIMEOUT_MS);
 });

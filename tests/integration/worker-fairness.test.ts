@@ -1,9 +1,9 @@
 // SPEC §10: "Worker capacity is shared fairly between accounts with due work first, then
 // between an account's endpoints. An endpoint that keeps failing is paused by a circuit breaker
 // (growing probes; its deliveries wait, in order, and are neither failed nor skipped)."
-// The real worker, real receivers, real SQLite.
+// The real worker, real receivers, the real database (SQLite or PostgreSQL).
 import { describe, expect, it } from "vitest";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { store } from "@/lib/store/connection";
 import { createEvent } from "@/lib/events/queries";
 import { deleteEndpoint, setEndpointEnabled } from "@/lib/endpoints/queries";
@@ -17,13 +17,19 @@ function send(userId: string, endpointId: string, n: number) {
   return createEvent(userId, { type: "order.created", payload: JSON.stringify({ n }) }, { endpointId });
 }
 
-function attemptsTowards(endpointId: string): number {
-  return (sqlite().prepare(`SELECT count(*) AS n FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.endpointId = ?`).get(endpointId) as { n: number }).n;
+function attemptsTowards(endpointId: string): Promise<number> {
+  return prisma.attempt.count({ where: { delivery: { endpointId } } });
 }
 
-function statusCounts(endpointId: string): Record<string, number> {
-  const rows = sqlite().prepare(`SELECT status, count(*) AS n FROM "Delivery" WHERE endpointId = ? GROUP BY status`).all(endpointId) as Array<{ status: string; n: number }>;
-  return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+async function statusCounts(endpointId: string): Promise<Record<string, number>> {
+  const rows = await prisma.delivery.groupBy({ by: ["status"], where: { endpointId }, _count: { _all: true } });
+  return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
+}
+
+/** The endpoint's circuit breaker state (circuitOpenUntil as unix ms). */
+async function breakerOf(endpointId: string): Promise<{ consecutiveFailures: number; circuitOpenUntil: number | null }> {
+  const row = await prisma.endpoint.findUniqueOrThrow({ where: { id: endpointId }, select: { consecutiveFailures: true, circuitOpenUntil: true } });
+  return { consecutiveFailures: row.consecutiveFailures, circuitOpenUntil: row.circuitOpenUntil?.getTime() ?? null };
 }
 
 describe("fair share between accounts", () => {
@@ -47,7 +53,7 @@ describe("fair share between accounts", () => {
     // Still hanging: nothing of the noisy account has timed out or finished meanwhile.
     expect(hanging.openNow()).toBe(4);
     expect(hanging.maxOpen()).toBe(4);
-    expect(noisyEndpoints.reduce((sum, endpoint) => sum + attemptsTowards(endpoint.id), 0)).toBe(0);
+    expect((await Promise.all(noisyEndpoints.map((endpoint) => attemptsTowards(endpoint.id)))).reduce((sum, n) => sum + n, 0)).toBe(0);
   });
 });
 
@@ -66,10 +72,7 @@ describe("circuit breaker", () => {
     const events = [];
     for (let n = 0; n < 20; n++) events.push(await send(user.id, endpoint.id, n));
     await waitFor(() => receiver.requests.length >= 3, { what: "three failures" });
-    const paused = sqlite().prepare(`SELECT consecutiveFailures, circuitOpenUntil FROM "Endpoint" WHERE id = ?`).get(endpoint.id) as {
-      consecutiveFailures: number;
-      circuitOpenUntil: number | null;
-    };
+    const paused = await breakerOf(endpoint.id);
     expect(paused.consecutiveFailures).toBeGreaterThanOrEqual(3);
     expect(paused.circuitOpenUntil).not.toBeNull();
     // …which metrics show (hookline_endpoints_paused).
@@ -78,16 +81,13 @@ describe("circuit breaker", () => {
     // Let probes fail for a while: without the breaker, 20 deliveries × 10 attempts 20 ms apart
     // would all have failed for good by now.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(statusCounts(endpoint.id).failed).toBeUndefined();
+    expect((await statusCounts(endpoint.id)).failed).toBeUndefined();
     const whileFailing = receiver.requests.length;
     expect(whileFailing).toBeLessThan(20);
 
     receiver.setScript([{ status: 200 }]);
-    await waitFor(() => statusCounts(endpoint.id).succeeded === 20, { timeoutMs: 10_000, what: "every delivery to succeed after a probe" });
-    expect(sqlite().prepare(`SELECT consecutiveFailures, circuitOpenUntil FROM "Endpoint" WHERE id = ?`).get(endpoint.id)).toEqual({
-      consecutiveFailures: 0,
-      circuitOpenUntil: null,
-    });
+    await waitFor(async () => (await statusCounts(endpoint.id)).succeeded === 20, { timeoutMs: 10_000, what: "every delivery to succeed after a probe" });
+    expect(await breakerOf(endpoint.id)).toEqual({ consecutiveFailures: 0, circuitOpenUntil: null });
     // Every delivery used only a few of its 10 attempts, and the ones never tried while the
     // endpoint was failing arrived in the order their events were created.
     for (const event of events) expect((await rawDelivery(await deliveryIdOf(event.id, endpoint.id))).attempts).toBeLessThanOrEqual(3);
@@ -99,14 +99,12 @@ describe("circuit breaker", () => {
   it("enabling the endpoint by hand ends a pause at once", async () => {
     const user = await newAccount();
     const endpoint = await newEndpoint(user.id, "https://paused.example.com/", "Paused");
-    sqlite()
-      .prepare(`UPDATE "Endpoint" SET consecutiveFailures = 12, failingSince = ?, circuitOpenUntil = ? WHERE id = ?`)
-      .run(Date.now() - 60_000, Date.now() + 60_000, endpoint.id);
-    await setEndpointEnabled(user.id, endpoint.id, true);
-    expect(sqlite().prepare(`SELECT consecutiveFailures, circuitOpenUntil FROM "Endpoint" WHERE id = ?`).get(endpoint.id)).toEqual({
-      consecutiveFailures: 0,
-      circuitOpenUntil: null,
+    await prisma.endpoint.update({
+      where: { id: endpoint.id },
+      data: { consecutiveFailures: 12, failingSince: new Date(Date.now() - 60_000), circuitOpenUntil: new Date(Date.now() + 60_000) },
     });
+    await setEndpointEnabled(user.id, endpoint.id, true);
+    expect(await breakerOf(endpoint.id)).toEqual({ consecutiveFailures: 0, circuitOpenUntil: null });
   });
 });
 
