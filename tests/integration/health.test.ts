@@ -73,7 +73,7 @@ describe("GET /api/health", { timeout: 120_000 }, () => {
     // The default deployment: the worker inside the web server keeps it healthy.
     const combined = await startServer({ HOOKLINE_HEARTBEAT_TIMEOUT_MS: String(BOUND_MS) });
     const own = await health(combined.origin);
-    expect(own.status).toBe(200);
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
     expect(own.body.worker).toMatchObject({ status: "ok", liveWorkers: 1 });
   });
 });
