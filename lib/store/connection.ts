@@ -26,6 +26,7 @@ import { PrismaClient } from "../generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-postgres/client";
 import { env } from "../env";
 import { parseDatabaseUrl } from "./engine";
+import { stopListening } from "./notify";
 
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -108,7 +109,9 @@ export function openStore(url: string): Store {
   return target.engine === "sqlite" ? openSqlite(target.file) : openPostgres(target.url);
 }
 
+/** Closes the store's connections, the LISTEN connection for new work (notify.ts) included. */
 export async function closeStore(store: Store): Promise<void> {
+  if (store.engine === "postgres") stopListening(store);
   await store.prisma.$disconnect();
   if (store.engine === "sqlite") store.sqlite.close();
   else await store.pool.end();

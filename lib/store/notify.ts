@@ -107,6 +107,17 @@ function listenOnPostgres(store: PostgresStore, log?: (message: string, error?: 
 function unlistenOnPostgres(store: PostgresStore): void {
   const state = shared.listening.get(store);
   if (!state || --state.listeners > 0) return;
+  stopListening(store);
+}
+
+/**
+ * Ends the store's LISTEN connection, whoever still listens (closeStore calls it): once the
+ * store is closed, nothing may reconnect to a database that is going away (a test database is
+ * dropped right after; a reconnect loop would log every second and hold a connection open).
+ */
+export function stopListening(store: PostgresStore): void {
+  const state = shared.listening.get(store);
+  if (!state) return;
   state.closed = true;
   shared.listening.delete(store);
   const client = state.client;

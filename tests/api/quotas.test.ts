@@ -17,7 +17,7 @@ const QUOTAS = vi.hoisted(() => {
   return quotas;
 });
 
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { createEndpoint } from "@/lib/endpoints/queries";
 import { QuotaExceededError } from "@/lib/quotas";
@@ -43,8 +43,11 @@ function expectQuotaExceeded(response: ApiResponse, text: RegExp, variable: stri
   expect(response.body.detail).toContain(`ask the operator of this Hookline to raise the limit (${variable})`);
 }
 
-const count = (table: "Endpoint" | "Schedule" | "ApiKey", userId: string, where = "1") =>
-  (sqlite().prepare(`SELECT count(*) AS n FROM "${table}" WHERE userId = ? AND ${where}`).get(userId) as { n: number }).n;
+const count = {
+  endpoints: (userId: string, where: { deletedAt?: null } = {}) => prisma.endpoint.count({ where: { userId, ...where } }),
+  schedules: (userId: string) => prisma.schedule.count({ where: { userId } }),
+  apiKeys: (userId: string, where: { revokedAt?: null } = {}) => prisma.apiKey.count({ where: { userId, ...where } }),
+};
 
 describe("endpoints (HOOKLINE_MAX_ENDPOINTS=3)", () => {
   it("refuses the 4th with 403 Quota Exceeded and creates nothing; a deleted endpoint makes room; other accounts are unaffected", async () => {
@@ -58,7 +61,7 @@ describe("endpoints (HOOKLINE_MAX_ENDPOINTS=3)", () => {
 
     const refused = await api.post("/api/v1/endpoints", endpointBody("Four"));
     expectQuotaExceeded(refused, /^This account has reached its limit of 3 endpoints\. Delete an endpoint you no longer need/, "HOOKLINE_MAX_ENDPOINTS");
-    expect(count("Endpoint", userId)).toBe(3);
+    expect(await count.endpoints(userId)).toBe(3);
     expect((await api.get("/api/v1/endpoints")).body.data.map((endpoint: any) => endpoint.name).sort()).toEqual(["One", "Three", "Two"]);
 
     const other = await newClient("endpoints-other");
@@ -68,7 +71,7 @@ describe("endpoints (HOOKLINE_MAX_ENDPOINTS=3)", () => {
     const again = await api.post("/api/v1/endpoints", endpointBody("Four"));
     expect(again.status, again.text).toBe(201);
     expectQuotaExceeded(await api.post("/api/v1/endpoints", endpointBody("Five")), /limit of 3 endpoints/, "HOOKLINE_MAX_ENDPOINTS");
-    expect(count("Endpoint", userId, "deletedAt IS NULL")).toBe(3);
+    expect(await count.endpoints(userId, { deletedAt: null })).toBe(3);
   });
 
   it("12 parallel creates over HTTP make exactly 3", async () => {
@@ -79,7 +82,7 @@ describe("endpoints (HOOKLINE_MAX_ENDPOINTS=3)", () => {
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 201), statuses.join()).toHaveLength(3);
     expect(statuses.filter((status) => status === 403), statuses.join()).toHaveLength(9);
-    expect(count("Endpoint", userId)).toBe(3);
+    expect(await count.endpoints(userId)).toBe(3);
   });
 
   it("creates over HTTP raced by creates from another process make exactly 3", async () => {
@@ -101,7 +104,7 @@ describe("endpoints (HOOKLINE_MAX_ENDPOINTS=3)", () => {
     const statuses = (await Promise.all(overHttp)).map((response) => response.status);
     expect(statuses.every((status) => status === 201 || status === 403), statuses.join()).toBe(true);
     expect(statuses.filter((status) => status === 201).length + direct.filter((outcome) => outcome === "created").length).toBe(3);
-    expect(count("Endpoint", userId)).toBe(3);
+    expect(await count.endpoints(userId)).toBe(3);
   });
 });
 
@@ -115,7 +118,7 @@ describe("schedules (HOOKLINE_MAX_SCHEDULES=2, HOOKLINE_MIN_SCHEDULE_INTERVAL=10
 
     const refused = await api.post("/api/v1/schedules", { name: "Third", ...YEARLY });
     expectQuotaExceeded(refused, /^This account has reached its limit of 2 schedules\. Delete a schedule you no longer need/, "HOOKLINE_MAX_SCHEDULES");
-    expect(count("Schedule", userId)).toBe(2);
+    expect(await count.schedules(userId)).toBe(2);
     expect((await api.get("/api/v1/schedules")).body.data).toHaveLength(2);
 
     expect((await api.delete(`/api/v1/schedules/${first.body.id}`)).status).toBe(204);
@@ -128,7 +131,7 @@ describe("schedules (HOOKLINE_MAX_SCHEDULES=2, HOOKLINE_MIN_SCHEDULE_INTERVAL=10
     const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => api.post("/api/v1/schedules", { name: `S${i}`, ...YEARLY })));
     expect(responses.filter((response) => response.status === 201)).toHaveLength(2);
     expect(responses.filter((response) => response.status === 403)).toHaveLength(8);
-    expect(count("Schedule", userId)).toBe(2);
+    expect(await count.schedules(userId)).toBe(2);
   });
 
   it("a cron expression whose runs come closer than 10 s gets a field error on cron, at create and at edit", async () => {
@@ -140,7 +143,7 @@ describe("schedules (HOOKLINE_MAX_SCHEDULES=2, HOOKLINE_MIN_SCHEDULE_INTERVAL=10
     // Twice a minute, one second apart: the average is fine, the closest pair is not.
     const pair = await api.post("/api/v1/schedules", { name: "Pair", cron: "0,1 * * * * *", type: "pair" });
     expect(pair.body.errors?.cron?.[0], pair.text).toMatch(/runs 1 s apart/);
-    expect(count("Schedule", userId)).toBe(0);
+    expect(await count.schedules(userId)).toBe(0);
 
     const created = await api.post("/api/v1/schedules", { name: "Slow", cron: "*/15 * * * * *", type: "slow.tick" });
     expect(created.status, created.text).toBe(201);
@@ -161,23 +164,23 @@ describe("API keys (HOOKLINE_MAX_API_KEYS=2), created in Settings", () => {
     const signIn = await submitForm(`${origin}/sign-in`, { email, password });
     const cookie = signIn.cookies.find((pair) => pair.startsWith("hl_session="));
     expect(cookie, "a session cookie").toBeDefined();
-    const userId = (sqlite().prepare(`SELECT id FROM "User" WHERE email = ?`).get(email) as { id: string }).id;
+    const { id: userId } = await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
     const createKey = (name: string) => submitForm(`${origin}/settings`, { name }, { cookie, pick: keyForm });
 
     for (const name of ["CI", "Orders"]) expect((await createKey(name)).html).toMatch(/hl_[A-Za-z0-9_-]{43}/);
     const refused = await createKey("One too many");
     expect(refused.html).toContain("This account has reached its limit of 2 active API keys. Revoke a key you no longer use, or ask the operator of this Hookline to raise the limit (HOOKLINE_MAX_API_KEYS).");
     expect(refused.html).not.toMatch(/hl_[A-Za-z0-9_-]{43}/);
-    expect(count("ApiKey", userId)).toBe(2);
+    expect(await count.apiKeys(userId)).toBe(2);
 
     // The same quota holds for keys made outside the form.
     await expect(createApiKey(userId, "direct")).rejects.toBeInstanceOf(QuotaExceededError);
 
-    const { id } = sqlite().prepare(`SELECT id FROM "ApiKey" WHERE userId = ? AND name = 'CI'`).get(userId) as { id: string };
+    const { id } = await prisma.apiKey.findFirstOrThrow({ where: { userId, name: "CI" }, select: { id: true } });
     expect(await revokeApiKey(userId, id)).toBe(true);
     expect((await createKey("Replacement")).html).toMatch(/hl_[A-Za-z0-9_-]{43}/);
-    expect(count("ApiKey", userId, "revokedAt IS NULL")).toBe(2);
-    expect(count("ApiKey", userId)).toBe(3);
+    expect(await count.apiKeys(userId, { revokedAt: null })).toBe(2);
+    expect(await count.apiKeys(userId)).toBe(3);
   });
 });
 

@@ -13,7 +13,14 @@ if (postgres) {
   const { createDatabase, dropDatabase } = await import("../../lib/store/migrate/postgres");
   const name = `hookline_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   process.env.DATABASE_URL = await createDatabase(postgres.serverUrl, name, { template: postgres.template });
-  afterAll(() => dropDatabase(postgres.serverUrl, name));
+  // Registered first, so it runs after the file's own afterAll hooks. The store's connections
+  // (pool, LISTEN client) are closed before the drop: DROP … WITH (FORCE) would otherwise
+  // terminate them under whoever still uses them ("terminating connection due to administrator
+  // command", "Connection terminated unexpectedly").
+  afterAll(async () => {
+    await closeOpenStore();
+    await dropDatabase(postgres.serverUrl, name);
+  });
 } else {
   const dir = mkdtempSync(path.join(os.tmpdir(), "hookline-db-"));
   const file = path.join(dir, "test.db");
@@ -21,6 +28,18 @@ if (postgres) {
   copyFileSync(inject("templateDatabase"), file);
   process.env.DATABASE_URL = `file:${file}`;
 }
+/** Closes this file's store if the file opened one (lib/store/connection.ts caches it on globalThis). */
+async function closeOpenStore(): Promise<void> {
+  const cache = globalThis as unknown as { hooklineStore?: import("../../lib/store/connection").Store };
+  const open = cache.hooklineStore;
+  if (!open) return;
+  delete cache.hooklineStore;
+  const { closeStore } = await import("../../lib/store/connection");
+  // pg's pool.end() waits for every checked-out connection: a leaked one must not hang the file.
+  // A store the file closed itself is fine: ending a pool twice only rejects.
+  await Promise.race([closeStore(open).catch(() => {}), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+}
+
 process.env.HOOKLINE_ALLOWED_CIDRS ??= "127.0.0.0/8";
 process.env.HOOKLINE_RETRY_SCHEDULE ??= "0s,100ms,200ms";
 process.env.HOOKLINE_ATTEMPT_TIMEOUT_MS ??= "1000";

@@ -1,14 +1,13 @@
 // Deleting an account removes every row that belongs to it, in every table, and nothing else.
-// "Every table" is read from sqlite_master, and "belongs to" is followed through any column
+// "Every table" is read from the database's catalog (tests/helpers/db.ts), and "belongs to" is followed through any column
 // (user → endpoints, events, schedules → deliveries, ticks → attempts…), so a table added later
 // is checked without anyone remembering to add it here: the fixture must give it rows, or the
 // test names the table it does not know.
-import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { changePassword, deleteAccount } from "@/lib/auth/accounts";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { createSession, userForSessionToken } from "@/lib/auth/session";
-import { prisma, sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/queries";
 import { createEvent } from "@/lib/events/queries";
 import { newId } from "@/lib/ids";
@@ -16,39 +15,31 @@ import { inboxToken, receiveInboxRequest } from "@/lib/inbox/queries";
 import { verifyPassword } from "@/lib/auth/password";
 import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { waitFor } from "../helpers/receiver";
+import { columnNames, foreignKeyViolations, rowCounts, tableNames, tableRows } from "../helpers/db";
 
 /** Tables no account's rows live in. */
 const NOT_ACCOUNT_DATA = new Set(["_prisma_migrations", "WorkerHeartbeat"]);
 
-function tables(db: Database.Database): string[] {
-  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
-    (row) => row.name,
-  );
-}
-
-function columns(db: Database.Database, table: string): string[] {
-  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((row) => row.name);
-}
-
 /**
  * The account's rows: starting from the user id, every row with a column holding one of the
  * collected ids, then those rows' own ids, until nothing new turns up. Returns the row count per
- * table (rows keyed by rowid).
+ * table (rows keyed by their identity in the engine).
  */
-function rowsOf(db: Database.Database, userId: string): Record<string, number> {
+async function rowsOf(userId: string): Promise<Record<string, number>> {
   const ids = new Set([userId]);
-  const found = new Map<string, Set<number>>();
+  const found = new Map<string, Set<string>>();
+  const tables = await tableNames();
   for (let grew = true; grew; ) {
     grew = false;
-    for (const table of tables(db)) {
-      const cols = columns(db, table);
-      const rows = db.prepare(`SELECT rowid AS _rowid, * FROM "${table}"`).all() as Record<string, unknown>[];
-      const seen = found.get(table) ?? new Set<number>();
+    for (const table of tables) {
+      const cols = await columnNames(table);
+      const rows = await tableRows(table);
+      const seen = found.get(table) ?? new Set<string>();
       found.set(table, seen);
       for (const row of rows) {
         if (!cols.some((col) => typeof row[col] === "string" && ids.has(row[col] as string))) continue;
-        if (!seen.has(row._rowid as number)) {
-          seen.add(row._rowid as number);
+        if (!seen.has(row._row)) {
+          seen.add(row._row);
           grew = true;
         }
         if (typeof row.id === "string" && !ids.has(row.id)) {
@@ -59,10 +50,6 @@ function rowsOf(db: Database.Database, userId: string): Record<string, number> {
     }
   }
   return Object.fromEntries([...found].map(([table, rows]) => [table, rows.size]));
-}
-
-function totalRows(db: Database.Database): Record<string, number> {
-  return Object.fromEntries(tables(db).map((table) => [table, (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n]));
 }
 
 /** An account with at least one row in every table that holds account data. */
@@ -96,31 +83,33 @@ describe("deleting an account", () => {
   });
 
   it("removes the account's rows from every table and leaves the other account's untouched", async () => {
-    const db = sqlite();
-    const aliceBefore = rowsOf(db, alice.id);
-    const bobBefore = rowsOf(db, bob.id);
-    const totalBefore = totalRows(db);
+    const tables = await tableNames();
+    expect(tables).toContain("Delivery"); // control: the listing sees the schema
+    const aliceBefore = await rowsOf(alice.id);
+    const bobBefore = await rowsOf(bob.id);
+    const totalBefore = await rowCounts();
 
     // The fixture reaches every table that can hold account data (a new table must be added to it).
-    for (const table of tables(db).filter((name) => !NOT_ACCOUNT_DATA.has(name))) {
+    for (const table of tables.filter((name) => !NOT_ACCOUNT_DATA.has(name))) {
       expect(aliceBefore[table], `the fixture puts no row in table ${table}`).toBeGreaterThan(0);
       expect(bobBefore[table], `the fixture puts no row in table ${table}`).toBeGreaterThan(0);
     }
 
     expect(await deleteAccount(alice.id)).toBe(true);
 
-    const aliceAfter = rowsOf(db, alice.id);
-    for (const table of tables(db)) expect(aliceAfter[table], `rows of the deleted account left in ${table}`).toBe(0);
-    expect(rowsOf(db, bob.id)).toEqual(bobBefore);
-    const totalAfter = totalRows(db);
-    for (const table of tables(db)) expect(totalAfter[table], table).toBe(totalBefore[table] - aliceBefore[table]);
-    expect(db.pragma("foreign_key_check")).toEqual([]);
+    const aliceAfter = await rowsOf(alice.id);
+    for (const table of tables) expect(aliceAfter[table], `rows of the deleted account left in ${table}`).toBe(0);
+    expect(await rowsOf(bob.id)).toEqual(bobBefore);
+    const totalAfter = await rowCounts();
+    expect(Object.keys(totalAfter)).toEqual(tables);
+    for (const table of tables) expect(totalAfter[table], table).toBe(totalBefore[table] - aliceBefore[table]);
+    expect(await foreignKeyViolations()).toEqual([]);
   });
 
   it("deleting an unknown account changes nothing", async () => {
-    const before = totalRows(sqlite());
+    const before = await rowCounts();
     expect(await deleteAccount("usr_unknown")).toBe(false);
-    expect(totalRows(sqlite())).toEqual(before);
+    expect(await rowCounts()).toEqual(before);
   });
 });
 
@@ -168,8 +157,8 @@ describe("deleting an account while the worker is delivering its events", () => 
     const later = await createEvent(staying.id, { type: "order.created", payload: "{}" });
     const delivered = await finishedDelivery(staying.id, await deliveryIdOf(later.id, stayingEndpoint.id));
     expect(delivered.status).toBe("succeeded");
-    expect(sqlite().prepare(`SELECT count(*) AS n FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.eventId = ?`).get(later.id)).toEqual({ n: 1 });
-    expect(sqlite().prepare(`SELECT count(*) AS n FROM "Delivery" WHERE eventId = ? OR endpointId = ?`).get(inFlight.id, leavingEndpoint.id)).toEqual({ n: 0 });
-    expect(sqlite().pragma("foreign_key_check")).toEqual([]);
+    expect(await prisma.attempt.count({ where: { delivery: { eventId: later.id } } })).toBe(1);
+    expect(await prisma.delivery.count({ where: { OR: [{ eventId: inFlight.id }, { endpointId: leavingEndpoint.id }] } })).toBe(0);
+    expect(await foreignKeyViolations()).toEqual([]);
   });
 });

@@ -1,23 +1,20 @@
 // SPEC §1: API keys are `hl_` + 32+ random chars, shown once, stored hashed, revocable, with a
 // name and last-used time, and scoped to their account like everything else.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { databasePath, sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
 import { newAccount } from "../helpers/harness";
+import { databaseFilesContain, tableNames, tableRows } from "../helpers/db";
 
 const KEY_FORMAT = /^hl_[A-Za-z0-9_-]{43}$/;
 const MINUTE = 60_000;
 
-function storedRow(id: string): Record<string, unknown> {
-  return sqlite().prepare(`SELECT * FROM "ApiKey" WHERE id = ?`).get(id) as Record<string, unknown>;
-}
-
-/** Every byte SQLite holds for this database: the main file and the write-ahead log. */
-function databaseBytes(): Buffer {
-  const file = databasePath();
-  return Buffer.concat([file, `${file}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path)));
+/** Every row of every table, as text. */
+async function everyRow(): Promise<string> {
+  const dump: unknown[] = [];
+  for (const table of await tableNames()) dump.push(table, await tableRows(table));
+  return JSON.stringify(dump);
 }
 
 describe("API keys", () => {
@@ -48,14 +45,16 @@ describe("API keys", () => {
 
   it("stores only the key's SHA-256: the database never contains the key", async () => {
     const { key, apiKey } = await createApiKey(alice.id, "stored");
-    const row = storedRow(apiKey.id);
+    const row = await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
     expect(row.keyHash).toBe(createHash("sha256").update(key).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(key.slice(7));
-    // Not in any column of any row, nor anywhere else in the file (indexes, free pages, WAL).
-    sqlite().pragma("wal_checkpoint(PASSIVE)");
-    const bytes = databaseBytes();
-    expect(bytes.includes(row.keyHash as string)).toBe(true); // control: the scan sees this key's row
-    expect(bytes.includes(key.slice(7))).toBe(false);
+    // Not in any column of any row…
+    const rows = await everyRow();
+    expect(rows).toContain(row.keyHash); // control: the dump sees this key's row
+    expect(rows).not.toContain(key.slice(7));
+    // …nor anywhere else in the database's files (indexes, free pages, write-ahead log).
+    expect(await databaseFilesContain(row.keyHash)).toBe(true); // control: the scan sees this key's row
+    expect(await databaseFilesContain(key.slice(7))).toBe(false);
   });
 
   it("authenticates a key as its account", async () => {

@@ -2,7 +2,8 @@
 // server (worker inside) delivers a steady stream of API-sent events to a local receiver while
 // the backup runs; the snapshot must pass SQLite's integrity check, hold every table, and hold
 // a state the database really was in (counts between before and after, no delivery that
-// succeeded without its attempt).
+// succeeded without its attempt). On PostgreSQL it refuses, pointing at pg_dump, and touches
+// nothing: each engine's behaviour is tested on that engine.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,11 +12,11 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/auth/api-keys";
-import { sqlite } from "@/lib/db";
 import { env } from "@/lib/env";
 import { newAccount, newEndpoint } from "../helpers/harness";
 import { setUpReceivers, waitFor } from "../helpers/receiver";
 import { ROOT, startServer, stopServersAfterEach } from "../helpers/server";
+import { onPostgres, onSqlite, rowCounts } from "../helpers/db";
 
 stopServersAfterEach();
 const startReceiver = setUpReceivers();
@@ -51,12 +52,13 @@ async function integrityCheck(file: string): Promise<string> {
   }
 }
 
+/** The row count per table of a SQLite file (the snapshot). */
 function counts(db: Database.Database): Record<string, number> {
   const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[];
   return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n]));
 }
 
-describe("npm run backup", () => {
+describe.runIf(onSqlite)("npm run backup on SQLite", () => {
   it("a snapshot taken while deliveries are being written opens and passes the integrity check", { timeout: 120_000 }, async () => {
     const receiver = await startReceiver([{ status: 200 }]);
     const account = await newAccount("backup");
@@ -81,10 +83,10 @@ describe("npm run backup", () => {
     const clients = Array.from({ length: 4 }, send);
     try {
       await waitFor(() => receiver.requests.length >= 100, { timeoutMs: 30_000, what: "deliveries to flow" });
-      const before = counts(sqlite());
+      const before = await rowCounts();
       const target = path.join(dir, "during-load.db");
       const result = await backup(target);
-      const after = counts(sqlite());
+      const after = await rowCounts();
 
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain(`Backup written to ${target} (`);
@@ -139,13 +141,17 @@ describe("npm run backup", () => {
     const noFolder = await backup(path.join(dir, "missing", "x.db"));
     expect(noFolder.code).toBe(1);
     expect(noFolder.stderr).toContain("does not exist");
+  });
+});
 
+describe("npm run backup on either engine", () => {
+  it("explains its usage without a target", async () => {
     const usage = await backup();
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Usage: npm run backup -- <file> [--force]");
   });
 
-  it("on PostgreSQL it refuses, pointing at pg_dump, and writes nothing", async () => {
+  it("refuses a postgres:// URL before connecting, pointing at pg_dump, and writes nothing", async () => {
     const target = path.join(dir, "postgres.db");
     // Port 1 on loopback: nothing listens there, and the refusal comes before any connection.
     const refused = await backupOf("postgres://hookline@127.0.0.1:1/hookline", target);
@@ -153,5 +159,32 @@ describe("npm run backup", () => {
     expect(refused.stderr).toContain("Backup failed: npm run backup copies SQLite databases only");
     expect(refused.stderr).toContain("pg_dump");
     expect(existsSync(target)).toBe(false);
+  });
+});
+
+describe.runIf(onPostgres)("npm run backup on PostgreSQL", () => {
+  it("refuses this running database, pointing at pg_dump, and neither writes a file nor changes the database", async () => {
+    await newAccount("pg-backup");
+    const before = await rowCounts();
+    expect(before.User).toBeGreaterThan(0); // control: the database has data to lose
+
+    const target = path.join(dir, "postgres-live.db");
+    const refused = await backup(target);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("Backup failed: npm run backup copies SQLite databases only");
+    expect(refused.stderr).toContain("pg_dump");
+    expect(refused.stdout).not.toContain("Backup written");
+    expect(existsSync(target)).toBe(false);
+
+    // --force does not make it overwrite anything either.
+    const existing = path.join(dir, "postgres-existing.db");
+    writeFileSync(existing, "keep me", { mode: 0o644 });
+    const forced = await backup(existing, "--force");
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toContain("pg_dump");
+    expect(readFileSync(existing, "utf8")).toBe("keep me");
+    expect(statSync(existing).mode & 0o777).toBe(0o644);
+
+    expect(await rowCounts()).toEqual(before);
   });
 });

@@ -4,7 +4,7 @@
  * most RARE_STATUS_ROWS matches) is looked up through the worker's status index first.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { idFromTime } from "@/lib/ids";
 import { listDeliveries, type DeliveryFilter } from "@/lib/deliveries/queries";
 import { newAccount, newEndpoint } from "../helpers/harness";
@@ -54,32 +54,28 @@ beforeAll(async () => {
   const stranger = await newAccount("stranger");
   const strangerEndpoint = (await newEndpoint(stranger.id, "http://127.0.0.1:9/c", "C")).id;
 
-  const db = sqlite();
-  const insertEvent = db.prepare(`INSERT INTO "Event" (id, userId, type, payload, createdAt) VALUES (?, ?, 'order.created', '{}', ?)`);
-  const insertDelivery = db.prepare(
-    `INSERT INTO "Delivery" (id, userId, eventId, endpointId, status, attempts, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
-  );
   rows = [];
+  const events: Array<{ id: string; userId: string; type: string; payload: string; createdAt: Date }> = [];
+  const deliveries: Array<{ id: string; userId: string; eventId: string; endpointId: string; status: string; attempts: number; createdAt: Date; updatedAt: Date }> = [];
+  const add = (owner: string, endpointId: string, status: string, at: number) => {
+    const eventId = idFromTime("msg", at);
+    const id = idFromTime("dlv", at);
+    events.push({ id: eventId, userId: owner, type: "order.created", payload: "{}", createdAt: new Date(at) });
+    deliveries.push({ id, userId: owner, eventId, endpointId, status, attempts: 1, createdAt: new Date(at), updatedAt: new Date(at) });
+    return id;
+  };
   const now = Date.now();
-  db.transaction(() => {
-    // 1,500 rows over ten days: succeeded is common (over the rare-status bound), failed and
-    // pending are rare, delivering exists only on endpoint B.
-    for (let i = 0; i < 1500; i++) {
-      const at = now - 10 * DAY + Math.floor((i / 1500) * 10 * DAY);
-      const status = i % 50 === 0 ? "failed" : i % 301 === 0 ? "pending" : i % 499 === 0 ? "delivering" : "succeeded";
-      const endpointId = status === "delivering" ? endpoints[1] : endpoints[i % 3 === 0 ? 1 : 0];
-      const eventId = idFromTime("msg", at);
-      const id = idFromTime("dlv", at);
-      insertEvent.run(eventId, userId, at);
-      insertDelivery.run(id, userId, eventId, endpointId, status, at, at);
-      rows.push({ id, endpointId, status, createdAt: at });
-      if (i % 100 === 0) {
-        const strangerEvent = idFromTime("msg", at);
-        insertEvent.run(strangerEvent, stranger.id, at);
-        insertDelivery.run(idFromTime("dlv", at), stranger.id, strangerEvent, strangerEndpoint, "failed", at, at);
-      }
-    }
-  })();
+  // 1,500 rows over ten days: succeeded is common (over the rare-status bound), failed and
+  // pending are rare, delivering exists only on endpoint B.
+  for (let i = 0; i < 1500; i++) {
+    const at = now - 10 * DAY + Math.floor((i / 1500) * 10 * DAY);
+    const status = i % 50 === 0 ? "failed" : i % 301 === 0 ? "pending" : i % 499 === 0 ? "delivering" : "succeeded";
+    const endpointId = status === "delivering" ? endpoints[1] : endpoints[i % 3 === 0 ? 1 : 0];
+    rows.push({ id: add(userId, endpointId, status, at), endpointId, status, createdAt: at });
+    if (i % 100 === 0) add(stranger.id, strangerEndpoint, "failed", at);
+  }
+  // Set up as rows (no fan-out, no worker): the log's queries are what is tested.
+  await prisma.$transaction([prisma.event.createMany({ data: events }), prisma.delivery.createMany({ data: deliveries })]);
 });
 
 describe("delivery log", () => {

@@ -3,7 +3,7 @@
 // attempted; enabling it again clears the streak and resumes the deliveries that waited.
 // The thresholds are lowered (3 failures, 0 ms) so the real worker gets there quickly.
 import { describe, expect, it } from "vitest";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { createEvent } from "@/lib/events/queries";
 import { getEndpoint, listEndpoints, setEndpointEnabled } from "@/lib/endpoints/queries";
 import { waitFor } from "../helpers/receiver";
@@ -15,11 +15,7 @@ const harness = setUpHarness();
 const SCHEDULE = [0, 20, 20, 20, 20, 20, 20, 20];
 
 function endpointHealth(endpointId: string) {
-  return sqlite().prepare(`SELECT enabled, consecutiveFailures, failingSince FROM "Endpoint" WHERE id = ?`).get(endpointId) as {
-    enabled: number;
-    consecutiveFailures: number;
-    failingSince: number | null;
-  };
+  return prisma.endpoint.findUniqueOrThrow({ where: { id: endpointId }, select: { enabled: true, consecutiveFailures: true, failingSince: true } });
 }
 
 describe("automatic disable after repeated failures", () => {
@@ -52,7 +48,7 @@ describe("automatic disable after repeated failures", () => {
     const waiting = await rawDelivery(deliveryId);
     expect(waiting.status).toBe("pending");
     expect(waiting.attempts).toBe(3);
-    expect(endpointHealth(endpoint.id).consecutiveFailures).toBe(3);
+    expect((await endpointHealth(endpoint.id)).consecutiveFailures).toBe(3);
 
     // Attempts stop. Once the retry is due, a poll round (poke runs one synchronously) offers it
     // to the worker, which must skip it; a control delivery made after that round shows the
@@ -76,7 +72,7 @@ describe("automatic disable after repeated failures", () => {
     const enabled = await setEndpointEnabled(user.id, endpoint.id, true);
     expect(enabled?.enabled).toBe(true);
     expect(enabled?.disabledReason).toBeNull();
-    expect(endpointHealth(endpoint.id)).toMatchObject({ enabled: 1, consecutiveFailures: 0, failingSince: null });
+    expect(await endpointHealth(endpoint.id)).toMatchObject({ enabled: true, consecutiveFailures: 0, failingSince: null });
 
     const delivered = await finishedDelivery(user.id, deliveryId);
     expect(delivered.status).toBe("succeeded");
@@ -85,7 +81,7 @@ describe("automatic disable after repeated failures", () => {
     const final = await getEndpoint(user.id, endpoint.id);
     expect(final?.enabled).toBe(true);
     expect(final?.disabledReason).toBeNull();
-    expect(endpointHealth(endpoint.id)).toMatchObject({ consecutiveFailures: 0, failingSince: null });
+    expect(await endpointHealth(endpoint.id)).toMatchObject({ consecutiveFailures: 0, failingSince: null });
   });
 
   it("a success in between resets the streak: 500, 500, 200, 500, 500, 200 never disables (min 3)", async () => {
@@ -98,7 +94,7 @@ describe("automatic disable after repeated failures", () => {
     const first = await createEvent(user.id, { type: "order.created", payload: `{"n":1}` });
     const firstDelivery = await finishedDelivery(user.id, await deliveryIdOf(first.id, endpoint.id));
     expect(firstDelivery.attemptLog.map((attempt) => attempt.responseStatus)).toEqual([500, 500, 200]);
-    expect(endpointHealth(endpoint.id)).toMatchObject({ consecutiveFailures: 0, failingSince: null });
+    expect(await endpointHealth(endpoint.id)).toMatchObject({ consecutiveFailures: 0, failingSince: null });
 
     // Created only after the first finished, so the requests arrive in the scripted order.
     const second = await createEvent(user.id, { type: "order.created", payload: `{"n":2}` });
@@ -127,7 +123,7 @@ describe("automatic disable after repeated failures", () => {
     expect(delivery.attempts).toBe(5);
     expect(receiver.requests).toHaveLength(5);
     // …and the streak was counted, just not old enough.
-    const health = endpointHealth(endpoint.id);
+    const health = await endpointHealth(endpoint.id);
     expect(health.consecutiveFailures).toBe(5);
     expect(health.failingSince).not.toBeNull();
     const current = await getEndpoint(user.id, endpoint.id);

@@ -1,12 +1,12 @@
 /**
  * SPEC §5: claims are leases, "two workers never hold the same delivery at once". Two real
  * worker processes (`node --import tsx scripts/worker.ts`, as `npm run worker` runs it) share this test file's
- * SQLite database; 600 events fan out to 3 endpoints whose receivers answer after 0–20 ms.
+ * database (SQLite, or PostgreSQL with HOOKLINE_TEST_ENGINE=postgres); 600 events fan out to 3 endpoints whose receivers answer after 0–20 ms.
  * Without crashes or timeouts, at-least-once must in fact be exactly once: every webhook-id
  * reaches every endpoint once, never twice at the same time, and both workers take part.
  */
 import { describe, expect, it } from "vitest";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { createEvent } from "@/lib/events/queries";
 import { setUpReceivers, waitFor } from "../helpers/receiver";
 import { newAccount, newEndpoint } from "../helpers/harness";
@@ -37,15 +37,17 @@ describe("two worker processes on one database", () => {
     // Attempt rows do not name the worker, so sample the leases while the work is in flight:
     // `lockedBy` says which worker holds each delivery at that moment.
     const claimedBy = new Map<string, Set<string>>();
-    const sampleLeases = sqlite().prepare(`SELECT id, lockedBy FROM "Delivery" WHERE status = 'delivering'`);
-    const sample = () => {
-      for (const row of sampleLeases.all() as Array<{ id: string; lockedBy: string | null }>) {
-        const key = row.lockedBy ?? "(none)";
-        if (!claimedBy.has(key)) claimedBy.set(key, new Set());
-        claimedBy.get(key)!.add(row.id);
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        for (const row of await prisma.delivery.findMany({ where: { status: "delivering" }, select: { id: true, lockedBy: true } })) {
+          const key = row.lockedBy ?? "(none)";
+          if (!claimedBy.has(key)) claimedBy.set(key, new Set());
+          claimedBy.get(key)!.add(row.id);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
-    };
-    const sampler = setInterval(sample, 5);
+    })();
 
     const eventIds: string[] = [];
     try {
@@ -54,25 +56,23 @@ describe("two worker processes on one database", () => {
         expect(event.deliveries).toBe(3);
         eventIds.push(event.id);
       }
-      const unfinished = sqlite().prepare(`SELECT count(*) AS n FROM "Delivery" WHERE userId = ? AND status NOT IN ('succeeded', 'failed')`);
-      await waitFor(() => (unfinished.get(user.id) as { n: number }).n === 0, {
+      const unfinished = () => prisma.delivery.count({ where: { userId: user.id, status: { notIn: ["succeeded", "failed"] } } });
+      await waitFor(async () => (await unfinished()) === 0, {
         timeoutMs: 120_000,
         intervalMs: 5,
         what: "every delivery to finish",
       });
     } finally {
-      clearInterval(sampler);
+      sampling = false;
+      await sampler;
     }
 
     // Every delivery succeeded, at the first attempt, and exactly one attempt was recorded each.
-    const outcomes = sqlite()
-      .prepare(`SELECT status, attempts, count(*) AS n FROM "Delivery" WHERE userId = ? GROUP BY status, attempts`)
-      .all(user.id);
-    expect(outcomes).toEqual([{ status: "succeeded", attempts: 1, n: EVENTS * 3 }]);
-    const attemptRows = sqlite()
-      .prepare(`SELECT count(*) AS n FROM "Attempt" a JOIN "Delivery" d ON d.id = a.deliveryId WHERE d.userId = ?`)
-      .get(user.id) as { n: number };
-    expect(attemptRows.n).toBe(EVENTS * 3);
+    const outcomes = await prisma.delivery.groupBy({ by: ["status", "attempts"], where: { userId: user.id }, _count: { _all: true } });
+    expect(outcomes.map((group) => ({ status: group.status, attempts: group.attempts, n: group._count._all }))).toEqual([
+      { status: "succeeded", attempts: 1, n: EVENTS * 3 },
+    ]);
+    expect(await prisma.attempt.count({ where: { delivery: { userId: user.id } } })).toBe(EVENTS * 3);
 
     // Each webhook-id reached each endpoint exactly once, and never twice at the same time.
     const expected = [...eventIds].sort();

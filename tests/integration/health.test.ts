@@ -5,7 +5,7 @@
  * the heartbeat bound, and 503 at once when the only worker stops cleanly (it removes its row).
  */
 import { describe, expect, it } from "vitest";
-import { sqlite } from "@/lib/db";
+import { prisma } from "@/lib/db";
 import { waitFor } from "../helpers/receiver";
 import { killGroup, startServer, startWorkerProcess, stopServersAfterEach } from "../helpers/server";
 
@@ -21,9 +21,10 @@ const BOUND_MS = 1_500;
 const webOnly = () => startServer({ HOOKLINE_WORKER: "off", HOOKLINE_HEARTBEAT_TIMEOUT_MS: String(BOUND_MS) });
 const separateWorker = () => startWorkerProcess({ HOOKLINE_HEARTBEAT_INTERVAL_MS: "200" });
 
-describe("GET /api/health", () => {
+// Each test starts the built server and worker processes: slow on a loaded machine.
+describe("GET /api/health", { timeout: 120_000 }, () => {
   it("is 200 while a separate worker process beats, and 503 saying why once it was killed past the bound", async () => {
-    sqlite().prepare(`DELETE FROM "WorkerHeartbeat"`).run();
+    await prisma.workerHeartbeat.deleteMany();
     const server = await webOnly();
 
     // No worker anywhere yet: the web server alone cannot deliver anything.
@@ -41,7 +42,7 @@ describe("GET /api/health", () => {
     expect(up.body.worker.lastHeartbeatAgeMs).toBeLessThanOrEqual(BOUND_MS);
     expect(up.cacheControl).toBe("no-store");
     // The row health read is the separate process's own.
-    expect(sqlite().prepare(`SELECT id FROM "WorkerHeartbeat"`).all()).toEqual([{ id: worker.id }]);
+    expect(await prisma.workerHeartbeat.findMany({ select: { id: true } })).toEqual([{ id: worker.id }]);
 
     // Killed outright: no chance to clean up, so its row stays and only ages.
     killGroup(worker.child, "SIGKILL");
@@ -53,11 +54,11 @@ describe("GET /api/health", () => {
     expect(down.body).toMatchObject({ status: "unhealthy", database: { status: "ok" }, worker: { status: "stale", liveWorkers: 0 } });
     expect(down.body.worker.lastHeartbeatAgeMs).toBeGreaterThan(BOUND_MS);
     expect(down.body.problems.join(" ")).toMatch(/No worker heartbeat for [\d.]+ s \(more than the 1\.5 s allowed\): the worker has stopped or is stuck/);
-    expect(sqlite().prepare(`SELECT id FROM "WorkerHeartbeat"`).all()).toEqual([{ id: worker.id }]);
+    expect(await prisma.workerHeartbeat.findMany({ select: { id: true } })).toEqual([{ id: worker.id }]);
   });
 
   it("is 503 as soon as the only worker stops cleanly, and 200 with the web server's own worker", async () => {
-    sqlite().prepare(`DELETE FROM "WorkerHeartbeat"`).run();
+    await prisma.workerHeartbeat.deleteMany();
     const server = await webOnly();
     const worker = await separateWorker();
     await waitFor(async () => (await health(server.origin)).status === 200, { what: "health to see the worker" });
@@ -72,7 +73,7 @@ describe("GET /api/health", () => {
     // The default deployment: the worker inside the web server keeps it healthy.
     const combined = await startServer({ HOOKLINE_HEARTBEAT_TIMEOUT_MS: String(BOUND_MS) });
     const own = await health(combined.origin);
-    expect(own.status).toBe(200);
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
     expect(own.body.worker).toMatchObject({ status: "ok", liveWorkers: 1 });
   });
 });
