@@ -25,8 +25,6 @@ function storeOnlyRules({ workerImports }) {
         ],
         patterns: [
           { group: ["@prisma/adapter-*"], message: STORE_ONLY },
-          // Transitional raw SQLite access (lib/db.ts); it goes away with issue 11.
-          { group: ["**/db", "@/lib/db"], importNames: ["sqlite", "databasePath"], message: STORE_ONLY },
           ...(workerImports ? [{ group: ["**/worker/*", "@/lib/worker/*"], message: ONE_WAY }] : []),
         ],
       },

@@ -13,6 +13,7 @@ async function main() {
   if (env.HOOKLINE_WORKER_METRICS_PORT) await serveMetrics(env.HOOKLINE_WORKER_METRICS_PORT);
   const worker = startProcessWorker();
   exitGracefullyOnSignal(worker);
+  await worker.ready;
   // The worker's timers are unref'd so they never keep a web server or a test alive; this
   // process exists only to run them, so it holds itself open until a signal stops it.
   setInterval(() => {}, 2 ** 31 - 1);

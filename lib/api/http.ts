@@ -210,7 +210,10 @@ export function apiRoute<P = Record<string, never>>(handler: (context: ApiContex
       const identity = await authenticate(request);
       accountId = identity.userId;
       await checkRateLimit(identity.userId);
-      response = await handler({ request, userId: identity.userId, params: await context.params });
+      const params = await context.params;
+      // No id contains U+0000, and PostgreSQL text cannot hold one (a lookup would fail, not miss).
+      if (Object.values(params ?? {}).some((value) => typeof value === "string" && value.includes("\u0000"))) throw notFound("resource");
+      response = await handler({ request, userId: identity.userId, params });
     } catch (error) {
       response = toResponse(error, requestId);
     }

@@ -35,10 +35,14 @@ export async function inboxOwner(token: string): Promise<string | null> {
   return user?.id ?? null;
 }
 
-/** Records a request received by this account's inbox (its body cut to INBOX_MAX_BODY), keeping the newest INBOX_KEEP. */
+/**
+ * Records a request received by this account's inbox (its body cut to INBOX_MAX_BODY; U+0000,
+ * which PostgreSQL text cannot hold, as U+FFFD, as attempts' response bodies are), keeping the
+ * newest INBOX_KEEP.
+ */
 export async function recordInboxRequest(userId: string, request: { method: string; headers: Record<string, string>; body: string }): Promise<void> {
   await prisma.inboxRequest.create({
-    data: { id: newId("inb"), userId, method: request.method, headers: JSON.stringify(request.headers), body: request.body.slice(0, INBOX_MAX_BODY) },
+    data: { id: newId("inb"), userId, method: request.method, headers: JSON.stringify(request.headers), body: request.body.slice(0, INBOX_MAX_BODY).replaceAll("\u0000", "\uFFFD") },
   });
   const stale = await prisma.inboxRequest.findMany({ where: { userId }, orderBy: { id: "desc" }, skip: INBOX_KEEP, select: { id: true } });
   if (stale.length) await prisma.inboxRequest.deleteMany({ where: { id: { in: stale.map((row) => row.id) } } });

@@ -28,6 +28,8 @@ export interface HeartbeatOptions {
 }
 
 export interface Heartbeat {
+  /** Settles once the first beat is written (or failed and was logged). */
+  first: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,10 +47,12 @@ export function startHeartbeat(store: Store, options: HeartbeatOptions): Heartbe
   }
 
   beatNow();
+  const first = beating;
   const timer = setInterval(beatNow, options.intervalMs);
   timer.unref();
 
   return {
+    first,
     async stop() {
       clearInterval(timer);
       // After the last beat, so it cannot write the row back.

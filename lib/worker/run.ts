@@ -49,6 +49,8 @@ export type { WorkerOptions } from "./config";
 
 export interface WorkerHandle {
   readonly id: string;
+  /** Settles once the worker's first heartbeat is written: from then on /api/health counts it. */
+  readonly ready: Promise<void>;
   /** Attempts currently in flight. */
   inFlight(): number;
   /** Looks for due work now instead of at the next poll. */
@@ -327,6 +329,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   let stopped: Promise<void> | null = null;
   return {
     id: worker.id,
+    ready: heartbeat.first,
     inFlight: () => worker.inFlight.size,
     poke: () => void poll(worker),
     stop(graceMs = env.HOOKLINE_SHUTDOWN_GRACE_MS) {

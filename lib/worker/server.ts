@@ -9,11 +9,16 @@ import { startWorker, type WorkerOptions, type WorkerHandle } from "./run";
 
 const holder = globalThis as unknown as { hooklineWorker?: WorkerHandle };
 
-export function startServerWorker(): void {
+/**
+ * Starts the server's worker and resolves once its first heartbeat is written, so /api/health
+ * sees it from the server's first request (on PostgreSQL the beat is a round trip away).
+ */
+export async function startServerWorker(): Promise<void> {
   if (env.HOOKLINE_WORKER === "off" || holder.hooklineWorker) return;
   const worker = startProcessWorker();
   holder.hooklineWorker = worker;
   exitGracefullyOnSignal(worker);
+  await worker.ready;
 }
 
 /** The worker on this process's database connections (DATABASE_URL). */
