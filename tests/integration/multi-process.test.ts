@@ -33,7 +33,8 @@ const ENDPOINTS = 6;
 const SLOW = new Set([1, 2]);
 const ENDPOINT_CONCURRENCY = 4;
 const WORKERS = 3;
-const KILLS = 6;
+/** Kill points, as shares of the event deliveries the receivers have seen so far: spread over the drain. */
+const KILL_AT = [0.1, 0.25, 0.4, 0.55, 0.7, 0.85];
 /** Requests in flight from the test to the two web servers together. */
 const POSTING_CONCURRENCY = 16;
 // Far above any answer time here, so an attempt is only ever repeated because of a kill.
@@ -42,7 +43,6 @@ const LEASE_MARGIN_MS = 500;
 
 stopServersAfterEach();
 const startReceiver = setUpReceivers();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const workerSettings = {
   HOOKLINE_POLL_INTERVAL_MS: "100",
@@ -117,25 +117,39 @@ describe("two web servers and three worker processes on one database, workers ki
     const received = () => receivers.reduce((sum, receiver) => sum + receiver.requests.length, 0);
     const expectedDeliveries = EVENTS + Math.ceil(EVENTS / TYPES); // t0 goes to two endpoints
 
-    // Kills: every 3–6 s a random worker is SIGKILLed (its whole process group) and restarted
-    // at once, while the other two keep working. Each kill must land mid-drain.
+    // Kills: at each kill point a random worker is SIGKILLed (its whole process group) and
+    // restarted at once, while the other two keep working; the points are spread over the
+    // drain, so most kills land while events are still being posted and all before the end.
     const kills: Kill[] = [];
     let postingDone = false;
     const crashing = (async () => {
-      while (kills.length < KILLS) {
-        await sleep(3_000 + Math.random() * 3_000);
-        const slot = Math.floor(Math.random() * WORKERS);
-        const worker = slots[slot];
-        killGroup(worker.child, "SIGKILL");
-        const at = Date.now();
-        const count = received();
-        const { signal } = await worker.exited;
-        expect(signal, `worker ${worker.id} died by itself:\n${worker.output()}`).toBe("SIGKILL");
-        const leased = await prisma.delivery.findMany({ where: { status: "delivering", lockedBy: worker.id }, select: { id: true } });
-        kills.push({ workerId: worker.id, at, received: count, leased: leased.map((row) => row.id) });
-        expect(count, `kill ${kills.length} came after the drain (posting done: ${postingDone})`).toBeLessThan(expectedDeliveries);
-        slots[slot] = await startWorkerProcess(workerSettings);
-        workers.push(slots[slot]);
+      for (const share of KILL_AT) {
+        await waitFor(() => received() >= share * expectedDeliveries, { timeoutMs: 300_000, intervalMs: 50, what: `the kill at ${share * 100} %` });
+        // The victim is a worker holding leases right now (a random one of them), so the kill
+        // cuts attempts short; it may still finish them all in the instant before the signal, so
+        // the point is tried again (a few times) until a kill lands with work in flight.
+        for (let tries = 0; tries < 5; tries++) {
+          const holders = await waitFor(
+            async () => {
+              const rows = await prisma.delivery.findMany({ where: { status: "delivering", lockedBy: { in: slots.map((worker) => worker.id) } }, select: { lockedBy: true } });
+              return rows.length ? [...new Set(rows.map((row) => row.lockedBy))] : null;
+            },
+            { timeoutMs: 60_000, intervalMs: 10, what: "a worker with deliveries in flight" },
+          );
+          const slot = slots.findIndex((worker) => worker.id === holders[Math.floor(Math.random() * holders.length)]);
+          const worker = slots[slot];
+          killGroup(worker.child, "SIGKILL");
+          const at = Date.now();
+          const count = received();
+          const { signal } = await worker.exited;
+          expect(signal, `worker ${worker.id} died by itself:\n${worker.output()}`).toBe("SIGKILL");
+          const leased = await prisma.delivery.findMany({ where: { status: "delivering", lockedBy: worker.id }, select: { id: true } });
+          kills.push({ workerId: worker.id, at, received: count, leased: leased.map((row) => row.id) });
+          expect(count, `kill ${kills.length} came after the drain (posting done: ${postingDone})`).toBeLessThan(expectedDeliveries);
+          slots[slot] = await startWorkerProcess(workerSettings);
+          workers.push(slots[slot]);
+          if (leased.length) break;
+        }
       }
     })();
 
@@ -245,8 +259,8 @@ describe("two web servers and three worker processes on one database, workers ki
     expect(new Set(tickIds)).toEqual(new Set(tickEvents.map((event) => event.id)));
 
     // --- The kills were real and mid-drain ---------------------------------------------
-    expect(kills).toHaveLength(KILLS);
-    expect(kills.reduce((sum, kill) => sum + kill.leased.length, 0), "killed workers held nothing").toBeGreaterThan(0);
+    // At least five kills (the issue's bar; KILL_AT has six) cut deliveries short.
+    expect(kills.filter((kill) => kill.leased.length > 0).length, `kills holding ${kills.map((kill) => kill.leased.length).join("/")}`).toBeGreaterThanOrEqual(5);
     const requests = allReceivers.reduce((sum, receiver) => sum + receiver.requests.length, 0);
     console.log(
       `multi-process (${env.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgres"}): ${EVENTS} events posted in ${(postedIn / 1000).toFixed(1)} s ` +
@@ -256,5 +270,5 @@ describe("two web servers and three worker processes on one database, workers ki
         `${leaseExpired.size} reclaimed; ${ticks.length} ticks; max open ${allReceivers.map((receiver) => receiver.maxOpen()).join("/")}; ` +
         `total ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     );
-  }, 420_000);
+  }, 900_000);
 });
