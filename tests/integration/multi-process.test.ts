@@ -131,12 +131,14 @@ describe("two web servers and three worker processes on one database, workers ki
         for (let tries = 0; tries < 5; tries++) {
           const holders = await waitFor(
             async () => {
-              const rows = await prisma.delivery.findMany({ where: { status: "delivering", lockedBy: { in: slots.map((worker) => worker.id) } }, select: { lockedBy: true } });
-              return rows.length ? [...new Set(rows.map((row) => row.lockedBy))] : null;
+              const rows = await prisma.delivery.findMany({ where: { status: "delivering" }, select: { lockedBy: true } });
+              const live = slots.map((worker) => worker.id).filter((id) => rows.some((row) => row.lockedBy === id));
+              return live.length ? live : null;
             },
             { timeoutMs: 60_000, intervalMs: 10, what: "a worker with deliveries in flight" },
           );
-          const slot = slots.findIndex((worker) => worker.id === holders[Math.floor(Math.random() * holders.length)]);
+          const victim = holders[Math.floor(Math.random() * holders.length)];
+          const slot = slots.findIndex((worker) => worker.id === victim);
           const worker = slots[slot];
           killGroup(worker.child, "SIGKILL");
           const at = Date.now();
