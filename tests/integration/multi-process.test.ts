@@ -21,7 +21,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { LEASE_EXPIRED_ERROR } from "@/lib/store/reclaim-expired";
-import { apiClient, newApiAccount, type ApiClient } from "../helpers/api-client";
+import { apiClient, newApiAccount, type ApiClient, type ApiResponse } from "../helpers/api-client";
 import { setUpReceivers, waitFor, type Receiver, type Script } from "../helpers/receiver";
 import { killGroup, startServer, startWorkerProcess, stopServersAfterEach, type WorkerProcess } from "../helpers/server";
 
@@ -76,7 +76,17 @@ async function postEvents(clients: ApiClient[], count: number): Promise<Array<{ 
       const index = next++;
       if (index >= count) return;
       const type = `t${index % TYPES}`;
-      const response = await clients[index % clients.length].post("/api/v1/events", { type, data: { index } });
+      // An idempotency key makes a retry safe: on this loaded machine a keep-alive connection is
+      // now and then closed by the server just as a request goes out ("other side closed"),
+      // and the event may or may not have been created.
+      let response: ApiResponse | null = null;
+      for (let tries = 1; !response; tries++) {
+        try {
+          response = await clients[index % clients.length].post("/api/v1/events", { type, data: { index }, idempotencyKey: `multi-${index}` });
+        } catch (error) {
+          if (tries >= 3) throw error;
+        }
+      }
       if (response.status !== 202) throw new Error(`event ${index}: ${response.status} ${response.text}`);
       events[index] = { id: response.body.id, type };
     }
