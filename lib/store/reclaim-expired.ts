@@ -67,11 +67,16 @@ async function reclaimOnPostgres(store: PostgresStore, now: number): Promise<num
       client,
       // The endpoint is read under FOR SHARE: a concurrent delete either commits first (and this
       // sees it) or waits for this commit (and then fails the re-queued row itself).
+      // Through the endpoints, as on SQLite: per endpoint the (endpointId, status, …) index finds
+      // its few in-flight rows. Joined the other way round, PostgreSQL scans the whole Delivery
+      // table (status is not a leading index column), on every worker's every poll.
       `WITH expired AS (
-         SELECT d.id, d."updatedAt" AS "claimedAt", e."deletedAt" IS NOT NULL AS gone
-           FROM "Delivery" d JOIN "Endpoint" e ON e.id = d."endpointId"
-          WHERE d.status IN ${requeue.from} AND d."lockedUntil" <= $1::timestamp
-          FOR UPDATE OF d SKIP LOCKED FOR SHARE OF e)
+         SELECT d.id, d."claimedAt", e."deletedAt" IS NOT NULL AS gone
+           FROM "Endpoint" e CROSS JOIN LATERAL (
+                  SELECT id, "updatedAt" AS "claimedAt" FROM "Delivery"
+                   WHERE "endpointId" = e.id AND status IN ${requeue.from} AND "lockedUntil" <= $1::timestamp
+                   FOR UPDATE SKIP LOCKED) d
+          FOR SHARE OF e)
        UPDATE "Delivery" d
           SET "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = $2, "updatedAt" = $1::timestamp,
               status = CASE WHEN expired.gone THEN ${fail.to} ELSE ${requeue.to} END,
