@@ -11,7 +11,8 @@ export default defineConfig({
     globalSetup: ["tests/helpers/global-setup.ts"],
     setupFiles: ["tests/helpers/setup-database.ts"],
     // Each file gets its own SQLite file and its own copy of the modules (isolation is on).
-    testTimeout: 30_000,
+    // Generous: many tests start real servers and worker processes, which take long on a loaded machine.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     // server-only is a Next.js build-time guard; outside Next it is an empty module.
     alias: { "server-only": path.join(root, "tests/helpers/empty-module.ts") },
