@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withoutNul } from "./text";
 
 export const MAX_API_KEY_NAME_LENGTH = 100;
 
@@ -8,7 +9,8 @@ export const createApiKeySchema = z.object({
     .string({ error: "Name is required" })
     .trim()
     .min(1, "Name is required")
-    .max(MAX_API_KEY_NAME_LENGTH, `Name must be at most ${MAX_API_KEY_NAME_LENGTH} characters`),
+    .max(MAX_API_KEY_NAME_LENGTH, `Name must be at most ${MAX_API_KEY_NAME_LENGTH} characters`)
+    .refine(...withoutNul("Name")),
 });
 
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;

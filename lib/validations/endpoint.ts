@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withoutNul } from "./text";
 import { env } from "../env";
 import { isOwnInboxUrl } from "../inbox/own-inbox";
 import { checkAddress, parseIp, type Cidr } from "../webhooks/ssrf-guard";
@@ -91,8 +92,17 @@ export const customHeaders = z
     }
   });
 
-const name = z.string({ error: "Name is required" }).trim().min(1, "Name is required").max(100, "Name must be at most 100 characters");
-const description = z.string({ error: "Description must be a string" }).trim().max(500, "Description must be at most 500 characters");
+const name = z
+  .string({ error: "Name is required" })
+  .trim()
+  .min(1, "Name is required")
+  .max(100, "Name must be at most 100 characters")
+  .refine(...withoutNul("Name"));
+const description = z
+  .string({ error: "Description must be a string" })
+  .trim()
+  .max(500, "Description must be at most 500 characters")
+  .refine(...withoutNul("Description"));
 
 /** The dashboard's "Add endpoint" form (its other settings are edited on the endpoint page). */
 export const createEndpointSchema = z.object({ name, url: endpointUrl, description: description.default("") });

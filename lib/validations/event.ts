@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withoutNul } from "./text";
 import { pageQuerySchema } from "./delivery";
 
 export const EVENT_TYPE_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -11,7 +12,8 @@ export const eventType = z
 export const idempotencyKey = z
   .string({ error: "idempotencyKey must be a string" })
   .min(1, "idempotencyKey must not be empty")
-  .max(255, "idempotencyKey must be at most 255 characters");
+  .max(255, "idempotencyKey must be at most 255 characters")
+  .refine(...withoutNul("idempotencyKey"));
 
 /** POST /api/v1/events. `data` is any JSON value (its size is checked after parsing: 413). */
 export const createEventSchema = z.strictObject({
