@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { withoutNul } from "./text";
+import { displayName, withoutNul } from "./text";
 import { env } from "../env";
 import { isOwnInboxUrl } from "../inbox/own-inbox";
 import { checkAddress, parseIp, type Cidr } from "../webhooks/ssrf-guard";
@@ -92,12 +92,7 @@ export const customHeaders = z
     }
   });
 
-const name = z
-  .string({ error: "Name is required" })
-  .trim()
-  .min(1, "Name is required")
-  .max(100, "Name must be at most 100 characters")
-  .refine(...withoutNul("Name"));
+const name = displayName;
 const description = z
   .string({ error: "Description must be a string" })
   .trim()

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { withoutNul } from "./text";
+import { displayName } from "./text";
 import { env } from "../env";
 import { scheduleIntervalProblem } from "../quotas";
 import { canonicalTimezone, cronProblem, MAX_CRON_LENGTH } from "../schedules/cron";
@@ -10,12 +10,7 @@ import { MAX_EVENT_DATA_BYTES, createEventSchema, eventType } from "./event";
 /** Nesting accepted in a schedule's data (the API's body limit too; see lib/api/http.ts). */
 export const MAX_SCHEDULE_DATA_DEPTH = 64;
 
-const name = z
-  .string({ error: "Name is required" })
-  .trim()
-  .min(1, "Name is required")
-  .max(100, "Name must be at most 100 characters")
-  .refine(...withoutNul("Name"));
+const name = displayName;
 
 export const cronExpression = z
   .string({ error: "Cron is required" })
