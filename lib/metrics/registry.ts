@@ -124,7 +124,7 @@ export function processMetrics(): ProcessMetrics {
   return (holder.hooklineMetrics ??= createProcessMetrics());
 }
 
-/** Counts attempts just written, each with the outcome recordAttemptOutcomes returned for it. */
+/** Counts attempts just written, each with the outcome recordAndClaim (lib/store/worker-cycle.ts) returned for it. */
 export function countRecordedAttempts(attempts: Array<{ durationMs: number }>, outcomes: DeliveryOutcome[]): void {
   const metrics = processMetrics();
   outcomes.forEach((outcome, index) => {

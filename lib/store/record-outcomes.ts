@@ -23,9 +23,9 @@ import { newId } from "../ids";
 import type { SendResult } from "../webhooks/send";
 import { decideAttempt, type DecisionOptions, type DeliveryOutcome, type EndpointHealth } from "../webhooks/outcome";
 import type { ClaimedDelivery } from "./claim-due";
-import type { PostgresStore, SqliteStore, Store } from "./connection";
+import type { PostgresStore, SqliteStore } from "./connection";
 import { sqlTransition } from "./delivery-states";
-import { at, query, transaction, type Queryable } from "./postgres";
+import { at, query, type Queryable } from "./postgres";
 import { preparedStatements } from "./sqlite";
 
 /**
@@ -161,7 +161,7 @@ interface EndpointState {
  * Takes the advisory locks of these accounts (the ones claims use), in one fixed order so two
  * workers recording for the same accounts cannot deadlock; held until the transaction ends.
  */
-export async function lockAccounts(store: PostgresStore, client: Queryable, accountIds: string[]): Promise<void> {
+async function lockAccounts(store: PostgresStore, client: Queryable, accountIds: string[]): Promise<void> {
   if (accountIds.length === 0) return;
   await query(
     store,
@@ -284,10 +284,4 @@ export async function recordOnPostgres(store: PostgresStore, client: Queryable, 
     );
   }
   return decisions.map((decision) => ({ outcome: decision.outcome, nextAttemptAt: decision.nextAttemptAt }));
-}
-
-/** Records in a transaction of their own (tests, tools); the worker records inside worker-cycle.ts. */
-export async function recordAttemptOutcomes(store: Store, completions: Completion[], options: RecordOptions): Promise<RecordedOutcome[]> {
-  if (store.engine === "sqlite") return store.sqlite.transaction(() => recordOnSqlite(store, completions, options)).immediate();
-  return transaction(store, (client) => recordOnPostgres(store, client, completions, options));
 }
