@@ -18,7 +18,10 @@ import { waitFor } from "../helpers/receiver";
 import { columnNames, foreignKeyViolations, rowCounts, tableNames, tableRows } from "../helpers/db";
 
 /** Tables no account's rows live in. */
-const NOT_ACCOUNT_DATA = new Set(["_prisma_migrations", "WorkerHeartbeat"]);
+// Not the account's rows: migrations, workers, and the shared limiters' rows on PostgreSQL
+// (keyed by hashes or `api:<id>`, holding only counts and times, gone with their window or
+// after a minute idle, lib/store/purge.ts).
+const NOT_ACCOUNT_DATA = new Set(["_prisma_migrations", "WorkerHeartbeat", "RateLimitBucket", "ThrottleAttempt"]);
 
 /**
  * The account's rows: starting from the user id, every row with a column holding one of the
