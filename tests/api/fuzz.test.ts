@@ -54,8 +54,10 @@ let foreignEndpointId: string;
 /** Every row of every table (ApiKey.lastUsedAt aside: using a key updates it), hashed. */
 async function databaseSnapshot(): Promise<Record<string, { count: number; sha256: string }>> {
   // WorkerHeartbeat is the running worker's liveness row, rewritten every few seconds whatever
-  // requests arrive: not data a request could change.
-  const tables = (await tableNames()).filter((name) => !name.startsWith("_prisma") && name !== "WorkerHeartbeat");
+  // requests arrive; RateLimitBucket and ThrottleAttempt are the shared limiters' state on
+  // PostgreSQL, which every request moves by design: not data a request could change.
+  const NOT_DATA = new Set(["WorkerHeartbeat", "RateLimitBucket", "ThrottleAttempt"]);
+  const tables = (await tableNames()).filter((name) => !name.startsWith("_prisma") && !NOT_DATA.has(name));
   const snapshot: Record<string, { count: number; sha256: string }> = {};
   for (const table of tables) {
     // Without the row's place in the engine (an update may move it) and in a stable order.
