@@ -23,9 +23,8 @@ import Database from "better-sqlite3";
 import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
-import { env } from "@/lib/env";
+import { onSqlite } from "../helpers/db";
 import { idAt, type IdPrefix } from "@/lib/ids";
-import { parseDatabaseUrl } from "@/lib/store/engine";
 import { migrateSqlite } from "@/lib/store/migrate/sqlite";
 import { apiClient } from "../helpers/api-client";
 import { submitForm } from "../helpers/forms";
@@ -281,9 +280,7 @@ function verifies(secret: string, request: RecordedRequest): boolean {
 // Only in the SQLite run: release 0.1.0 ran on SQLite only, so the PostgreSQL baseline
 // migration has no previous release to upgrade from. This file makes its own SQLite database
 // whatever the run's engine, so a PostgreSQL run would only repeat the SQLite run's checks.
-const sqliteRun = parseDatabaseUrl(env.DATABASE_URL).engine === "sqlite";
-
-describe.runIf(sqliteRun)("upgrading a database made by release 0.1.0 in place", () => {
+describe.runIf(onSqlite)("upgrading a database made by release 0.1.0 in place", () => {
   it("still ships release 0.1.0's migrations, unchanged, first", () => {
     // Its users' databases record these names and checksums: a released migration edited,
     // renamed or removed would no longer match them.
