@@ -7,9 +7,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { performance } from "node:perf_hooks";
-import { expectProblem, newApiClient, startApiServer, stopApiServersAfterAll, type ApiClient, type ApiResponse } from "../helpers/api-client";
+import { expectProblem, newApiClient, startApiServer, stopServersAfterAll, type ApiClient, type ApiResponse } from "../helpers/api-client";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 const SIZE = 250 * 1024; // just under the data limit, so a well-formed schedule is accepted
 /** Generous: a linear parser keeps the adversarial request near the benign one's time. */

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { prisma } from "@/lib/db";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
-import { apiClient, expectProblem, newApiAccount, newApiClient, startApiServer, stopApiServersAfterAll, type ApiAccount, type ApiClient, type ApiResponse } from "../helpers/api-client";
+import { apiClient, expectProblem, newApiAccount, newApiClient, startApiServer, stopServersAfterAll, type ApiAccount, type ApiClient, type ApiResponse } from "../helpers/api-client";
 import { setUpReceivers, waitFor, type Receiver } from "../helpers/receiver";
 
 const ENDPOINT_FIELDS = ["id", "name", "url", "description", "enabled", "eventTypes", "headers", "disabledReason", "createdAt"].sort();
@@ -20,7 +20,7 @@ const SECRET_FORMAT = /^whsec_[A-Za-z0-9+/]{43}=$/;
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const UNKNOWN = { endpoint: "ep_01M8ZZZZZZZZZZZZZZZZZZZZZZ", event: "msg_01M8ZZZZZZZZZZZZZZZZZZZZZZ", delivery: "dlv_01M8ZZZZZZZZZZZZZZZZZZZZZZ" };
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 const receiver = setUpReceivers("all");
 let origin = "";

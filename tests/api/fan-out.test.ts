@@ -6,10 +6,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON whose shape is asserted */
 import { beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { apiClient, newApiAccount, startApiServer, stopApiServersAfterAll, type ApiClient } from "../helpers/api-client";
+import { apiClient, newApiAccount, startApiServer, stopServersAfterAll, type ApiClient } from "../helpers/api-client";
 import { setUpReceivers, waitFor, type Receiver } from "../helpers/receiver";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 const startReceiver = setUpReceivers("all");
 let origin = "";

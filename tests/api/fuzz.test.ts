@@ -9,12 +9,12 @@
 // refuses, and would-be-valid bodies only go where something else must refuse them (wrong
 // content type, odd ids, a bad Idempotency-Key header).
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { createEndpoint } from "@/lib/endpoints/queries";
 import { endpointUrlProblem } from "@/lib/validations/endpoint";
 import { newAccount } from "../helpers/harness";
-import { startServer, type RunningServer } from "../helpers/server";
+import { startServer, stopServersAfterAll, type RunningServer } from "../helpers/server";
 import { tableNames, tableRows } from "../helpers/db";
 
 const KIB = 1024;
@@ -82,13 +82,7 @@ beforeAll(async () => {
   server = await startServer({ HOOKLINE_ALLOWED_CIDRS: "", HOOKLINE_API_RATE_LIMIT: "1000000" });
 });
 
-afterAll(() => {
-  try {
-    if (server) process.kill(-server.process.pid!, "SIGKILL");
-  } catch {
-    // already gone
-  }
-});
+stopServersAfterAll();
 
 // ---------------------------------------------------------------------------------------------
 // Sending

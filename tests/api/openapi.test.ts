@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { compileErrors, validate } from "@readme/openapi-parser";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ROUTES } from "@/lib/api/openapi";
-import { ROOT, startServer, type RunningServer } from "../helpers/server";
+import { ROOT, startServer, stopServersAfterAll, type RunningServer } from "../helpers/server";
 
 const API_DIR = path.join(ROOT, "app/api/v1");
 
@@ -88,13 +88,7 @@ beforeAll(async () => {
   document = (await response.clone().json()) as OpenApiDocument;
 });
 
-afterAll(() => {
-  try {
-    process.kill(-server.process.pid!, "SIGKILL");
-  } catch {
-    // already gone
-  }
-});
+stopServersAfterAll();
 
 describe("GET /api/v1/openapi.json", () => {
   it("is served as JSON without an API key", () => {

@@ -21,10 +21,10 @@ import { prisma } from "@/lib/db";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { createEndpoint } from "@/lib/endpoints/queries";
 import { QuotaExceededError } from "@/lib/quotas";
-import { apiClient, expectProblem, newApiClient, startApiServer, stopApiServersAfterAll, type ApiClient, type ApiResponse } from "../helpers/api-client";
+import { apiClient, expectProblem, newApiClient, startApiServer, stopServersAfterAll, type ApiClient, type ApiResponse } from "../helpers/api-client";
 import { submitForm } from "../helpers/forms";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 let origin = "";
 

@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { prisma } from "@/lib/db";
-import { apiClient, newApiAccount, startApiServer, stopApiServersAfterAll, type ApiClient } from "../helpers/api-client";
+import { apiClient, newApiAccount, startApiServer, stopServersAfterAll, type ApiClient } from "../helpers/api-client";
 import { startReceiver, waitFor, type Receiver, type RecordedRequest } from "../helpers/receiver";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 let origin = "";
 let receiver: Receiver;

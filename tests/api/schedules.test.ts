@@ -7,7 +7,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON whose shape is asserted */
 import { beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { expectProblem, newApiClient, startApiServer, stopApiServersAfterAll, type ApiClient, type ApiResponse } from "../helpers/api-client";
+import { expectProblem, newApiClient, startApiServer, stopServersAfterAll, type ApiClient, type ApiResponse } from "../helpers/api-client";
 import { setUpReceivers, waitFor } from "../helpers/receiver";
 
 const SCHEDULE_FIELDS = ["id", "name", "cron", "timezone", "type", "data", "endpointId", "paused", "nextRunAt"].sort();
@@ -15,7 +15,7 @@ const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const UNKNOWN_SCHEDULE = "sch_01M8ZZZZZZZZZZZZZZZZZZZZZZ";
 const HELLO = { name: "Hello ticker", cron: "*/5 * * * * *", type: "hello.tick", data: { message: "Hello {{endpoint.name}}, current time is {{time}}" } };
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 let origin = "";
 const startReceiver = setUpReceivers("all");

@@ -6,9 +6,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { allowHeader, type RouteMethod } from "@/lib/api/http";
 import { ROUTES } from "@/lib/api/openapi";
-import { expectProblem, newApiClient, startApiServer, stopApiServersAfterAll, type ApiClient } from "../helpers/api-client";
+import { expectProblem, newApiClient, startApiServer, stopServersAfterAll, type ApiClient } from "../helpers/api-client";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 let origin: string;
 let api: ApiClient;

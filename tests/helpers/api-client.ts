@@ -1,43 +1,23 @@
 /**
  * For the REST API tests: one real server per test file (started in beforeAll, killed in
- * afterAll: stopServersAfterEach would kill it after the file's first test), an account with an
+ * afterAll by stopServersAfterAll), an account with an
  * API key, and a small fetch wrapper that returns status, headers and the parsed body.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- bodies are JSON whose shape the tests assert */
-import { afterAll, expect } from "vitest";
+import { expect } from "vitest";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { newAccount } from "./harness";
 import { startServer, type RunningServer } from "./server";
 
-const started: RunningServer[] = [];
+export { stopServersAfterAll } from "./server";
 
 /**
- * Call at the top level of a test file: kills (with everything they started) the servers
- * that startApiServer started, once the file's tests are done.
- */
-export function stopApiServersAfterAll(): void {
-  afterAll(() => {
-    for (const server of started.splice(0)) {
-      const child = server.process;
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
-
-/**
- * Starts the built server on this file's database (see stopApiServersAfterAll). The API rate
+ * Starts the built server on this file's database (call stopServersAfterAll at the file's top level). The API rate
  * limit is lifted unless `extraEnv` sets one, so a quick test file never meets a 429 it did
  * not ask for.
  */
 export async function startApiServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
-  const server = await startServer({ HOOKLINE_API_RATE_LIMIT: "100000", ...extraEnv });
-  started.push(server);
-  return server;
+  return startServer({ HOOKLINE_API_RATE_LIMIT: "100000", ...extraEnv });
 }
 
 export interface ApiAccount {

@@ -2,12 +2,13 @@
  * Real processes for tests, on this test file's database: the server (`node scripts/start.mjs`
  * → scripts/server.ts: Next with the worker inside, on a free port; needs a production build, which
  * `npm test` makes first) and the standalone worker (as `npm run worker` runs it). Processes
- * started here are killed, with everything they started, after each test.
+ * started here are killed, with everything they started, after each test or after the file
+ * (stopServersAfterEach / stopServersAfterAll).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { afterEach } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import { env } from "@/lib/env";
 import { waitFor } from "./receiver";
 
@@ -36,13 +37,22 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Kills every process started here by the calling test file, after each test. */
+/**
+ * Kills the process group of every process started here, whether or not its leader has exited:
+ * a leader killed alone (SIGKILL to start.mjs) leaves the Next server it started running.
+ */
+function stopAll(): void {
+  for (const child of running.splice(0)) killGroup(child, "SIGKILL");
+}
+
+/** Call at the top level of a test file: kills what the file's tests started, after each test. */
 export function stopServersAfterEach(): void {
-  afterEach(() => {
-    for (const child of running.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null) killGroup(child, "SIGKILL");
-    }
-  });
+  afterEach(stopAll);
+}
+
+/** Call at the top level of a test file whose server is started once, in beforeAll. */
+export function stopServersAfterAll(): void {
+  afterAll(stopAll);
 }
 
 export async function startServer(extraEnv: Record<string, string> = {}, port?: number): Promise<RunningServer> {
@@ -67,12 +77,12 @@ export async function startServer(extraEnv: Record<string, string> = {}, port?: 
     // Its own process group, so clean-up can stop start.mjs and the Next server it runs.
     detached: true,
   });
+  running.push(child);
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   await waitFor(() => output.includes("Hookline is running") || child.exitCode !== null, { timeoutMs: 60_000, what: "the server to start" });
   if (child.exitCode !== null) throw new Error(`The server exited during start:\n${output}`);
-  running.push(child);
   return { process: child, origin: `http://127.0.0.1:${listenPort}`, output: () => output, exited };
 }
 

@@ -7,11 +7,11 @@ import { deleteAccountWithPassword } from "@/lib/auth/accounts";
 import { verifyPassword } from "@/lib/auth/password";
 import { createSession, userForSessionToken } from "@/lib/auth/session";
 import { prisma } from "@/lib/db";
-import { startApiServer, stopApiServersAfterAll } from "../helpers/api-client";
+import { startApiServer, stopServersAfterAll } from "../helpers/api-client";
 import { submitForm } from "../helpers/forms";
 import { newAccount } from "../helpers/harness";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 const PASSWORD = "correct horse battery staple"; // newAccount's password
 const MAX_FAILURES = 3;

@@ -53,7 +53,7 @@ import { startThrowawayCluster, type ThrowawayCluster } from "@/lib/store/postgr
 import { apiClient } from "../helpers/api-client";
 import { submitForm } from "../helpers/forms";
 import { setUpReceivers, waitFor, type RecordedRequest } from "../helpers/receiver";
-import { ROOT, startServer, stopServersAfterEach } from "../helpers/server";
+import { killGroup, ROOT, startServer, stopServersAfterEach } from "../helpers/server";
 
 stopServersAfterEach();
 const startReceiver = setUpReceivers();
@@ -182,7 +182,7 @@ describe("npm run db:copy", () => {
     expect(sqliteLog.length).toBeGreaterThanOrEqual(10);
     // Killed, as when its machine goes down: its worker's heartbeat row stays behind (a clean
     // stop deletes it), which the copy must leave out.
-    sqliteServer.process.kill("SIGKILL");
+    killGroup(sqliteServer.process, "SIGKILL");
     await sqliteServer.exited;
     const before = await allRows(prisma);
     expect(await prisma.workerHeartbeat.count()).toBeGreaterThan(0);

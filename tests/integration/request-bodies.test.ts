@@ -10,11 +10,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { FORM_MAX_BODY_BYTES, INBOX_MAX_REQUEST_BYTES, MAX_BODY_BYTES } from "@/lib/api/body-limits";
 import { inboxToken } from "@/lib/inbox/queries";
-import { apiClient, newApiAccount, startApiServer, stopApiServersAfterAll, type ApiAccount } from "../helpers/api-client";
+import { apiClient, newApiAccount, startApiServer, stopServersAfterAll, type ApiAccount } from "../helpers/api-client";
 import { bytesReadBy, residentBytes, serverPid, uploadChunked, type Upload, type UploadOutcome } from "../helpers/raw-http";
 import type { RunningServer } from "../helpers/server";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 const MB = 1024 * 1024;
 const HUGE = 30 * MB;

@@ -3,10 +3,10 @@
 // a referrer policy, and HSTS exactly when the request came over https.
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSession, SESSION_COOKIE } from "@/lib/auth/session";
-import { newApiAccount, startApiServer, stopApiServersAfterAll, type ApiAccount } from "../helpers/api-client";
+import { newApiAccount, startApiServer, stopServersAfterAll, type ApiAccount } from "../helpers/api-client";
 import type { RunningServer } from "../helpers/server";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 function expectCommonHeaders(response: Response, what: string) {
   expect(response.headers.get("x-content-type-options"), what).toBe("nosniff");

@@ -12,12 +12,12 @@ import { prisma } from "@/lib/db";
 import { store } from "@/lib/store/connection";
 import { purgeThrottlesBatch } from "@/lib/store/purge";
 import { countedAttempts, takeThrottleAttempt, type ThrottleRef } from "@/lib/store/throttle-attempts";
-import { apiClient, newApiClient, startApiServer, stopApiServersAfterAll, type ApiClient } from "../helpers/api-client";
+import { apiClient, newApiClient, startApiServer, stopServersAfterAll, type ApiClient } from "../helpers/api-client";
 import { submitForm } from "../helpers/forms";
 import { newAccount } from "../helpers/harness";
 import type { RunningServer } from "../helpers/server";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 const engine = store().engine;
 const PASSWORD = "correct horse battery staple"; // newAccount's password

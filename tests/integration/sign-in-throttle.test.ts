@@ -6,11 +6,11 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { INVALID_CREDENTIALS } from "@/lib/auth/accounts";
 import { store } from "@/lib/store/connection";
-import { startApiServer, stopApiServersAfterAll } from "../helpers/api-client";
+import { startApiServer, stopServersAfterAll } from "../helpers/api-client";
 import { newAccount } from "../helpers/harness";
 import type { RunningServer } from "../helpers/server";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 const PASSWORD = "correct horse battery staple"; // newAccount's password
 const MAX_FAILURES = 3;

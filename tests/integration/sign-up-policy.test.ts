@@ -6,10 +6,10 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { SIGN_UP_CLOSED } from "@/lib/auth/accounts";
 import { prisma } from "@/lib/db";
-import { startApiServer, stopApiServersAfterAll } from "../helpers/api-client";
+import { startApiServer, stopServersAfterAll } from "../helpers/api-client";
 import { actionFields, postForm, submitForm } from "../helpers/forms";
 
-stopApiServersAfterAll();
+stopServersAfterAll();
 
 const PASSWORD = "correct horse battery staple";
 const email = (label: string) => `${label}-${randomUUID()}@example.test`;
