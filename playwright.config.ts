@@ -15,7 +15,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromi
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results/e2e",
+  // One folder per engine: npm test runs the SQLite and PostgreSQL passes side by side.
+  outputDir: `test-results/e2e-${process.env.HOOKLINE_TEST_ENGINE === "postgres" ? "postgres" : "sqlite"}`,
   fullyParallel: false,
   workers: 1,
   retries: 0,
