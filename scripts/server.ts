@@ -1,5 +1,6 @@
 /**
- * The production server (`npm start` runs it through scripts/start.mjs): Next.js serves the
+ * The production server (`npm start` runs it through scripts/start.mjs and scripts/serve.ts, once
+ * the database is migrated): Next.js serves the
  * dashboard and the API, with the delivery worker inside (instrumentation.ts), except for the
  * one route that takes the product's traffic, POST /api/v1/events.
  *
@@ -44,7 +45,6 @@ import { inboxOwner } from "../lib/inbox/queries";
 import { INBOX_TOO_LARGE, noInboxResponse } from "../lib/inbox/responses";
 import { logger, pathOnly } from "../lib/log";
 import { securityHeaders, servedOverHttps } from "../lib/security/headers";
-import { migrateDatabase } from "../lib/store/migrate";
 import { POST as createEvent } from "../app/api/v1/events/route";
 
 const EVENTS_PATH = "/api/v1/events";
@@ -305,10 +305,6 @@ function failed(error: unknown, response: http.ServerResponse): void {
 }
 
 async function main() {
-  // Before anything opens the database (the worker starts in app.prepare). Here rather than in a
-  // process of its own, which cost each start ~1.5 s of CPU to check that nothing is pending.
-  const applied = await migrateDatabase(env.DATABASE_URL);
-  if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
   const port = env.PORT;
   const app = next({ dev: false, dir: process.cwd(), port });
   await app.prepare();

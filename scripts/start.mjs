@@ -2,8 +2,8 @@
 // `npm start`: everything a fresh checkout needs to serve Hookline, in order:
 // generate the Prisma clients if missing, build the app when the sources are newer than the
 // last build (migrating the database first, which also validates the configuration, so a
-// mistake stops the start before a minute of building), then run scripts/server.ts (Next with
-// the worker inside), which applies any pending migration before it serves. Signals go to the
+// mistake stops the start before a minute of building), then run scripts/serve.ts, which applies
+// any pending migration and starts scripts/server.ts (Next with the worker inside). Signals go to the
 // server, whose worker drains in-flight deliveries before exiting (NEXT_MANUAL_SIG_HANDLE leaves
 // that to us).
 import { spawn, spawnSync } from "node:child_process";
@@ -48,13 +48,13 @@ if (process.env.HOOKLINE_SKIP_BUILD !== "1" && !buildIsCurrent()) {
   run(bin("next"), ["build"]);
 }
 
-// scripts/server.ts: Next with the worker inside, plus the direct event-ingest route. It prints
-// "Hookline is running: open …" once it listens.
+// scripts/serve.ts → scripts/server.ts: Next with the worker inside, plus the direct event-ingest
+// route. It prints "Hookline is running: open …" once it listens.
 // HOOKLINE_MAX_HEAP_MB is passed on only when well formed: anything else is left to the server's
 // configuration check, which stops it with a message naming the variable (node's own is cryptic).
 const maxHeapMb = process.env.HOOKLINE_MAX_HEAP_MB ?? "256";
 const heapLimit = /^[1-9]\d*$/.test(maxHeapMb) ? [`--max-old-space-size=${maxHeapMb}`] : [];
-const server = spawn(process.execPath, [...heapLimit, "--import", "tsx", "scripts/server.ts"], {
+const server = spawn(process.execPath, [...heapLimit, "--import", "tsx", "scripts/serve.ts"], {
   cwd: root,
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, NODE_ENV: "production", NEXT_MANUAL_SIG_HANDLE: "true" },
