@@ -3,9 +3,9 @@
 // generate the Prisma clients if missing, build the app when the sources are newer than the
 // last build (migrating the database first, which also validates the configuration, so a
 // mistake stops the start before a minute of building), then run scripts/serve.ts, which applies
-// any pending migration and starts scripts/server.ts (Next with the worker inside). Signals go to the
-// server, whose worker drains in-flight deliveries before exiting (NEXT_MANUAL_SIG_HANDLE leaves
-// that to us).
+// any pending migration and starts scripts/server.ts (Next with the worker inside). Signals go
+// to the server, whose worker drains in-flight deliveries before exiting (NEXT_MANUAL_SIG_HANDLE
+// leaves that to us).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";

@@ -1,7 +1,7 @@
 /**
  * For the REST API tests: one real server per test file (started in beforeAll, killed in
- * afterAll by stopServersAfterAll), an account with an
- * API key, and a small fetch wrapper that returns status, headers and the parsed body.
+ * afterAll by stopServersAfterAll), an account with an API key, and a small fetch wrapper that
+ * returns status, headers and the parsed body.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- bodies are JSON whose shape the tests assert */
 import { expect } from "vitest";
@@ -12,9 +12,9 @@ import { startServer, type RunningServer } from "./server";
 export { stopServersAfterAll } from "./server";
 
 /**
- * Starts the built server on this file's database (call stopServersAfterAll at the file's top level). The API rate
- * limit is lifted unless `extraEnv` sets one, so a quick test file never meets a 429 it did
- * not ask for.
+ * Starts the built server on this file's database (call stopServersAfterAll at the file's top
+ * level). The API rate limit is lifted unless `extraEnv` sets one, so a quick test file never
+ * meets a 429 it did not ask for.
  */
 export async function startApiServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   return startServer({ HOOKLINE_API_RATE_LIMIT: "100000", ...extraEnv });

@@ -1,6 +1,6 @@
 /**
  * Real processes for tests, on this test file's database: the server (`node scripts/start.mjs`
- * → scripts/server.ts: Next with the worker inside, on a free port; needs a production build, which
+ * → scripts/serve.ts → scripts/server.ts: Next with the worker inside, on a free port; needs a production build, which
  * `npm test` makes first) and the standalone worker (as `npm run worker` runs it). Processes
  * started here are killed, with everything they started, after each test or after the file
  * (stopServersAfterEach / stopServersAfterAll).
