@@ -108,11 +108,14 @@ export interface BenchAccount {
   key: string;
 }
 
-/** Migrates a fresh database and creates one account with an API key per email (scripts/bench/accounts.ts). */
-export async function createAccounts(databaseUrl: string, emails: string[]): Promise<BenchAccount[]> {
+/**
+ * Migrates a fresh database and creates one account with an API key per email, each with one
+ * endpoint at `endpointUrl` when given (scripts/bench/accounts.ts).
+ */
+export async function createAccounts(databaseUrl: string, emails: string[], endpointUrl?: string): Promise<BenchAccount[]> {
   const child = fork(path.join(__dirname, "accounts.ts"), emails, {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    env: { ...process.env, DATABASE_URL: databaseUrl, ...(endpointUrl ? { HOOKLINE_BENCH_ENDPOINT_URL: endpointUrl } : {}) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   return new Promise((resolve, reject) => {
@@ -182,8 +185,8 @@ export async function api<T>(origin: string, key: string, method: string, apiPat
 
 export interface OfferResult {
   offered: number;
-  /** Events answered 202, with the moment (clock()) the answer arrived here. */
-  accepted: Array<{ id: string; at: number }>;
+  /** Events answered 202: when the request was due to be sent (clock(); the open loop's schedule) and when the answer arrived here. */
+  accepted: Array<{ id: string; sentAt: number; at: number }>;
   /** Requests that did not get a 202: status code or error text → count. */
   failures: Record<string, number>;
   failed: number;
@@ -218,7 +221,7 @@ export async function offerEvents(
       const response = await pool.request({ path: "/api/v1/events", method: "POST", headers, body: body(i) });
       const text = await response.body.text();
       if (response.statusCode === 202) {
-        accepted.push({ id: (JSON.parse(text) as { id: string }).id, at: clock() });
+        accepted.push({ id: (JSON.parse(text) as { id: string }).id, sentAt: scheduledAt, at: clock() });
         outcome = "202";
       } else outcome = String(response.statusCode);
     } catch (error) {
@@ -252,12 +255,13 @@ export async function offerEvents(
 }
 
 /**
- * Lag from "202 received" to the webhook's first arrival at the receiver, ascending, ms (negative
- * ones, when the webhook beat the 202 back, count as 0). Waits until every accepted event has
- * arrived, or `drainMs` passed; missing ones count as Infinity. `slowestAt`: the seconds into
- * the load (by 202 time) in which the slowest 1 % were accepted, to tell a stall from a trend.
+ * Lag from each event's `at` (when its 202 was received, or when its request was sent) to the
+ * webhook's first arrival at the receiver, ascending, ms (negative ones, when the webhook beat
+ * the 202 back, count as 0); `samples` pairs each lag with its `at`. Waits until every accepted
+ * event has arrived, or `drainMs` passed; missing ones count as Infinity. `slowestAt`: the
+ * seconds into the load (by `at`) in which the slowest 1 % happened, to tell a stall from a trend.
  */
-export async function deliveryLags(receiver: BenchReceiver, timedPath: string, accepted: OfferResult["accepted"], drainMs: number, alreadyThere = 0) {
+export async function deliveryLags(receiver: BenchReceiver, timedPath: string, accepted: Array<{ id: string; at: number }>, drainMs: number, alreadyThere = 0) {
   const deadline = Date.now() + drainMs;
   while ((await receiver.arrivalCount(timedPath)) < alreadyThere + accepted.length && Date.now() < deadline) await sleep(250);
   const arrivals = await receiver.arrivals(timedPath);
@@ -269,7 +273,7 @@ export async function deliveryLags(receiver: BenchReceiver, timedPath: string, a
   const start = Math.min(...accepted.map(({ at }) => at));
   const slowest = samples.slice(Math.floor(samples.length * 0.99)).map(({ at }) => Math.floor((at - start) / 1000));
   const lags = samples.map(({ lag }) => lag);
-  return { lags, missing: lags.filter((lag) => lag === Infinity).length, slowestAt: [...new Set(slowest)].sort((a, b) => a - b) };
+  return { lags, samples, missing: lags.filter((lag) => lag === Infinity).length, slowestAt: [...new Set(slowest)].sort((a, b) => a - b) };
 }
 
 /** `[3, 4, 5, 9]` → "3–5, 9" */
