@@ -6,6 +6,10 @@
  *   raw        undici Pool request() loop of signed POSTs, keep-alive, no database (baseline)
  *   durable    Hookline's worker (own process) delivering the same POSTs, every attempt
  *              recorded in SQLite; ratio = durable / raw at the same concurrency
+ *   bullmq     the same load through a minimal BullMQ + Redis dispatcher (own process, Redis
+ *              with AOF on, appendfsync everysec), what a Node team would write instead;
+ *              bullmq_ratio = durable / bullmq. Needs redis-server (installed with apt-get when
+ *              root), else skipped with a line saying so and null figures; see scripts/bench/bullmq.ts
  *   isolation  healthy throughput beside a dead endpoint (never answers, 10 s timeout) that
  *              holds a backlog; slow_penalty = 1 − with / mean(without, just before and after)
  *   memory     peak RSS of the worker process
@@ -23,7 +27,7 @@
  *              dead endpoint, through the real server with its defaults; see
  *              scripts/bench/tenant-scenarios.ts. They print PASS or MISS and never fail the run.
  *
- * raw, durable, isolation and memory run as one scenario, `engine`. `--only a,b` (or
+ * raw, durable, bullmq, isolation and memory run as one scenario, `engine`. `--only a,b` (or
  * HOOKLINE_BENCH_ONLY) runs just the named scenarios (engine, ingest, latency, noisy-neighbour,
  * dead-endpoint); `--quick` shortens every phase;
  * `--noisy-seconds N` / HOOKLINE_BENCH_NOISY_SECONDS (default 30, quick 15) and
@@ -43,6 +47,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Pool } from "undici";
+import { bullmqThroughput, REDIS_SETTING } from "./bench/bullmq";
 import { benchDatabases, peakRssMb, startReceiver, startServer, until, type BenchReceiver } from "./bench/harness";
 import { endToEndLatency } from "./bench/latency";
 import { deadEndpointSoak, noisyNeighbour, type Row } from "./bench/tenant-scenarios";
@@ -147,7 +152,7 @@ function startEngine() {
  * The standalone-worker phases (raw, durable, isolation, memory: scenario `engine`) and
  * the ingest phase, on the bench's own database with the bench's worker settings.
  */
-async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<string, number>; rows: Row[] }> {
+async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<string, number | null>; rows: Row[] }> {
   const { migrateDatabase } = await import("../lib/store/migrate");
   await migrateDatabase(process.env.DATABASE_URL!);
   const { prisma } = await import("../lib/db");
@@ -245,6 +250,9 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     const tripsAfter = (await engine.send({ cmd: "roundTrips" })).count as number | null;
     const roundTripsPerDelivery = tripsBefore === null || tripsAfter === null ? null : (tripsAfter - tripsBefore) / SIZES.durable;
 
+    // 2a. The same load through a minimal BullMQ + Redis dispatcher, when redis-server is there.
+    const bullmq = await bullmqThroughput(receiver, SIZES.durable, HEALTHY_ENDPOINTS, CONCURRENCY);
+
     // 2b. The same with a second worker process sharing the database.
     const second = startEngine();
     await second.ready;
@@ -270,6 +278,8 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
       two_workers_vs_one: Number((twoWorkersPerS / durablePerS).toFixed(3)),
       ...(roundTripsPerDelivery === null ? {} : { round_trips_per_delivery: Number(roundTripsPerDelivery.toFixed(3)) }),
       ratio: Number((durablePerS / rawPerS).toFixed(3)),
+      bullmq_per_s: bullmq.perS === null ? null : Math.round(bullmq.perS),
+      bullmq_ratio: bullmq.perS === null ? null : Number((durablePerS / bullmq.perS).toFixed(3)),
       with_dead_per_s: Math.round(withDeadPerS),
       slow_penalty: Number(slowPenalty.toFixed(3)),
       rss_mb: Math.round(rssMb),
@@ -323,7 +333,7 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     };
   }
 
-  const json: Record<string, number> = {};
+  const json: Record<string, number | null> = {};
   const rows: Row[] = [];
   if (selected.has("engine")) {
     const engine = startEngine();
@@ -337,8 +347,10 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
       ["  with two worker processes", String(json.durable_two_workers_per_s), ""],
       ["  two workers / one", String(json.two_workers_vs_one), ""],
       ...(json.round_trips_per_delivery === undefined ? [] : ([["database round trips per delivered attempt", String(json.round_trips_per_delivery), ""]] as Row[])),
+      ["BullMQ + Redis deliveries/s, same load", json.bullmq_per_s === null ? "skipped" : String(json.bullmq_per_s), json.bullmq_per_s === null ? "see the line above" : REDIS_SETTING],
+      ["durable / BullMQ (bullmq_ratio)", String(json.bullmq_ratio ?? "—"), ""],
       ["healthy deliveries/s beside a dead endpoint", String(json.with_dead_per_s), ""],
-      ["slow-endpoint penalty", `${(json.slow_penalty * 100).toFixed(1)} %`, "target ≤ 10 %"],
+      ["slow-endpoint penalty", `${(Number(json.slow_penalty) * 100).toFixed(1)} %`, "target ≤ 10 %"],
       ["worker peak RSS (standalone worker process)", `${json.rss_mb} MB`, ""],
     );
   }
