@@ -60,12 +60,14 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /**
- * The 24 h window in 96 slices of 15 minutes, the last hour in its 60 minutes; from each slice
- * the first SAMPLE_PER_SLICE deliveries are read. At most 2,400 deliveries for a day and 1,500
- * for the chart, whatever the traffic; exact up to 25 deliveries per quarter hour (100 an hour,
- * spread evenly) for the day and 25 a minute for the chart.
+ * The 24 h window in 48 slices of 30 minutes, the last hour in its 60 minutes; from each slice
+ * the first SAMPLE_PER_SLICE deliveries are read. At most 1,200 deliveries (and their attempts)
+ * for a day and 1,500 (statuses only) for the chart, whatever the traffic; exact up to 25
+ * deliveries per half hour for the day and 25 a minute for the chart. What remains in
+ * proportion to the traffic is the exact count: index entries only (about 2 ms for 33,000
+ * deliveries on SQLite here, 10 ms on PostgreSQL).
  */
-export const DAY_SLICES = 96;
+export const DAY_SLICES = 48;
 export const SAMPLE_PER_SLICE = 25;
 
 /** What the dashboard says under figures marked "≈". */
@@ -149,15 +151,15 @@ function dayFigures(slices: SliceSample[]): { day: DayFigures; latency: LatencyF
   };
 }
 
-async function sampleWindow(scope: SampleScope, from: number, to: number, slices: number): Promise<SliceSample[]> {
-  return sampleDeliverySlices(store(), scope, sliceBounds(from, to, slices), SAMPLE_PER_SLICE);
+async function sampleWindow(scope: SampleScope, from: number, to: number, slices: number, withDurations = true): Promise<SliceSample[]> {
+  return sampleDeliverySlices(store(), scope, sliceBounds(from, to, slices), SAMPLE_PER_SLICE, { withDurations });
 }
 
 export async function getOverview(userId: string, now = Date.now()): Promise<Overview> {
   const hourStart = Math.floor((now - HOUR) / MINUTE) * MINUTE + MINUTE;
   const [minutes, day, endpoints] = await Promise.all([
-    // 60 one-minute slices, the last one being the current minute.
-    sampleWindow({ userId }, hourStart, hourStart + HOUR, 60),
+    // 60 one-minute slices, the last one being the current minute; the chart needs no response times.
+    sampleWindow({ userId }, hourStart, hourStart + HOUR, 60, false),
     sampleWindow({ userId }, now - DAY, now + 1, DAY_SLICES),
     prisma.endpoint.findMany({
       where: { userId, deletedAt: null, OR: [{ enabled: false }, { consecutiveFailures: { gt: 0 } }] },

@@ -10,7 +10,8 @@
  * - `count`: how many there are, exactly (an index-only range count on (userId, id) or
  *   (endpointId, id): a few tens of nanoseconds per delivery, no row read);
  * - `statuses`: the statuses of the first `perSlice` of them in id (time) order, counted;
- * - `durations`: the response times (ms) of those deliveries' attempts that got a response.
+ * - `durations` (only when asked for: `withDurations`): the response times (ms) of those
+ *   deliveries' attempts that got a response.
  * So at most K × perSlice deliveries (and their attempts) are read, however many the window
  * holds; when no slice holds more than `perSlice`, the sample is every delivery and the figures
  * made from it are exact.
@@ -34,7 +35,13 @@ export interface SampleScope {
   endpointId?: string;
 }
 
-export async function sampleDeliverySlices(store: Store, scope: SampleScope, bounds: string[], perSlice: number): Promise<SliceSample[]> {
+export async function sampleDeliverySlices(
+  store: Store,
+  scope: SampleScope,
+  bounds: string[],
+  perSlice: number,
+  { withDurations = true }: { withDurations?: boolean } = {},
+): Promise<SliceSample[]> {
   if (bounds.length < 2) return [];
   const lows = bounds.slice(0, -1);
   const highs = bounds.slice(1);
@@ -49,8 +56,12 @@ export async function sampleDeliverySlices(store: Store, scope: SampleScope, bou
            (SELECT count(*) FROM "Delivery" WHERE ${range}) AS count,
            (SELECT json_group_object(status, n) FROM (
               SELECT status, count(*) AS n FROM (SELECT status FROM "Delivery" WHERE ${range} ORDER BY id LIMIT @perSlice) GROUP BY status)) AS statuses,
-           (SELECT json_group_array(a.durationMs) FROM (SELECT id FROM "Delivery" WHERE ${range} ORDER BY id LIMIT @perSlice) d
-              JOIN "Attempt" a ON a.deliveryId = d.id WHERE a.responseStatus IS NOT NULL) AS durations
+           ${
+             withDurations
+               ? `(SELECT json_group_array(a.durationMs) FROM (SELECT id FROM "Delivery" WHERE ${range} ORDER BY id LIMIT @perSlice) d
+                    JOIN "Attempt" a ON a.deliveryId = d.id WHERE a.responseStatus IS NOT NULL)`
+               : "NULL"
+           } AS durations
          FROM s
          WHERE @endpointId IS NULL OR EXISTS (SELECT 1 FROM "Endpoint" WHERE id = @endpointId AND userId = @userId)
          ORDER BY s.k`,
@@ -75,8 +86,12 @@ export async function sampleDeliverySlices(store: Store, scope: SampleScope, bou
        (SELECT count(*) FROM "Delivery" WHERE ${range}) AS count,
        (SELECT json_object_agg(status, n) FROM (
           SELECT status, count(*) AS n FROM (SELECT status FROM "Delivery" WHERE ${range} ORDER BY id LIMIT $5) sampled GROUP BY status) per_status) AS statuses,
-       (SELECT array_agg(a."durationMs") FROM (SELECT id FROM "Delivery" WHERE ${range} ORDER BY id LIMIT $5) d
-          JOIN "Attempt" a ON a."deliveryId" = d.id WHERE a."responseStatus" IS NOT NULL) AS durations
+       ${
+         withDurations
+           ? `(SELECT array_agg(a."durationMs") FROM (SELECT id FROM "Delivery" WHERE ${range} ORDER BY id LIMIT $5) d
+                JOIN "Attempt" a ON a."deliveryId" = d.id WHERE a."responseStatus" IS NOT NULL)`
+           : "NULL::int[]"
+       } AS durations
      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(lo, hi, k)
      WHERE $4::text IS NULL OR EXISTS (SELECT 1 FROM "Endpoint" WHERE id = $4 AND "userId" = $3)
      ORDER BY s.k`,

@@ -152,14 +152,14 @@ describe("overview, busy day: bounded reads, estimated figures", () => {
   it("reads each slice's first deliveries and weighs them by the slice's exact count", async () => {
     const { id: userId } = await newAccount("busy");
     const endpoint = (await newEndpoint(userId, "http://127.0.0.1:9/a", "A")).id;
-    // A busy quarter hour, 5 to 4.75 hours ago: 100 deliveries a second apart, every fifth
+    // A busy half hour, 5 hours ago: 100 deliveries a second apart, every fifth
     // failed, all answered in 100 ms. Its first 25 have the slice's exact proportions.
     const busy: Row[] = Array.from({ length: 100 }, (_, i) => ({
       at: NOW - 5 * HOUR + 30 * SECOND + i * SECOND,
       status: i % 5 === 4 ? "failed" : "succeeded",
       attempts: [100],
     }));
-    // Two quiet quarter hours of 20 deliveries each, all succeeded in 300 ms: read in full.
+    // Two quiet half hours of 20 deliveries each, all succeeded in 300 ms: read in full.
     const quiet: Row[] = [10, 12].flatMap((hoursAgo) =>
       Array.from({ length: 20 }, (_, i) => ({ at: NOW - hoursAgo * HOUR + 30 * SECOND + i * 10 * SECOND, status: "succeeded" as const, attempts: [300] })),
     );
@@ -192,7 +192,7 @@ describe("overview, busy day: bounded reads, estimated figures", () => {
     const bucket = overview.lastHour.find((minute) => minute.minute === new Date(start).toISOString());
     // Only the first 25 were read: the estimate says all 40 succeeded, but the count is right.
     expect(bucket).toMatchObject({ succeeded: 40, failed: 0, pending: 0 });
-    // The day's quarter hour holds the same 40: its split is estimated alike, its total exact.
+    // The day's half hour holds the same 40: its split is estimated alike, its total exact.
     expect(overview.estimated).toBe(true);
     expect(overview.day).toMatchObject({ total: 40, succeeded: 40, failed: 0 });
   });
