@@ -141,10 +141,22 @@ async function rareStatusIds(userId: string, filter: DeliveryFilter): Promise<st
   return matches.length > RARE_STATUS_ROWS ? null : matches;
 }
 
+/**
+ * One event's deliveries (its fan-out, at most one per endpoint), found through Delivery(eventId).
+ * Left to the (userId, id) walk with `eventId` as a filter, a page for an old event would read
+ * the account's history back to it, and any page would read on to the oldest row to be sure
+ * nothing is left for the next one.
+ */
+async function eventDeliveryIds(filter: DeliveryFilter): Promise<string[] | null> {
+  if (!filter.eventId) return null;
+  return (await prisma.delivery.findMany({ where: { eventId: filter.eventId }, select: { id: true } })).map((row) => row.id);
+}
+
 export async function listDeliveries(userId: string, filter: DeliveryFilter = {}): Promise<{ data: DeliveryLogRow[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
-  const rareIds = await rareStatusIds(userId, filter);
-  if (rareIds?.length === 0) return { data: [], nextCursor: null };
+  // Each a short list of candidate ids, or null: not narrowed that way.
+  const narrowed = (await Promise.all([rareStatusIds(userId, filter), eventDeliveryIds(filter)])).filter((ids): ids is string[] => ids !== null);
+  if (narrowed.some((ids) => ids.length === 0)) return { data: [], nextCursor: null };
   const rows = await prisma.delivery.findMany({
     where: {
       userId,
@@ -154,7 +166,7 @@ export async function listDeliveries(userId: string, filter: DeliveryFilter = {}
       ...(filter.status ? { status: filter.status } : {}),
       // Ids are time-sortable, so the time range and the cursor are one primary-key range.
       ...idRange(filter),
-      ...(rareIds ? { AND: [{ id: { in: rareIds } }] } : {}),
+      ...(narrowed.length ? { AND: narrowed.map((ids) => ({ id: { in: ids } })) } : {}),
     },
     select: logSelect,
     orderBy: { id: "desc" },

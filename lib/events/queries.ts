@@ -35,7 +35,7 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 async function findIdempotentEvent(userId: string, key: string, now: Date): Promise<CreatedEvent | null> {
   const earlier = await prisma.event.findUnique({
     where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
-    select: { id: true, type: true, payload: true, createdAt: true, _count: { select: { deliveries: true } } },
+    select: { id: true, type: true, payload: true, createdAt: true },
   });
   if (!earlier) return null;
   if (now.getTime() - earlier.createdAt.getTime() >= IDEMPOTENCY_WINDOW_MS) {
@@ -43,7 +43,8 @@ async function findIdempotentEvent(userId: string, key: string, now: Date): Prom
     await prisma.event.updateMany({ where: { id: earlier.id }, data: { idempotencyKey: null } });
     return null;
   }
-  return { ...toEventDto(earlier), deliveries: earlier._count.deliveries, replayed: true };
+  const deliveries = await prisma.delivery.count({ where: { eventId: earlier.id } });
+  return { ...toEventDto(earlier), deliveries, replayed: true };
 }
 
 function toEventDto(row: { id: string; type: string; payload: string; createdAt: Date }): EventDto {
@@ -67,10 +68,28 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
   return { id: inserted.eventId, type: input.type, data: JSON.parse(input.payload), createdAt: now.toISOString(), deliveries: inserted.endpointIds.length };
 }
 
-/** The API's event list: the dashboard's list without the fan-out counts. */
+/** The API's event list, newest first (keyset pagination on the time-sortable id). */
 export async function listEvents(userId: string, page: { cursor?: string; limit?: number; type?: string }): Promise<{ data: EventDto[]; nextCursor: string | null }> {
-  const { data, nextCursor } = await listEventLog(userId, page);
-  return { data: data.map(({ id, type, data: eventData, createdAt }) => ({ id, type, data: eventData, createdAt })), nextCursor };
+  const limit = page.limit ?? 50;
+  const rows = await prisma.event.findMany({
+    where: { userId, ...(page.type ? { type: page.type } : {}), ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
+    select: { id: true, type: true, payload: true, createdAt: true },
+    orderBy: { id: "desc" },
+    take: limit + 1,
+  });
+  const data = rows.slice(0, limit).map(toEventDto);
+  return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
+}
+
+/**
+ * How many deliveries each of these events fanned out to: one range of the Delivery(eventId)
+ * index per event. Not Prisma's relation `_count`, which counts the deliveries of every event in
+ * the database (a GROUP BY over the whole table) before it joins the page's few.
+ */
+export async function deliveryCounts(eventIds: string[]): Promise<Map<string, number>> {
+  if (eventIds.length === 0) return new Map();
+  const groups = await prisma.delivery.groupBy({ by: ["eventId"], where: { eventId: { in: eventIds } }, _count: { _all: true } });
+  return new Map(groups.map((group) => [group.eventId, group._count._all]));
 }
 
 export async function getEvent(userId: string, id: string): Promise<EventDto | null> {
@@ -97,13 +116,7 @@ export interface EventLogRow extends EventDto {
 
 /** The dashboard's event list: each event with how many deliveries it fanned out to. */
 export async function listEventLog(userId: string, page: { cursor?: string; limit?: number; type?: string }): Promise<{ data: EventLogRow[]; nextCursor: string | null }> {
-  const limit = page.limit ?? 50;
-  const rows = await prisma.event.findMany({
-    where: { userId, ...(page.type ? { type: page.type } : {}), ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
-    select: { id: true, type: true, payload: true, createdAt: true, _count: { select: { deliveries: true } } },
-    orderBy: { id: "desc" },
-    take: limit + 1,
-  });
-  const data = rows.slice(0, limit).map((row) => ({ ...toEventDto(row), deliveries: row._count.deliveries }));
-  return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
+  const { data, nextCursor } = await listEvents(userId, page);
+  const counts = await deliveryCounts(data.map((event) => event.id));
+  return { data: data.map((event) => ({ ...event, deliveries: counts.get(event.id) ?? 0 })), nextCursor };
 }

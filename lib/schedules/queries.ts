@@ -5,6 +5,7 @@
  */
 import { prisma } from "../db";
 import { env } from "../env";
+import { deliveryCounts } from "../events/queries";
 import { newId } from "../ids";
 import { QuotaExceededError } from "../quotas";
 import { store } from "../store/connection";
@@ -183,10 +184,11 @@ export async function listScheduleEvents(
   const limit = page.limit ?? 20;
   const rows = await prisma.event.findMany({
     where: { userId, scheduleId, ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
-    select: { id: true, type: true, createdAt: true, _count: { select: { deliveries: true } } },
+    select: { id: true, type: true, createdAt: true },
     orderBy: { id: "desc" },
     take: limit + 1,
   });
-  const data = rows.slice(0, limit).map((row) => ({ id: row.id, type: row.type, createdAt: row.createdAt.toISOString(), deliveries: row._count.deliveries }));
+  const counts = await deliveryCounts(rows.slice(0, limit).map((row) => row.id));
+  const data = rows.slice(0, limit).map((row) => ({ id: row.id, type: row.type, createdAt: row.createdAt.toISOString(), deliveries: counts.get(row.id) ?? 0 }));
   return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
 }

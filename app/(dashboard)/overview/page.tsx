@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/current-user";
-import { getOverview, type MinuteBucket } from "@/lib/stats/queries";
+import { ESTIMATE_NOTE, SAMPLE_PER_SLICE, getOverview, type MinuteBucket } from "@/lib/stats/queries";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { StatsSkeleton } from "@/components/ui/skeleton";
 import { StackedBars } from "@/components/ui/stacked-bars";
@@ -38,29 +38,55 @@ export default async function OverviewPage() {
 async function OverviewBody({ userId }: { userId: string }) {
   const overview = await getOverview(userId);
   const { day, latency } = overview;
+  // Figures read from a sample on a busy day (lib/stats/queries.ts) carry "≈"; the day's total is always exact.
+  const about = overview.estimated ? "≈ " : "";
+  const hasRecent = overview.lastHour.some((bucket) => bucket.succeeded + bucket.failed + bucket.pending > 0);
   return (
     <>
-      <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Stat label="Deliveries (24 h)" value={day.total.toLocaleString("en")} hint={`${day.failed.toLocaleString("en")} failed, ${day.pending.toLocaleString("en")} in progress`} />
-        <Stat label="Success rate (24 h)" value={day.successRate === null ? "—" : `${(day.successRate * 100).toFixed(1)} %`} hint="Of finished deliveries" />
-        <Stat label="Response time p50" value={latency.p50 === null ? "—" : `${latency.p50} ms`} hint={`${latency.attempts.toLocaleString("en")} attempts with a response`} />
-        <Stat label="Response time p95" value={latency.p95 === null ? "—" : `${latency.p95} ms`} />
-      </dl>
+      <div className="space-y-2">
+        <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+          <Stat
+            label="Deliveries (24 h)"
+            value={day.total.toLocaleString("en")}
+            hint={`${about}${day.failed.toLocaleString("en")} failed, ${about}${day.pending.toLocaleString("en")} in progress`}
+          />
+          <Stat label="Success rate (24 h)" value={day.successRate === null ? "—" : `${about}${(day.successRate * 100).toFixed(1)} %`} hint="Of finished deliveries" />
+          <Stat
+            label="Response time p50"
+            value={latency.p50 === null ? "—" : `${about}${latency.p50} ms`}
+            hint={`${about}${latency.attempts.toLocaleString("en")} attempts with a response`}
+          />
+          <Stat label="Response time p95" value={latency.p95 === null ? "—" : `${about}${latency.p95} ms`} />
+        </dl>
+        {overview.estimated && (
+          <p className="text-xs text-slate-500">
+            {ESTIMATE_NOTE} Read: {overview.sampled.toLocaleString("en")} of the day&rsquo;s {day.total.toLocaleString("en")} deliveries; the total is exact.
+          </p>
+        )}
+      </div>
       <section aria-labelledby="per-minute-heading" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <h2 id="per-minute-heading" className="mb-3 text-lg font-semibold">
           Deliveries per minute, last hour
         </h2>
-        {overview.lastHour.some((bucket) => bucket.succeeded + bucket.failed + bucket.pending > 0) ? (
-          <StackedBars<MinuteBucket & Record<string, string | number>>
-            title="Deliveries per minute, last hour"
-            data={overview.lastHour as Array<MinuteBucket & Record<string, string | number>>}
-            labelOf={(bucket) => `${String(bucket.minute).slice(11, 16)} UTC`}
-            series={[
-              { key: "succeeded", label: "succeeded", fill: "fill-emerald-500" },
-              { key: "failed", label: "failed", fill: "fill-red-500" },
-              { key: "pending", label: "pending", fill: "fill-amber-400" },
-            ]}
-          />
+        {hasRecent ? (
+          <>
+            <StackedBars<MinuteBucket & Record<string, string | number>>
+              title="Deliveries per minute, last hour"
+              data={overview.lastHour as Array<MinuteBucket & Record<string, string | number>>}
+              labelOf={(bucket) => `${String(bucket.minute).slice(11, 16)} UTC`}
+              series={[
+                { key: "succeeded", label: "succeeded", fill: "fill-emerald-500" },
+                { key: "failed", label: "failed", fill: "fill-red-500" },
+                { key: "pending", label: "pending", fill: "fill-amber-400" },
+              ]}
+            />
+            {overview.lastHourEstimated && (
+              <p className="mt-2 text-xs text-slate-500">
+                ≈ In minutes with more than {SAMPLE_PER_SLICE} deliveries the split by outcome is estimated from the minute&rsquo;s first{" "}
+                {SAMPLE_PER_SLICE}; each minute&rsquo;s total is exact.
+              </p>
+            )}
+          </>
         ) : (
           <p className="text-sm text-slate-600">
             Nothing sent in the last hour. <Link href="/events" className="text-indigo-700 underline">Send an event</Link> to see it here.

@@ -5,7 +5,7 @@ import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/current-user";
 import { listDeliveries } from "@/lib/deliveries/queries";
 import { endpointCircuit, getEndpoint, previousSecretValidUntil } from "@/lib/endpoints/queries";
-import { getEndpointStats } from "@/lib/stats/queries";
+import { ESTIMATE_NOTE, getEndpointStats } from "@/lib/stats/queries";
 import { pageQuerySchema } from "@/lib/validations/delivery";
 import { Skeleton, SectionSkeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -122,26 +122,33 @@ export default async function EndpointPage({
 
 async function EndpointStats({ userId, endpointId }: { userId: string; endpointId: string }) {
   const stats = await getEndpointStats(userId, endpointId);
+  // Estimated figures (a busy day, read from a sample: lib/stats/queries.ts) carry "≈".
+  const about = stats.estimated ? "≈ " : "";
   return (
-        <dl aria-label="Last 24 hours" className="grid max-w-2xl grid-cols-3 gap-4 text-sm">
-          <div>
-            <dt className="text-slate-500">Success rate (24 h)</dt>
-            <dd className="text-lg font-semibold tabular-nums">
-              {stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)} %`}
-            </dd>
-            <dd className="text-xs text-slate-500">
-              {stats.succeeded} succeeded, {stats.failed} failed
-            </dd>
-          </div>
-          <div>
-            <dt className="text-slate-500">Response time p50</dt>
-            <dd className="text-lg font-semibold tabular-nums">{stats.p50 === null ? "—" : `${stats.p50} ms`}</dd>
-          </div>
-          <div>
-            <dt className="text-slate-500">Response time p95</dt>
-            <dd className="text-lg font-semibold tabular-nums">{stats.p95 === null ? "—" : `${stats.p95} ms`}</dd>
-          </div>
-        </dl>
+    <div className="space-y-2">
+      <dl aria-label="Last 24 hours" className="grid max-w-2xl grid-cols-3 gap-4 text-sm">
+        <div>
+          <dt className="text-slate-500">Success rate (24 h)</dt>
+          <dd className="text-lg font-semibold tabular-nums">
+            {stats.successRate === null ? "—" : `${about}${(stats.successRate * 100).toFixed(1)} %`}
+          </dd>
+          <dd className="text-xs text-slate-500">
+            {about}
+            {stats.succeeded} succeeded, {about}
+            {stats.failed} failed
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Response time p50</dt>
+          <dd className="text-lg font-semibold tabular-nums">{stats.p50 === null ? "—" : `${about}${stats.p50} ms`}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Response time p95</dt>
+          <dd className="text-lg font-semibold tabular-nums">{stats.p95 === null ? "—" : `${about}${stats.p95} ms`}</dd>
+        </div>
+      </dl>
+      {stats.estimated && <p className="text-xs text-slate-500">{ESTIMATE_NOTE}</p>}
+    </div>
   );
 }
 
