@@ -43,13 +43,14 @@
  * Ends with one line `BENCH {json}`.
  */
 import { fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Pool } from "undici";
 import { bullmqThroughput, REDIS_SETTING } from "./bench/bullmq";
 import { benchDatabases, peakRssMb, startReceiver, startServer, until, type BenchReceiver } from "./bench/harness";
 import { endToEndLatency } from "./bench/latency";
+import { timeByPartOfFile } from "./bench/profile-parts";
 import { deadEndpointSoak, noisyNeighbour, type Row } from "./bench/tenant-scenarios";
 
 const args = process.argv.slice(2);
@@ -96,6 +97,8 @@ const CONCURRENCY = HEALTHY_ENDPOINTS * ENDPOINT_CONCURRENCY;
 /** The worker's global cap (its default): room for the healthy load and a dead endpoint's share. */
 const WORKER_CONCURRENCY = 256;
 const OFFERED_RATE = 200;
+/** HOOKLINE_BENCH_PROFILE=<dir>: profile one extra durable round in the engine and say where its time goes. */
+const PROFILE_DIR = process.env.HOOKLINE_BENCH_PROFILE;
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), "hookline-bench-"));
 Object.assign(process.env, {
@@ -130,9 +133,7 @@ type Engine = ReturnType<typeof startEngine>;
 
 /** The engine process and a request/response helper over IPC. */
 function startEngine() {
-  // HOOKLINE_BENCH_PROFILE=<dir> writes a V8 CPU profile of the engine there.
-  const profile = process.env.HOOKLINE_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.HOOKLINE_BENCH_PROFILE}`] : [];
-  const child = fork(path.join(__dirname, "bench", "engine.ts"), [], { execArgv: ["--import", "tsx", ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path.join(__dirname, "bench", "engine.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const replies: Array<(message: Record<string, unknown>) => void> = [];
   child.on("message", (message) => replies.shift()?.(message as Record<string, unknown>));
   const next = () => new Promise<Record<string, unknown>>((resolve) => replies.push(resolve));
@@ -237,6 +238,22 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     return rate;
   }
 
+  /**
+   * Where the time goes: one more durable round (not counted: the profiler slows it) under V8's
+   * sampling profiler in the engine process, its busy time by part per delivery. The profile
+   * is kept in PROFILE_DIR for a flame graph (Chrome DevTools, speedscope).
+   */
+  async function profileDurable(engine: Engine): Promise<void> {
+    mkdirSync(PROFILE_DIR!, { recursive: true });
+    const file = path.join(PROFILE_DIR!, `engine-durable-${DB}-${Date.now()}.cpuprofile`);
+    await engine.send({ cmd: "profileStart" });
+    await healthyThroughput(engine, false);
+    await engine.send({ cmd: "profileStop", file });
+    const { busyMicrosPerDelivery, parts } = timeByPartOfFile(file, SIZES.durable);
+    console.log(`\nWhere the engine's time goes (${file}): ${busyMicrosPerDelivery.toFixed(0)} µs of CPU per delivery`);
+    for (const row of parts) console.log(`${row.microsPerDelivery.toFixed(1).padStart(8)} µs  ${(100 * row.share).toFixed(1).padStart(5)} %  ${row.part}`);
+  }
+
   /** 1–4 and the worker's memory, in the standalone engine process. */
   async function engineScenario(engine: Engine) {
     await rawLoop(SIZES.raw / 5);
@@ -249,6 +266,7 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     const durablePerS = await healthyThroughput(engine, false);
     const tripsAfter = (await engine.send({ cmd: "roundTrips" })).count as number | null;
     const roundTripsPerDelivery = tripsBefore === null || tripsAfter === null ? null : (tripsAfter - tripsBefore) / SIZES.durable;
+    if (PROFILE_DIR) await profileDurable(engine);
 
     // 2a. The same load through a minimal BullMQ + Redis dispatcher, when redis-server is there.
     const bullmq = await bullmqThroughput(receiver, SIZES.durable, HEALTHY_ENDPOINTS, CONCURRENCY);

@@ -25,9 +25,11 @@ const fail = sqlTransition("fail");
 
 const statementsFor = preparedStatements((db) => ({
   // Through the endpoints, so the (endpointId, status, …) index finds the few in-flight rows.
+  // CROSS JOIN fixes that order: with a plain JOIN SQLite chose to scan the whole Delivery
+  // table, on every poll of every worker.
   expired: db.prepare(`
     SELECT d.id, d.attempts, d.updatedAt FROM "Endpoint" e
-      JOIN "Delivery" d ON d.endpointId = e.id AND d.status = ${sqlStatus("delivering")}
+      CROSS JOIN "Delivery" d ON d.endpointId = e.id AND d.status = ${sqlStatus("delivering")}
      WHERE d.lockedUntil <= ?`),
   release: db.prepare(`
     UPDATE "Delivery" SET lockedBy = NULL, lockedUntil = NULL, lastError = @error, updatedAt = @now,

@@ -2,6 +2,8 @@
  * Benchmark engine: Hookline's worker in its own process (as `npm run worker` runs it), driven
  * by the benchmark over IPC.
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import type { WorkerHandle } from "../../lib/worker/run";
 import { startProcessWorker } from "../../lib/worker/server";
 import { store } from "../../lib/store/connection";
@@ -11,9 +13,13 @@ type Command =
   | { cmd: "start" }
   | { cmd: "wake"; endpointIds: string[] }
   | { cmd: "roundTrips" }
+  | { cmd: "profileStart" }
+  | { cmd: "profileStop"; file: string }
   | { cmd: "stop" };
 
 let worker: WorkerHandle | undefined;
+/** V8's sampling profiler, started and stopped around one measured phase (HOOKLINE_BENCH_PROFILE). */
+let profiler: Session | undefined;
 const reply = (message: unknown) => process.send!(message);
 
 process.on("message", async (message: Command) => {
@@ -30,6 +36,20 @@ process.on("message", async (message: Command) => {
       // Database round trips made by this process's store so far (PostgreSQL only).
       const current = store();
       reply({ count: current.engine === "postgres" ? current.roundTrips.count : null });
+      break;
+    }
+    case "profileStart":
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.start");
+      reply({ profiling: true });
+      break;
+    case "profileStop": {
+      const { profile } = await profiler!.post("Profiler.stop");
+      profiler!.disconnect();
+      writeFileSync(message.file, JSON.stringify(profile));
+      reply({ written: message.file });
       break;
     }
     case "stop":
