@@ -50,7 +50,7 @@ import { Pool } from "undici";
 import { bullmqThroughput, REDIS_SETTING } from "./bench/bullmq";
 import { benchDatabases, peakRssMb, startReceiver, startServer, until, type BenchReceiver } from "./bench/harness";
 import { endToEndLatency } from "./bench/latency";
-import { timeByPartOfFile } from "./bench/profile-parts";
+import { engineProfiles, printTimeByThread, type ProfileWindow } from "./bench/profile-parts";
 import { deadEndpointSoak, noisyNeighbour, type Row } from "./bench/tenant-scenarios";
 
 const args = process.argv.slice(2);
@@ -99,6 +99,7 @@ const WORKER_CONCURRENCY = 256;
 const OFFERED_RATE = 200;
 /** HOOKLINE_BENCH_PROFILE=<dir>: profile one extra durable round in the engine and say where its time goes. */
 const PROFILE_DIR = process.env.HOOKLINE_BENCH_PROFILE;
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), "hookline-bench-"));
 Object.assign(process.env, {
@@ -133,7 +134,10 @@ type Engine = ReturnType<typeof startEngine>;
 
 /** The engine process and a request/response helper over IPC. */
 function startEngine() {
-  const child = fork(path.join(__dirname, "bench", "engine.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // HOOKLINE_BENCH_PROFILE: every thread of the engine writes a CPU profile there when it exits.
+  const profileDir = PROFILE_DIR ? mkdtempSync(path.join(PROFILE_DIR, "engine-")) : null;
+  const profiling = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = fork(path.join(__dirname, "bench", "engine.ts"), [], { execArgv: ["--import", "tsx", ...profiling], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const replies: Array<(message: Record<string, unknown>) => void> = [];
   child.on("message", (message) => replies.shift()?.(message as Record<string, unknown>));
   const next = () => new Promise<Record<string, unknown>>((resolve) => replies.push(resolve));
@@ -146,6 +150,7 @@ function startEngine() {
       return reply;
     },
     peakRssMb: () => peakRssMb(child.pid!),
+    profileDir,
   };
 }
 
@@ -239,19 +244,15 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
   }
 
   /**
-   * Where the time goes: one more durable round (not counted: the profiler slows it) under V8's
-   * sampling profiler in the engine process, its busy time by part per delivery. The profile
-   * is kept in PROFILE_DIR for a flame graph (Chrome DevTools, speedscope).
+   * Where the time goes: one more durable round (not counted: profiling slows it) with its
+   * window marked on the engine's clock; the engine runs under --cpu-prof (startEngine), and
+   * once it exits each of its threads' samples in that window are summed by part (profile-parts.ts).
    */
-  async function profileDurable(engine: Engine): Promise<void> {
-    mkdirSync(PROFILE_DIR!, { recursive: true });
-    const file = path.join(PROFILE_DIR!, `engine-durable-${DB}-${Date.now()}.cpuprofile`);
-    await engine.send({ cmd: "profileStart" });
+  async function profiledRound(engine: Engine): Promise<ProfileWindow> {
+    const from = (await engine.send({ cmd: "clock" })).micros as number;
     await healthyThroughput(engine, false);
-    await engine.send({ cmd: "profileStop", file });
-    const { busyMicrosPerDelivery, parts } = timeByPartOfFile(file, SIZES.durable);
-    console.log(`\nWhere the engine's time goes (${file}): ${busyMicrosPerDelivery.toFixed(0)} µs of CPU per delivery`);
-    for (const row of parts) console.log(`${row.microsPerDelivery.toFixed(1).padStart(8)} µs  ${(100 * row.share).toFixed(1).padStart(5)} %  ${row.part}`);
+    const to = (await engine.send({ cmd: "clock" })).micros as number;
+    return { from, to, deliveries: SIZES.durable };
   }
 
   /** 1–4 and the worker's memory, in the standalone engine process. */
@@ -266,7 +267,7 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     const durablePerS = await healthyThroughput(engine, false);
     const tripsAfter = (await engine.send({ cmd: "roundTrips" })).count as number | null;
     const roundTripsPerDelivery = tripsBefore === null || tripsAfter === null ? null : (tripsAfter - tripsBefore) / SIZES.durable;
-    if (PROFILE_DIR) await profileDurable(engine);
+    const profiled = PROFILE_DIR ? await profiledRound(engine) : null;
 
     // 2a. The same load through a minimal BullMQ + Redis dispatcher, when redis-server is there.
     const bullmq = await bullmqThroughput(receiver, SIZES.durable, HEALTHY_ENDPOINTS, CONCURRENCY);
@@ -289,6 +290,7 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
 
     const rssMb = engine.peakRssMb();
     await engine.send({ cmd: "stop" }).catch(() => undefined);
+    if (profiled) printTimeByThread(await engineProfiles(engine), profiled);
     return {
       raw_per_s: Math.round(rawPerS),
       durable_per_s: Math.round(durablePerS),

@@ -250,7 +250,7 @@ const sqliteStatements = preparedStatements((db) => ({
 }));
 
 /** Claims on SQLite. Call inside an IMMEDIATE transaction (worker-cycle.ts), which serialises every claim. */
-export function claimOnSqlite(store: SqliteStore, requests: ClaimRequest[], options: ClaimOptions): ClaimResult {
+export function claimOnSqlite(store: Pick<SqliteStore, "sqlite">, requests: ClaimRequest[], options: ClaimOptions): ClaimResult {
   const sql = sqliteStatements(store.sqlite);
   const endpoints = new Map<string, EndpointRow>();
   for (const { endpointId } of requests) {

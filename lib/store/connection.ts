@@ -17,7 +17,7 @@
  */
 import path from "node:path";
 import { mkdirSync } from "node:fs";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import pg from "pg";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -27,8 +27,7 @@ import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-postgr
 import { env } from "../env";
 import { parseDatabaseUrl } from "./engine";
 import { stopListening } from "./notify";
-
-const BUSY_TIMEOUT_MS = 5000;
+import { BUSY_TIMEOUT_MS, openSqliteConnection } from "./sqlite";
 
 export interface SqliteStore {
   engine: "sqlite";
@@ -51,7 +50,7 @@ export interface PostgresStore {
 export type Store = SqliteStore | PostgresStore;
 
 /** `PRAGMA synchronous` for every SQLite connection that writes (HOOKLINE_SQLITE_SYNCHRONOUS). */
-const SYNCHRONOUS = env.HOOKLINE_SQLITE_SYNCHRONOUS === "full" ? "FULL" : "NORMAL";
+export const SQLITE_SYNCHRONOUS = env.HOOKLINE_SQLITE_SYNCHRONOUS === "full" ? "FULL" : "NORMAL";
 
 /** The file path in a `file:` URL, with its folder created so a fresh checkout just works. */
 export function sqliteFile(file: string): string {
@@ -73,18 +72,11 @@ function openSqlite(file: string): SqliteStore {
     adapterName: factory.adapterName,
     async connect() {
       const connection = await factory.connect();
-      await connection.executeScript(`PRAGMA synchronous = ${SYNCHRONOUS}`);
+      await connection.executeScript(`PRAGMA synchronous = ${SQLITE_SYNCHRONOUS}`);
       return connection;
     },
   };
-  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-  // WAL lets readers (the dashboard) run while the worker writes. FULL syncs the WAL at every
-  // commit, so an event answered 202 survives a power loss, not only a process crash; group
-  // commit (insert-events.ts) and batched outcomes (record-outcomes.ts) share each sync.
-  db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${SYNCHRONOUS}`);
-  db.pragma("foreign_keys = ON");
-  return { engine: "sqlite", file, prisma: new PrismaClient({ adapter }), sqlite: db };
+  return { engine: "sqlite", file, prisma: new PrismaClient({ adapter }), sqlite: openSqliteConnection(file, SQLITE_SYNCHRONOUS) };
 }
 
 function openPostgres(url: string): PostgresStore {

@@ -46,8 +46,11 @@ export interface AttemptRecord {
   result: SendResult;
 }
 
+/** What recording needs of a claimed delivery (the rest stays with the worker). */
+export type RecordedDelivery = Pick<ClaimedDelivery, "id" | "userId" | "endpointId" | "attempts" | "endpointFailing">;
+
 export interface Completion {
-  delivery: ClaimedDelivery;
+  delivery: RecordedDelivery;
   attempt: AttemptRecord;
 }
 
@@ -103,7 +106,7 @@ function isSuccess(result: SendResult): boolean {
 }
 
 /** On SQLite, inside the caller's IMMEDIATE transaction (worker-cycle.ts). */
-export function recordOnSqlite(store: SqliteStore, completions: Completion[], options: RecordOptions): RecordedOutcome[] {
+export function recordOnSqlite(store: Pick<SqliteStore, "sqlite">, completions: Completion[], options: RecordOptions): RecordedOutcome[] {
   const sql = sqliteStatements(store.sqlite);
   const { now } = options;
   return completions.map(({ delivery, attempt }) => {

@@ -8,7 +8,7 @@
  * attempts are still leased to this worker and may be recorded again on the next turn.
  */
 import { claimOnPostgres, claimOnSqlite, type ClaimOptions, type ClaimRequest, type ClaimResult } from "./claim-due";
-import type { Store } from "./connection";
+import type { SqliteStore, Store } from "./connection";
 import { transaction } from "./postgres";
 import { recordOnPostgres, recordOnSqlite, type Completion, type RecordedOutcome, type RecordOptions } from "./record-outcomes";
 
@@ -19,23 +19,31 @@ export interface CycleResult extends ClaimResult {
 
 const NOTHING_CLAIMED: ClaimResult = { claimed: [], drained: [], paused: [], busy: [], rateLimited: [] };
 
+/** The SQLite turn, synchronous: on the worker's writer thread (sqlite-writer.ts), or in-process. */
+export function recordAndClaimOnSqlite(
+  store: Pick<SqliteStore, "sqlite">,
+  completions: Completion[],
+  requests: ClaimRequest[],
+  options: { record: RecordOptions; claim: ClaimOptions },
+): CycleResult {
+  // IMMEDIATE takes the write lock up front, so a concurrent worker waits (busy timeout)
+  // instead of failing with SQLITE_BUSY_SNAPSHOT halfway through.
+  return store.sqlite
+    .transaction((): CycleResult => {
+      const outcomes = completions.length ? recordOnSqlite(store, completions, options.record) : [];
+      const claimed = requests.length ? claimOnSqlite(store, requests, options.claim) : NOTHING_CLAIMED;
+      return { ...claimed, outcomes };
+    })
+    .immediate();
+}
+
 export async function recordAndClaim(
   store: Store,
   completions: Completion[],
   requests: ClaimRequest[],
   options: { record: RecordOptions; claim: ClaimOptions },
 ): Promise<CycleResult> {
-  if (store.engine === "sqlite") {
-    // IMMEDIATE takes the write lock up front, so a concurrent worker waits (busy timeout)
-    // instead of failing with SQLITE_BUSY_SNAPSHOT halfway through.
-    return store.sqlite
-      .transaction((): CycleResult => {
-        const outcomes = completions.length ? recordOnSqlite(store, completions, options.record) : [];
-        const claimed = requests.length ? claimOnSqlite(store, requests, options.claim) : NOTHING_CLAIMED;
-        return { ...claimed, outcomes };
-      })
-      .immediate();
-  }
+  if (store.engine === "sqlite") return recordAndClaimOnSqlite(store, completions, requests, options);
   return transaction(store, async (client) => {
     const outcomes = await recordOnPostgres(store, client, completions, options.record);
     const claimed = requests.length ? await claimOnPostgres(store, client, requests, options.claim) : NOTHING_CLAIMED;

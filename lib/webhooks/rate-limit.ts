@@ -18,12 +18,17 @@ export interface Grant {
 
 export function grantAttempts(bucket: TokenBucket | undefined, perSecond: number, now: number, wanted: number): Grant {
   const capacity = Math.max(1, perSecond);
-  const refilled = bucket ? Math.min(capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * perSecond) : capacity;
-  const granted = Math.min(wanted, Math.floor(refilled));
+  // The bucket's clock never goes back. A caller whose `now` is behind the bucket's (a worker
+  // whose turn was planned before another's was written, or a machine whose clock lags) gets
+  // no refill; with its own `now` it would drain the bucket below empty and date it back, and
+  // the next caller would be refilled for time already paid for.
+  const at = bucket ? Math.max(now, bucket.updatedAt) : now;
+  const refilled = bucket ? Math.min(capacity, bucket.tokens + ((at - bucket.updatedAt) / 1000) * perSecond) : capacity;
+  const granted = Math.max(0, Math.min(wanted, Math.floor(refilled)));
   const tokens = refilled - granted;
   return {
     granted,
-    bucket: { tokens, updatedAt: now },
+    bucket: { tokens, updatedAt: at },
     retryInMs: granted > 0 ? 0 : Math.ceil(((1 - tokens) / perSecond) * 1000),
   };
 }

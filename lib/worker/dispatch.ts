@@ -6,7 +6,7 @@
  */
 import { webhookBody } from "../webhooks/body";
 import { signatureHeaders } from "../webhooks/sign";
-import { sendWebhook, type NetworkPolicy } from "../webhooks/send";
+import { sendWebhook, type Interruption, type NetworkPolicy } from "../webhooks/send";
 import { env } from "../env";
 import { isOwnInboxUrl } from "../inbox/own-inbox";
 import { USER_AGENT } from "../version";
@@ -26,7 +26,8 @@ export function signingSecrets(delivery: Pick<ClaimedDelivery, "secret" | "previ
 }
 
 export function buildRequestHeaders(delivery: ClaimedDelivery, body: string, now: number): Record<string, string> {
-  const custom = JSON.parse(delivery.headers || "{}") as Record<string, string>;
+  // Most endpoints have none: "{}" is not parsed at every attempt.
+  const custom = delivery.headers && delivery.headers !== "{}" ? (JSON.parse(delivery.headers) as Record<string, string>) : {};
   const contract: Record<string, string> = {
     "content-type": "application/json",
     "user-agent": USER_AGENT,
@@ -46,13 +47,13 @@ function networkFor(url: string, network: NetworkPolicy): NetworkPolicy {
 
 export async function attemptDelivery(
   delivery: ClaimedDelivery,
-  options: { timeoutMs: number; network: NetworkPolicy; abort?: AbortController; now?: number },
+  options: { timeoutMs: number; network: NetworkPolicy; interruption?: Interruption; now?: number },
 ): Promise<AttemptRecord> {
   const startedAt = options.now ?? Date.now();
   const body = webhookBody(delivery.eventType, delivery.eventCreatedAt, delivery.payload);
   const requestHeaders = buildRequestHeaders(delivery, body, startedAt);
   const result = await sendWebhook(
-    { url: delivery.url, headers: requestHeaders, body, timeoutMs: options.timeoutMs, abort: options.abort },
+    { url: delivery.url, headers: requestHeaders, body, timeoutMs: options.timeoutMs, interruption: options.interruption },
     networkFor(delivery.url, options.network),
   );
   return { startedAt, requestHeaders, result };

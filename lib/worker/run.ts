@@ -19,7 +19,9 @@
  * - Every attempt started is recorded and its delivery completed, rescheduled or failed
  *   (record-outcomes.ts), whatever was thrown. Outcomes are written in batches, one transaction
  *   per turn together with the next claim (worker-cycle.ts); until written, the delivery stays
- *   leased to this worker.
+ *   leased to this worker. On SQLite the turns run on a writer thread (sqlite-writer.ts), and
+ *   turns follow each other without a pause while there is work: the next turn is on its way
+ *   before the requests just claimed go out, so writing and sending overlap.
  * - stop() stops claiming, lets in-flight attempts finish within the grace period, aborts the
  *   rest (recorded as interrupted and re-queued due at once) and writes every outcome.
  */
@@ -35,10 +37,12 @@ import { store as defaultStore, type Store } from "../store/connection";
 import { accountsOfEndpoints } from "../store/endpoint-accounts";
 import { onNewWork } from "../store/notify";
 import { purgeExpiredHistory } from "../store/purge";
+import { startSqliteWriter, type SqliteWriter } from "../store/sqlite-writer";
 import { reclaimExpiredLeases } from "../store/reclaim-expired";
 import type { AttemptRecord, Completion } from "../store/record-outcomes";
 import { recordAndClaim, type CycleResult } from "../store/worker-cycle";
 import { workerConfig, type WorkerConfig, type WorkerOptions } from "./config";
+import { Interruption } from "../webhooks/send";
 import { attemptDelivery } from "./dispatch";
 import { planFairClaims } from "./fair-share";
 import { startHeartbeat } from "./heartbeat";
@@ -69,7 +73,7 @@ const PURGE_FIRST_MS = 60_000;
 const PURGE_EVERY_MS = 3_600_000;
 
 interface Job {
-  abort: AbortController;
+  interruption: Interruption;
   done: Promise<void>;
 }
 
@@ -84,6 +88,8 @@ interface Worker {
   inFlightByEndpoint: Map<string, number>;
   inFlightByAccount: Map<string, number>;
   queue: EndpointQueue;
+  /** On SQLite, the thread the turns run on (sqlite-writer.ts); null: on this one. */
+  writer: SqliteWriter | null;
   /** Finished attempts not yet written. */
   completions: Completion[];
   /** Endpoints with a wake-up timer set, per reason: at most one timer each. */
@@ -144,10 +150,12 @@ function runCycle(worker: Worker): Promise<void> {
     scheduleAfterCurrent(worker);
     return worker.cycling;
   }
-  worker.cycling = cycle(worker).finally(() => {
-    worker.cycling = null;
+  // A turn hands over to the next before it finishes (cycle() below): clear only our own.
+  const current: Promise<void> = cycle(worker).finally(() => {
+    if (worker.cycling === current) worker.cycling = null;
   });
-  return worker.cycling;
+  worker.cycling = current;
+  return current;
 }
 
 function scheduleAfterCurrent(worker: Worker): void {
@@ -174,6 +182,9 @@ function planClaims(worker: Worker): ClaimRequest[] {
  */
 async function cycle(worker: Worker): Promise<void> {
   const { config } = worker;
+  // The turn's time is taken when it can run: a turn planned long before it runs would claim
+  // with stale leases and refill rate-limit buckets for time already paid for.
+  if (worker.writer) await worker.writer.ready;
   const batch = worker.completions;
   worker.completions = [];
   const now = worker.clock();
@@ -181,7 +192,7 @@ async function cycle(worker: Worker): Promise<void> {
   if (batch.length === 0 && requests.length === 0) return;
   let result: CycleResult;
   try {
-    result = await recordAndClaim(worker.store, batch, requests, {
+    const options = {
       record: { ...config.outcome, workerId: worker.id, now },
       claim: {
         workerId: worker.id,
@@ -190,7 +201,8 @@ async function cycle(worker: Worker): Promise<void> {
         endpointConcurrency: config.endpointConcurrency,
         circuitBreakerFailures: config.outcome.circuitBreaker.failures,
       },
-    });
+    };
+    result = await (worker.writer ? worker.writer.recordAndClaim(batch, requests, options) : recordAndClaim(worker.store, batch, requests, options));
   } catch (error) {
     // Finished attempts are still leased to us: try again shortly; if we die first, the lease
     // expires and the deliveries are attempted again (at-least-once).
@@ -217,16 +229,23 @@ async function cycle(worker: Worker): Promise<void> {
     if (until - now < config.pollIntervalMs) wakeIn(worker, endpointId, until - now, worker.wakes.paused);
   }
   for (const endpointId of result.busy) wakeIn(worker, endpointId, BUSY_RETRY_MS, worker.wakes.busy);
-  for (const delivery of result.claimed) startAttempt(worker, delivery);
+  // The claimed deliveries take their slots now, and their requests go out once the next turn
+  // is on its way: on SQLite that turn runs on the writer thread while these are being sent.
+  const launch = new Promise<void>((resolve) => setImmediate(resolve));
+  for (const delivery of result.claimed) startAttempt(worker, delivery, launch);
   forgetIdle(worker.queue, result.drained, worker.inFlightByEndpoint);
-  // More to write, or slots still free (an endpoint had less than its share): go round again.
-  if (worker.completions.length || (result.claimed.length && worker.inFlight.size < config.concurrency)) scheduleCycle(worker);
+  // More to write, or slots still free (an endpoint had less than its share): go round again,
+  // now. This turn's database work is over; what is left of it is the requests.
+  if (worker.completions.length || (result.claimed.length && worker.inFlight.size < config.concurrency)) {
+    worker.cycling = null;
+    void runCycle(worker);
+  }
 }
 
-async function attempt(worker: Worker, delivery: ClaimedDelivery, abort: AbortController): Promise<void> {
+async function attempt(worker: Worker, delivery: ClaimedDelivery, interruption: Interruption): Promise<void> {
   let record: AttemptRecord;
   try {
-    record = await attemptDelivery(delivery, { timeoutMs: worker.config.attemptTimeoutMs, network: worker.config.network, abort });
+    record = await attemptDelivery(delivery, { timeoutMs: worker.config.attemptTimeoutMs, network: worker.config.network, interruption });
   } catch (error) {
     // sendWebhook never throws; this is a bug in building the request (e.g. bad stored headers).
     worker.log(`could not build the request for ${delivery.id}`, error);
@@ -237,13 +256,14 @@ async function attempt(worker: Worker, delivery: ClaimedDelivery, abort: AbortCo
   else scheduleCycle(worker);
 }
 
-function startAttempt(worker: Worker, delivery: ClaimedDelivery): void {
-  const abort = new AbortController();
+/** Takes a slot for the delivery now; its attempt starts when `launch` settles. */
+function startAttempt(worker: Worker, delivery: ClaimedDelivery, launch: Promise<void>): void {
+  const interruption = new Interruption();
   processMetrics().inFlight.inc();
   worker.queue.accountOf.set(delivery.endpointId, delivery.userId);
   countUp(worker.inFlightByEndpoint, delivery.endpointId);
   countUp(worker.inFlightByAccount, delivery.userId);
-  const done = attempt(worker, delivery, abort).finally(() => {
+  const done = launch.then(() => attempt(worker, delivery, interruption)).finally(() => {
     worker.inFlight.delete(delivery.id);
     processMetrics().inFlight.dec();
     countDown(worker.inFlightByEndpoint, delivery.endpointId);
@@ -251,7 +271,7 @@ function startAttempt(worker: Worker, delivery: ClaimedDelivery): void {
     // The endpoint may have more due work now that a slot is free.
     activate(worker, [delivery.endpointId]);
   });
-  worker.inFlight.set(delivery.id, { abort, done });
+  worker.inFlight.set(delivery.id, { interruption, done });
 }
 
 /** The poll: reclaim expired leases, then queue every endpoint with due work. */
@@ -277,7 +297,7 @@ async function stopWorker(worker: Worker, graceMs: number): Promise<void> {
   const all = () => Promise.all([...worker.inFlight.values()].map((job) => job.done));
   const graceOver = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
   if ((await Promise.race([all(), graceOver])) === "timeout") {
-    for (const job of worker.inFlight.values()) job.abort.abort();
+    for (const job of worker.inFlight.values()) job.interruption.interrupt();
     await all();
   }
   // Write every outcome: wait for the turn in progress, then turns until nothing is left (a
@@ -301,6 +321,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
     inFlightByEndpoint: new Map(),
     inFlightByAccount: new Map(),
     queue: createQueue(),
+    writer: null,
     completions: [],
     wakes: { paused: new Set(), rate: new Set(), busy: new Set() },
     cycleScheduled: false,
@@ -310,6 +331,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   const { store, config, log } = worker;
 
   const maintenance = startStoreMaintenance(store, log);
+  worker.writer = store.engine === "sqlite" ? startSqliteWriter(store, log) : null;
   const stopListening = onNewWork(store, (endpointIds) => activate(worker, endpointIds), log);
   const heartbeat = startHeartbeat(store, { workerId: worker.id, intervalMs: config.heartbeatIntervalMs, log, now: worker.clock });
   const pollTimer = setInterval(() => void poll(worker), config.pollIntervalMs);
@@ -329,7 +351,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   let stopped: Promise<void> | null = null;
   return {
     id: worker.id,
-    ready: heartbeat.first,
+    ready: Promise.all([heartbeat.first, worker.writer?.ready]).then(() => undefined),
     inFlight: () => worker.inFlight.size,
     poke: () => void poll(worker),
     stop(graceMs = env.HOOKLINE_SHUTDOWN_GRACE_MS) {
@@ -340,6 +362,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
         ticker.stop();
         stopListening();
         await stopWorker(worker, graceMs);
+        await worker.writer?.stop();
         await heartbeat.stop();
         await maintenance.stop();
       })();

@@ -2,8 +2,6 @@
  * Benchmark engine: Hookline's worker in its own process (as `npm run worker` runs it), driven
  * by the benchmark over IPC.
  */
-import { writeFileSync } from "node:fs";
-import { Session } from "node:inspector/promises";
 import type { WorkerHandle } from "../../lib/worker/run";
 import { startProcessWorker } from "../../lib/worker/server";
 import { store } from "../../lib/store/connection";
@@ -13,13 +11,10 @@ type Command =
   | { cmd: "start" }
   | { cmd: "wake"; endpointIds: string[] }
   | { cmd: "roundTrips" }
-  | { cmd: "profileStart" }
-  | { cmd: "profileStop"; file: string }
+  | { cmd: "clock" }
   | { cmd: "stop" };
 
 let worker: WorkerHandle | undefined;
-/** V8's sampling profiler, started and stopped around one measured phase (HOOKLINE_BENCH_PROFILE). */
-let profiler: Session | undefined;
 const reply = (message: unknown) => process.send!(message);
 
 process.on("message", async (message: Command) => {
@@ -38,20 +33,11 @@ process.on("message", async (message: Command) => {
       reply({ count: current.engine === "postgres" ? current.roundTrips.count : null });
       break;
     }
-    case "profileStart":
-      profiler = new Session();
-      profiler.connect();
-      await profiler.post("Profiler.enable");
-      await profiler.post("Profiler.start");
-      reply({ profiling: true });
+    case "clock":
+      // The monotonic clock V8's CPU profiles (--cpu-prof) are timed by, in µs: the bench marks
+      // the profiled round's start and end with it (profile-parts.ts).
+      reply({ micros: Number(process.hrtime.bigint() / 1000n) });
       break;
-    case "profileStop": {
-      const { profile } = await profiler!.post("Profiler.stop");
-      profiler!.disconnect();
-      writeFileSync(message.file, JSON.stringify(profile));
-      reply({ written: message.file });
-      break;
-    }
     case "stop":
       await worker?.stop(1000);
       reply({ stopped: true });

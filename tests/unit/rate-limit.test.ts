@@ -27,4 +27,13 @@ describe("per-endpoint rate limit (token bucket)", () => {
     expect(next.granted).toBe(0);
     expect(next.retryInMs).toBe(2000);
   });
+
+  it("a caller whose clock is behind the bucket's gets nothing extra, and leaves the bucket's time alone", () => {
+    const drained = grantAttempts(undefined, 4, 10_000, 4).bucket;
+    const behind = grantAttempts(drained, 4, 9_000, 4);
+    expect(behind.granted).toBe(0);
+    expect(behind.bucket).toEqual(drained);
+    // Half a second after the bucket's own time: two tokens, not the six that dating it back would give.
+    expect(grantAttempts(behind.bucket, 4, 10_500, 10).granted).toBe(2);
+  });
 });
