@@ -22,6 +22,7 @@ import type { PostgresStore, SqliteStore, Store } from "./connection";
 import { INITIAL_STATUS, sqlStatus } from "./delivery-states";
 import { notifyNewWork } from "./notify";
 import { at, query, transaction } from "./postgres";
+import { betweenTurns } from "./sqlite-writer";
 import { preparedStatements } from "./sqlite";
 
 export interface EventInsert {
@@ -180,7 +181,12 @@ export function insertEvent(store: Store, input: EventInsert): Promise<InsertedE
 }
 
 async function writeBatch(store: Store, batch: EventInsert[]): Promise<InsertedEvent[]> {
-  return store.engine === "sqlite" ? writeBatchOnSqlite(store, batch) : writeBatchOnPostgres(store, batch);
+  if (store.engine === "postgres") return writeBatchOnPostgres(store, batch);
+  // While this process's worker commits a turn on its writer thread, wait for it asynchronously
+  // rather than in SQLite's busy handler, which would block the event loop.
+  const turn = betweenTurns(store.sqlite.name);
+  if (turn) await turn;
+  return writeBatchOnSqlite(store, batch);
 }
 
 async function flush(store: Store): Promise<void> {

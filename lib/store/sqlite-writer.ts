@@ -43,6 +43,35 @@ export interface SqliteWriter {
 }
 
 /**
+ * Turns in flight per database file, and who waits for the writer to be between two: this
+ * process's other writes (ingest's group commit) run then, instead of sleeping in SQLite's busy
+ * handler, which blocks the event loop, every request included, until the turn commits. On
+ * globalThis: Next loads the server's ingest route and its worker from different bundles.
+ */
+interface TurnState {
+  inFlight: boolean;
+  waiters: Array<() => void>;
+}
+
+function turnState(file: string): TurnState {
+  const holder = globalThis as unknown as { hooklineSqliteTurns?: Map<string, TurnState> };
+  const states = (holder.hooklineSqliteTurns ??= new Map());
+  let state = states.get(file);
+  if (!state) states.set(file, (state = { inFlight: false, waiters: [] }));
+  return state;
+}
+
+/**
+ * Null when no worker turn is running on `file` in this process; otherwise settles when it has
+ * committed, before the next one starts (the waiters run first).
+ */
+export function betweenTurns(file: string): Promise<void> | null {
+  const state = turnState(file);
+  if (!state.inFlight) return null;
+  return new Promise((resolve) => state.waiters.push(resolve));
+}
+
+/**
  * The thread's source. Next bundles this module into the server (the worker starts from
  * instrumentation.ts), so neither __dirname nor a bundler-made URL names lib/store there; every
  * way of running Hookline (npm scripts, tests) runs from the project's folder.
@@ -82,12 +111,19 @@ export function startSqliteWriter(store: SqliteStore, log: (message: string, err
   let stopping = false;
   let nextId = 0;
   let pending: { id: number; resolve: (result: CycleResult) => void; reject: (error: Error) => void } | null = null;
+  const turns = turnState(store.sqlite.name);
+  /** The turn is over: whoever waited for it writes now, before the worker can start the next. */
+  const turnEnded = () => {
+    turns.inFlight = false;
+    for (const waiter of turns.waiters.splice(0)) waiter();
+  };
   const ready = new Promise<void>((resolve) => {
     thread.on("message", (message: CycleReply | "ready") => {
       if (message === "ready") return resolve();
       const waiting = pending;
       if (!waiting || waiting.id !== message.id) return;
       pending = null;
+      turnEnded();
       if ("result" in message) waiting.resolve(message.result);
       else waiting.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
     });
@@ -96,6 +132,7 @@ export function startSqliteWriter(store: SqliteStore, log: (message: string, err
       if (!failed) log("the SQLite writer thread stopped; the worker writes on its own thread from now on", error);
       failed = error;
       resolve();
+      turnEnded();
       pending?.reject(error);
       pending = null;
     };
@@ -122,6 +159,7 @@ export function startSqliteWriter(store: SqliteStore, log: (message: string, err
       };
       return new Promise<CycleResult>((resolve, reject) => {
         pending = { id, resolve, reject };
+        turns.inFlight = true;
         thread.postMessage(message);
       });
     },
