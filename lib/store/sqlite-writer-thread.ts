@@ -23,10 +23,10 @@ port.on("message", (message: CycleRequest | "stop") => {
   }
   let reply: CycleReply;
   try {
-    reply = { id: message.id, result: recordAndClaimOnSqlite({ sqlite: db }, message.completions, message.requests, message.options) };
+    reply = { result: recordAndClaimOnSqlite({ sqlite: db }, message.completions, message.requests, message.options) };
   } catch (error) {
     const { message: text, code } = error as { message?: string; code?: string };
-    reply = { id: message.id, error: { message: text ?? String(error), code } };
+    reply = { error: { message: text ?? String(error), code } };
   }
   port.postMessage(reply);
 });

@@ -10,7 +10,8 @@
  * Contract:
  * - Same results and errors as worker-cycle.ts's recordAndClaim (the same code runs there, on
  *   the thread's own connection to the same file, with the same pragmas); one turn at a time
- *   (the worker never starts a turn before the last one ended), so nothing queues here.
+ *   (the worker never starts a turn before the last one ended), so nothing queues here and a
+ *   reply is always the answer to the turn in flight.
  * - If the thread cannot start (no TypeScript loader, no source files beside the build) or
  *   dies, turns run in-process as before: slower, never wrong. The worker logs it once. A turn
  *   the thread dies in fails like a database error: its attempts are written on the next turn
@@ -24,23 +25,15 @@ import { Worker } from "node:worker_threads";
 import type { ClaimOptions, ClaimRequest } from "./claim-due";
 import { SQLITE_SYNCHRONOUS, type SqliteStore } from "./connection";
 import type { Completion, RecordOptions } from "./record-outcomes";
-import { recordAndClaimOnSqlite, type CycleResult } from "./worker-cycle";
+import { inProcessTurns, recordAndClaimOnSqlite, type CycleResult, type WorkerTurns } from "./worker-cycle";
 
 export interface CycleRequest {
-  id: number;
   completions: Completion[];
   requests: ClaimRequest[];
   options: { record: RecordOptions; claim: ClaimOptions };
 }
 
-export type CycleReply = { id: number; result: CycleResult } | { id: number; error: { message: string; code?: string } };
-
-export interface SqliteWriter {
-  /** Settles once the thread runs (it compiles its modules first), or failed to start. */
-  readonly ready: Promise<void>;
-  recordAndClaim(completions: Completion[], requests: ClaimRequest[], options: CycleRequest["options"]): Promise<CycleResult>;
-  stop(): Promise<void>;
-}
+export type CycleReply = { result: CycleResult } | { error: { message: string; code?: string } };
 
 /**
  * Turns in flight per database file, and who waits for the writer to be between two: this
@@ -93,13 +86,13 @@ require(workerData.loader).register();
 require(workerData.source);
 `;
 
-/** A thread for `store`'s worker turns, or null where turns must stay in-process (":memory:", no sources). */
-export function startSqliteWriter(store: SqliteStore, log: (message: string, error?: unknown) => void): SqliteWriter | null {
-  if (store.sqlite.memory) return null;
+/** `store`'s worker turns on a thread of their own; in-process for ":memory:" or without the sources. */
+export function startSqliteWriter(store: SqliteStore, log: (message: string, error?: unknown) => void): WorkerTurns {
+  if (store.sqlite.memory) return inProcessTurns(store);
   const source = threadSource();
   if (!source) {
     log("the SQLite writer thread's sources are not here; the worker writes on its own thread");
-    return null;
+    return inProcessTurns(store);
   }
   const thread = new Worker(BOOTSTRAP, {
     eval: true,
@@ -109,8 +102,7 @@ export function startSqliteWriter(store: SqliteStore, log: (message: string, err
   thread.unref();
   let failed: Error | null = null;
   let stopping = false;
-  let nextId = 0;
-  let pending: { id: number; resolve: (result: CycleResult) => void; reject: (error: Error) => void } | null = null;
+  let pending: { resolve: (result: CycleResult) => void; reject: (error: Error) => void } | null = null;
   const turns = turnState(store.sqlite.name);
   /** The turn is over: whoever waited for it writes now, before the worker can start the next. */
   const turnEnded = () => {
@@ -120,8 +112,7 @@ export function startSqliteWriter(store: SqliteStore, log: (message: string, err
   const ready = new Promise<void>((resolve) => {
     thread.on("message", (message: CycleReply | "ready") => {
       if (message === "ready") return resolve();
-      const waiting = pending;
-      if (!waiting || waiting.id !== message.id) return;
+      const waiting = pending!;
       pending = null;
       turnEnded();
       if ("result" in message) waiting.resolve(message.result);
@@ -146,9 +137,7 @@ export function startSqliteWriter(store: SqliteStore, log: (message: string, err
       await ready;
       // A turn the thread never ran (it died first) is not done: run it here.
       if (failed) return recordAndClaimOnSqlite(store, completions, requests, options);
-      const id = ++nextId;
       const message: CycleRequest = {
-        id,
         // Only what recording needs: the payloads and secrets stay on this side.
         completions: completions.map(({ delivery, attempt }) => ({
           delivery: { id: delivery.id, userId: delivery.userId, endpointId: delivery.endpointId, attempts: delivery.attempts, endpointFailing: delivery.endpointFailing },
@@ -158,7 +147,7 @@ export function startSqliteWriter(store: SqliteStore, log: (message: string, err
         options,
       };
       return new Promise<CycleResult>((resolve, reject) => {
-        pending = { id, resolve, reject };
+        pending = { resolve, reject };
         turns.inFlight = true;
         thread.postMessage(message);
       });

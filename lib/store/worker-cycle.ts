@@ -50,3 +50,20 @@ export async function recordAndClaim(
     return { ...claimed, outcomes };
   });
 }
+
+/** Where a worker's turns run: in this thread (here), or on SQLite's writer thread (sqlite-writer.ts). */
+export interface WorkerTurns {
+  /** Settles once turns can run (a writer thread compiles its modules first). */
+  readonly ready: Promise<void>;
+  recordAndClaim(completions: Completion[], requests: ClaimRequest[], options: { record: RecordOptions; claim: ClaimOptions }): Promise<CycleResult>;
+  stop(): Promise<void>;
+}
+
+/** Turns in this thread: PostgreSQL (its waits are on the network), SQLite ":memory:", or no writer thread. */
+export function inProcessTurns(store: Store): WorkerTurns {
+  return {
+    ready: Promise.resolve(),
+    recordAndClaim: (completions, requests, options) => recordAndClaim(store, completions, requests, options),
+    async stop() {},
+  };
+}

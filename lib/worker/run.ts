@@ -37,10 +37,10 @@ import { store as defaultStore, type Store } from "../store/connection";
 import { accountsOfEndpoints } from "../store/endpoint-accounts";
 import { onNewWork } from "../store/notify";
 import { purgeExpiredHistory } from "../store/purge";
-import { startSqliteWriter, type SqliteWriter } from "../store/sqlite-writer";
+import { startSqliteWriter } from "../store/sqlite-writer";
 import { reclaimExpiredLeases } from "../store/reclaim-expired";
 import type { AttemptRecord, Completion } from "../store/record-outcomes";
-import { recordAndClaim, type CycleResult } from "../store/worker-cycle";
+import { inProcessTurns, type CycleResult, type WorkerTurns } from "../store/worker-cycle";
 import { workerConfig, type WorkerConfig, type WorkerOptions } from "./config";
 import { Interruption } from "../webhooks/send";
 import { attemptDelivery } from "./dispatch";
@@ -88,8 +88,8 @@ interface Worker {
   inFlightByEndpoint: Map<string, number>;
   inFlightByAccount: Map<string, number>;
   queue: EndpointQueue;
-  /** On SQLite, the thread the turns run on (sqlite-writer.ts); null: on this one. */
-  writer: SqliteWriter | null;
+  /** Where its turns run: on SQLite a writer thread (sqlite-writer.ts), else this thread. */
+  turns: WorkerTurns;
   /** Finished attempts not yet written. */
   completions: Completion[];
   /** Endpoints with a wake-up timer set, per reason: at most one timer each. */
@@ -184,7 +184,7 @@ async function cycle(worker: Worker): Promise<void> {
   const { config } = worker;
   // The turn's time is taken when it can run: a turn planned long before it runs would claim
   // with stale leases and refill rate-limit buckets for time already paid for.
-  if (worker.writer) await worker.writer.ready;
+  await worker.turns.ready;
   const batch = worker.completions;
   worker.completions = [];
   const now = worker.clock();
@@ -202,7 +202,7 @@ async function cycle(worker: Worker): Promise<void> {
         circuitBreakerFailures: config.outcome.circuitBreaker.failures,
       },
     };
-    result = await (worker.writer ? worker.writer.recordAndClaim(batch, requests, options) : recordAndClaim(worker.store, batch, requests, options));
+    result = await worker.turns.recordAndClaim(batch, requests, options);
   } catch (error) {
     // Finished attempts are still leased to us: try again shortly; if we die first, the lease
     // expires and the deliveries are attempted again (at-least-once).
@@ -230,7 +230,7 @@ async function cycle(worker: Worker): Promise<void> {
   }
   for (const endpointId of result.busy) wakeIn(worker, endpointId, BUSY_RETRY_MS, worker.wakes.busy);
   // The claimed deliveries take their slots now, and their requests go out once the next turn
-  // is on its way: on SQLite that turn runs on the writer thread while these are being sent.
+  // is on its way: on a writer thread that turn runs while these are being sent.
   const launch = new Promise<void>((resolve) => setImmediate(resolve));
   for (const delivery of result.claimed) startAttempt(worker, delivery, launch);
   forgetIdle(worker.queue, result.drained, worker.inFlightByEndpoint);
@@ -311,27 +311,29 @@ async function stopWorker(worker: Worker, graceMs: number): Promise<void> {
 }
 
 export function startWorker(options: WorkerOptions = {}): WorkerHandle {
+  const store = options.store ?? defaultStore();
+  const log = options.log ?? ((message: string, error?: unknown) => logger.error({ component: "worker", err: error }, message));
   const worker: Worker = {
     id: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
-    store: options.store ?? defaultStore(),
+    store,
     clock: options.clock ?? Date.now,
     config: workerConfig(options),
-    log: options.log ?? ((message: string, error?: unknown) => logger.error({ component: "worker", err: error }, message)),
+    log,
+    // On SQLite a writer thread; PostgreSQL's turns wait on the network, not on this thread.
+    turns: store.engine === "sqlite" ? startSqliteWriter(store, log) : inProcessTurns(store),
     inFlight: new Map(),
     inFlightByEndpoint: new Map(),
     inFlightByAccount: new Map(),
     queue: createQueue(),
-    writer: null,
     completions: [],
     wakes: { paused: new Set(), rate: new Set(), busy: new Set() },
     cycleScheduled: false,
     cycling: null,
     stopping: false,
   };
-  const { store, config, log } = worker;
+  const { config } = worker;
 
   const maintenance = startStoreMaintenance(store, log);
-  worker.writer = store.engine === "sqlite" ? startSqliteWriter(store, log) : null;
   const stopListening = onNewWork(store, (endpointIds) => activate(worker, endpointIds), log);
   const heartbeat = startHeartbeat(store, { workerId: worker.id, intervalMs: config.heartbeatIntervalMs, log, now: worker.clock });
   const pollTimer = setInterval(() => void poll(worker), config.pollIntervalMs);
@@ -351,7 +353,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   let stopped: Promise<void> | null = null;
   return {
     id: worker.id,
-    ready: Promise.all([heartbeat.first, worker.writer?.ready]).then(() => undefined),
+    ready: Promise.all([heartbeat.first, worker.turns.ready]).then(() => undefined),
     inFlight: () => worker.inFlight.size,
     poke: () => void poll(worker),
     stop(graceMs = env.HOOKLINE_SHUTDOWN_GRACE_MS) {
@@ -362,7 +364,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
         ticker.stop();
         stopListening();
         await stopWorker(worker, graceMs);
-        await worker.writer?.stop();
+        await worker.turns.stop();
         await heartbeat.stop();
         await maintenance.stop();
       })();

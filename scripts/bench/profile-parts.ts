@@ -70,8 +70,6 @@ function partOf(nodeId: number, nodes: Map<number, { callFrame: CallFrame; paren
 
 export interface TimeByPart {
   busyMicrosPerDelivery: number;
-  /** Wall time of the profile, busy or idle. */
-  wallSeconds: number;
   parts: Array<{ part: string; microsPerDelivery: number; share: number }>;
 }
 
@@ -90,7 +88,6 @@ export function timeByPart(profile: CpuProfile, window: ProfileWindow): TimeByPa
   const busy = [...totals.values()].reduce((sum, micros) => sum + micros, 0);
   return {
     busyMicrosPerDelivery: busy / window.deliveries,
-    wallSeconds: (window.to - window.from) / 1e6,
     parts: [...totals.entries()]
       .sort((a, b) => b[1] - a[1])
       .map(([part, micros]) => ({ part, microsPerDelivery: micros / window.deliveries, share: micros / busy })),
