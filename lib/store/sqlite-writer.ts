@@ -119,10 +119,11 @@ export function startSqliteWriter(store: SqliteStore, log: (message: string, err
       else waiting.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
     });
     const fail = (error: Error) => {
+      // Whoever waits for the thread to be ready (the heartbeat, a stop) must not wait forever.
+      resolve();
       if (stopping) return;
       if (!failed) log("the SQLite writer thread stopped; the worker writes on its own thread from now on", error);
       failed = error;
-      resolve();
       turnEnded();
       pending?.reject(error);
       pending = null;

@@ -335,7 +335,10 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
 
   const maintenance = startStoreMaintenance(store, log);
   const stopListening = onNewWork(store, (endpointIds) => activate(worker, endpointIds), log);
-  const heartbeat = startHeartbeat(store, { workerId: worker.id, intervalMs: config.heartbeatIntervalMs, log, now: worker.clock });
+  // Alive (for /api/health) from when it can deliver: on SQLite, once its writer thread has
+  // loaded, which takes seconds on a busy machine. A beat before then would age past a short
+  // heartbeat bound while the worker is still getting ready.
+  const heartbeat = worker.turns.ready.then(() => startHeartbeat(store, { workerId: worker.id, intervalMs: config.heartbeatIntervalMs, log, now: worker.clock }));
   const pollTimer = setInterval(() => void poll(worker), config.pollIntervalMs);
   pollTimer.unref();
   setImmediate(() => void poll(worker));
@@ -353,7 +356,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   let stopped: Promise<void> | null = null;
   return {
     id: worker.id,
-    ready: Promise.all([heartbeat.first, worker.turns.ready]).then(() => undefined),
+    ready: heartbeat.then((started) => started.first),
     inFlight: () => worker.inFlight.size,
     poke: () => void poll(worker),
     stop(graceMs = env.HOOKLINE_SHUTDOWN_GRACE_MS) {
@@ -365,7 +368,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
         stopListening();
         await stopWorker(worker, graceMs);
         await worker.turns.stop();
-        await heartbeat.stop();
+        await (await heartbeat).stop();
         await maintenance.stop();
       })();
       return stopped;
