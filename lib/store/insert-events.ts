@@ -7,7 +7,8 @@
  * - `insertEvent` resolves once the event is durable (committed with synchronous = FULL on
  *   SQLite, synchronous_commit = on on PostgreSQL). The events requested during one event-loop
  *   turn share one transaction (group commit): the commit is the largest cost of accepting an
- *   event. On SQLite it runs synchronously on the raw connection (see connection.ts for why).
+ *   event. On SQLite it runs on this process's writer thread when one runs (sqlite-writer.ts),
+ *   else synchronously on the raw connection (see connection.ts for why).
  * - An idempotency key already used by the account makes that event `duplicate` and writes
  *   nothing for it (ON CONFLICT DO NOTHING: a unique violation never takes the batch down).
  * - If the batch fails anyway (e.g. an account deleted meanwhile), each event is tried on its
@@ -17,56 +18,15 @@
  *   fire-tick.ts); they skip the deliveries of an event whose idempotency key was taken.
  */
 import type pg from "pg";
-import { fanOutTargets, newEventRows, type EventRows, type FanOutEndpoint } from "../events/fan-out";
-import type { PostgresStore, SqliteStore, Store } from "./connection";
+import type { EventRows } from "../events/fan-out";
+import type { PostgresStore, Store } from "./connection";
 import { INITIAL_STATUS, sqlStatus } from "./delivery-states";
+import { liveEndpointsOnSqlite, insertEventRowsOnSqlite, result, rowsFor, writeBatchOnSqlite, type EventInsert, type InsertedEvent, type LiveEndpoint } from "./insert-events-sqlite";
 import { notifyNewWork } from "./notify";
 import { at, query, transaction } from "./postgres";
-import { betweenTurns } from "./sqlite-writer";
-import { preparedStatements } from "./sqlite";
+import { runningSqliteWriter } from "./sqlite-writer";
 
-export interface EventInsert {
-  userId: string;
-  type: string;
-  /** The event's data, already valid JSON text. */
-  payload: string;
-  idempotencyKey?: string | null;
-  /** Only this endpoint (test events), whatever its filter. */
-  onlyEndpointId?: string;
-  now: Date;
-}
-
-export type InsertedEvent = { duplicate: false; eventId: string; endpointIds: string[] } | { duplicate: true };
-
-type LiveEndpoint = FanOutEndpoint & { name: string; userId: string };
-
-const sqliteStatements = preparedStatements((db) => ({
-  liveEndpoints: db.prepare(`SELECT id, userId, name, eventTypes FROM "Endpoint" WHERE userId = ? AND deletedAt IS NULL AND enabled = 1 ORDER BY id`),
-  event: db.prepare(
-    `INSERT INTO "Event" (id, userId, type, payload, idempotencyKey, scheduleId, createdAt)
-     VALUES (@id, @userId, @type, @payload, @idempotencyKey, @scheduleId, @createdAt) ON CONFLICT DO NOTHING`,
-  ),
-  // As Prisma writes them: times in Unix ms, updatedAt set on create.
-  delivery: db.prepare(
-    `INSERT INTO "Delivery" (id, userId, eventId, endpointId, status, attempts, nextAttemptAt, createdAt, updatedAt)
-     VALUES (@id, @userId, @eventId, @endpointId, ${sqlStatus(INITIAL_STATUS)}, 0, @nextAttemptAt, @createdAt, @createdAt)`,
-  ),
-}));
-
-/** The account's live, enabled endpoints, read inside the caller's SQLite transaction. */
-export function liveEndpointsOnSqlite(store: SqliteStore, userId: string): LiveEndpoint[] {
-  return sqliteStatements(store.sqlite).liveEndpoints.all(userId) as LiveEndpoint[];
-}
-
-/** Writes the rows inside the caller's SQLite transaction; false when the idempotency key was taken. */
-export function insertEventRowsOnSqlite(store: SqliteStore, rows: EventRows): boolean {
-  const sql = sqliteStatements(store.sqlite);
-  if (sql.event.run({ ...rows.event, createdAt: rows.event.createdAt.getTime() }).changes === 0) return false;
-  for (const delivery of rows.deliveries) {
-    sql.delivery.run({ ...delivery, nextAttemptAt: delivery.nextAttemptAt.getTime(), createdAt: delivery.createdAt.getTime() });
-  }
-  return true;
-}
+export { insertEventRowsOnSqlite, liveEndpointsOnSqlite, type EventInsert, type InsertedEvent };
 
 /** The live, enabled endpoints of these accounts, read inside the caller's PostgreSQL transaction. */
 export async function liveEndpointsOnPostgres(store: PostgresStore, client: pg.PoolClient, userIds: string[]): Promise<Map<string, LiveEndpoint[]>> {
@@ -132,26 +92,6 @@ export async function insertEventRowsOnPostgres(store: PostgresStore, client: pg
   return batch.map((rows) => written.has(rows.event.id));
 }
 
-function rowsFor(input: EventInsert, endpoints: LiveEndpoint[]): EventRows {
-  const targets = fanOutTargets(endpoints, input.type, input.onlyEndpointId);
-  return newEventRows(input.userId, input, targets.map((endpoint) => endpoint.id), input.now);
-}
-
-function result(rows: EventRows, written: boolean): InsertedEvent {
-  return written ? { duplicate: false, eventId: rows.event.id, endpointIds: rows.deliveries.map((delivery) => delivery.endpointId) } : { duplicate: true };
-}
-
-function writeBatchOnSqlite(store: SqliteStore, batch: EventInsert[]): InsertedEvent[] {
-  return store.sqlite
-    .transaction(() =>
-      batch.map((input) => {
-        const rows = rowsFor(input, liveEndpointsOnSqlite(store, input.userId));
-        return result(rows, insertEventRowsOnSqlite(store, rows));
-      }),
-    )
-    .immediate();
-}
-
 async function writeBatchOnPostgres(store: PostgresStore, batch: EventInsert[]): Promise<InsertedEvent[]> {
   return transaction(store, async (client) => {
     const endpoints = await liveEndpointsOnPostgres(store, client, batch.map((input) => input.userId));
@@ -182,11 +122,10 @@ export function insertEvent(store: Store, input: EventInsert): Promise<InsertedE
 
 async function writeBatch(store: Store, batch: EventInsert[]): Promise<InsertedEvent[]> {
   if (store.engine === "postgres") return writeBatchOnPostgres(store, batch);
-  // While this process's worker commits a turn on its writer thread, wait for it asynchronously
-  // rather than in SQLite's busy handler, which would block the event loop.
-  const turn = betweenTurns(store.sqlite.name);
-  if (turn) await turn;
-  return writeBatchOnSqlite(store, batch);
+  // On the writer thread when this process runs one (the server starts it): the commit's fsync
+  // then blocks that thread, not the one answering requests.
+  const writer = runningSqliteWriter(store.sqlite.name);
+  return writer ? writer.run({ insertEvents: batch }) : writeBatchOnSqlite(store, batch);
 }
 
 async function flush(store: Store): Promise<void> {

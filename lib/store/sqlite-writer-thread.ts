@@ -1,29 +1,37 @@
 /**
- * The worker's writer thread on SQLite (started by sqlite-writer.ts): its own connection to the
- * database file, and one turn (record outcomes + claim, worker-cycle.ts) per message, answered
- * with the turn's result or its error.
+ * The SQLite writer thread (started by sqlite-writer.ts): its own connection to the database
+ * file, and one job per message (a worker turn, worker-cycle.ts, or an ingest batch,
+ * insert-events.ts), answered in order with its result or its error.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { writeBatchOnSqlite } from "./insert-events-sqlite";
 import { openSqliteConnection } from "./sqlite";
 import { recordAndClaimOnSqlite } from "./worker-cycle";
-import type { CycleRequest, CycleReply } from "./sqlite-writer";
+import type { WriterJob, WriterReply } from "./sqlite-writer";
 
 const { file, synchronous } = workerData as { file: string; synchronous: "FULL" | "NORMAL" };
 const db = openSqliteConnection(file, synchronous);
 // The checkpointer thread checkpoints (checkpointer.ts); a checkpoint inside one of these
-// commits would hold up the worker's every slot for as long as it takes.
+// commits would hold up the worker's every slot, and every request waiting for its commit, for
+// as long as it takes.
 db.pragma("wal_autocheckpoint = 0");
 const port = parentPort!;
+const store = { sqlite: db };
 
-port.on("message", (message: CycleRequest | "stop") => {
+port.on("message", (message: WriterJob | "stop") => {
   if (message === "stop") {
     db.close();
     port.close();
     return;
   }
-  let reply: CycleReply;
+  let reply: WriterReply;
   try {
-    reply = { result: recordAndClaimOnSqlite({ sqlite: db }, message.completions, message.requests, message.options) };
+    reply = {
+      result:
+        "turn" in message
+          ? recordAndClaimOnSqlite(store, message.turn.completions, message.turn.requests, message.turn.options)
+          : writeBatchOnSqlite(store, message.insertEvents),
+    };
   } catch (error) {
     const { message: text, code } = error as { message?: string; code?: string };
     reply = { error: { message: text ?? String(error), code } };

@@ -37,7 +37,7 @@ import { store as defaultStore, type Store } from "../store/connection";
 import { accountsOfEndpoints } from "../store/endpoint-accounts";
 import { onNewWork } from "../store/notify";
 import { purgeExpiredHistory } from "../store/purge";
-import { startSqliteWriter } from "../store/sqlite-writer";
+import { sqliteWorkerTurns } from "../store/sqlite-writer";
 import { reclaimExpiredLeases } from "../store/reclaim-expired";
 import type { AttemptRecord, Completion } from "../store/record-outcomes";
 import { inProcessTurns, type CycleResult, type WorkerTurns } from "../store/worker-cycle";
@@ -320,7 +320,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
     config: workerConfig(options),
     log,
     // On SQLite a writer thread; PostgreSQL's turns wait on the network, not on this thread.
-    turns: store.engine === "sqlite" ? startSqliteWriter(store, log) : inProcessTurns(store),
+    turns: store.engine === "sqlite" ? sqliteWorkerTurns(store, log) : inProcessTurns(store),
     inFlight: new Map(),
     inFlightByEndpoint: new Map(),
     inFlightByAccount: new Map(),

@@ -1,0 +1,90 @@
+/**
+ * lib/store/sqlite-writer.ts (SQLite only): ingest's group commits run on the writer thread once
+ * it is ready, with the same results as in-process (fan-out, duplicate idempotency keys, a
+ * failing batch retried event by event); the thread is shared by its users and stops with the
+ * last one, after which writes run in-process again.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { prisma } from "@/lib/db";
+import { store, type SqliteStore } from "@/lib/store/connection";
+import { insertEvent } from "@/lib/store/insert-events";
+import { acquireSqliteWriter, runningSqliteWriter } from "@/lib/store/sqlite-writer";
+import { onSqlite } from "../helpers/db";
+import { newAccount, newEndpoint } from "../helpers/harness";
+
+const log = (message: string, error?: unknown) => {
+  throw new Error(`the writer logged: ${message} ${String(error)}`);
+};
+
+describe.skipIf(!onSqlite)("the SQLite writer thread", () => {
+  it("takes ingest's group commits once ready, with the results the in-process commit gives", async () => {
+    const database = store() as SqliteStore;
+    const account = await newAccount();
+    const orders = await newEndpoint(account.id, "http://127.0.0.1:9/orders", "orders");
+    await prisma.endpoint.update({ where: { id: orders.id }, data: { eventTypes: JSON.stringify(["order.*"]) } });
+    const writer = acquireSqliteWriter(database, log)!;
+    try {
+      await writer.ready;
+      expect(runningSqliteWriter(database.sqlite.name)).toBe(writer);
+      // Nothing may commit on this thread's connection while the writer runs.
+      const inProcess = vi.spyOn(database.sqlite, "transaction");
+      const now = new Date();
+      const insert = (type: string, idempotencyKey?: string) => insertEvent(database, { userId: account.id, type, payload: `{"t":"${type}"}`, idempotencyKey, now });
+      // One event-loop turn: one batch.
+      const results = await Promise.all([insert("order.created", "k-1"), insert("audit.logged"), insert("order.paid", "k-1"), insert("order.paid")]);
+      expect(inProcess).not.toHaveBeenCalled();
+      inProcess.mockRestore();
+
+      expect(results[0]).toEqual({ duplicate: false, eventId: expect.stringMatching(/^msg_/), endpointIds: [orders.id] });
+      expect(results[1]).toEqual({ duplicate: false, eventId: expect.stringMatching(/^msg_/), endpointIds: [] });
+      expect(results[2]).toEqual({ duplicate: true });
+      expect(results[3]).toMatchObject({ duplicate: false, endpointIds: [orders.id] });
+      const events = await prisma.event.findMany({ where: { userId: account.id }, select: { id: true, type: true }, orderBy: { id: "asc" } });
+      expect(events.map((event) => event.type).sort()).toEqual(["audit.logged", "order.created", "order.paid"]);
+      const deliveries = await prisma.delivery.findMany({ where: { userId: account.id }, select: { eventId: true, endpointId: true, status: true } });
+      expect(deliveries).toHaveLength(2);
+      for (const delivery of deliveries) expect(delivery).toMatchObject({ endpointId: orders.id, status: "pending" });
+    } finally {
+      await writer.release();
+    }
+  });
+
+  it("retries a failing batch event by event on the thread, so only the failing event fails", async () => {
+    const database = store() as SqliteStore;
+    const account = await newAccount();
+    const writer = acquireSqliteWriter(database, log)!;
+    try {
+      await writer.ready;
+      const now = new Date();
+      const [good, orphan] = await Promise.allSettled([
+        insertEvent(database, { userId: account.id, type: "order.created", payload: "{}", now }),
+        // No such account: the foreign key refuses the row, and with it the first batch.
+        insertEvent(database, { userId: "usr_none", type: "order.created", payload: "{}", now }),
+      ]);
+      expect(good).toMatchObject({ status: "fulfilled", value: { duplicate: false } });
+      expect(orphan).toMatchObject({ status: "rejected", reason: { code: "SQLITE_CONSTRAINT_FOREIGNKEY" } });
+      expect(await prisma.event.count({ where: { userId: account.id } })).toBe(1);
+    } finally {
+      await writer.release();
+    }
+  });
+
+  it("is shared by its users and stops with the last one; writes then run in-process", async () => {
+    const database = store() as SqliteStore;
+    const account = await newAccount();
+    const first = acquireSqliteWriter(database, log)!;
+    const second = acquireSqliteWriter(database, log)!;
+    expect(second).toBe(first);
+    await first.ready;
+    await first.release();
+    expect(runningSqliteWriter(database.sqlite.name)).toBe(first);
+    await second.release();
+    expect(runningSqliteWriter(database.sqlite.name)).toBeNull();
+
+    const inProcess = vi.spyOn(database.sqlite, "transaction");
+    const inserted = await insertEvent(database, { userId: account.id, type: "order.created", payload: "{}", now: new Date() });
+    expect(inserted).toMatchObject({ duplicate: false });
+    expect(inProcess).toHaveBeenCalled();
+    inProcess.mockRestore();
+  });
+});
