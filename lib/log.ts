@@ -40,6 +40,13 @@ const holder = globalThis as unknown as { hooklineLogger?: Logger };
 export const logger: Logger = (holder.hooklineLogger ??= createLogger());
 
 /**
+ * For the one line every API request writes: its fields are fixed and safe (request id, method,
+ * path, status, duration, account id), so the redaction pass, a tenth of what accepting an
+ * event costs, is skipped. Same stream as `logger`.
+ */
+export const requestLogger: Logger = logger.child({}, { redact: [] });
+
+/**
  * The id a request is logged under: the caller's `x-request-id` when it is a plain token (so a
  * proxy's id follows the request through), else a fresh one. Anything else the caller sends
  * (long, spaces, control characters) is not trusted into the log.

@@ -12,7 +12,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { authenticateApiKey, type ApiKeyIdentity } from "../auth/api-keys";
 import { env } from "../env";
-import { logger, requestIdFrom } from "../log";
+import { logger, requestIdFrom, requestLogger } from "../log";
 import { QuotaExceededError } from "../quotas";
 import { takeApiRateToken } from "../store/api-rate-limit";
 import { store } from "../store/connection";
@@ -33,12 +33,54 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, "Not Found", `No ${what} with this id.`);
 
-export function problem(status: number, title: string, detail: string, extra: { errors?: FieldErrors; headers?: Record<string, string> } = {}) {
-  return NextResponse.json(
-    { type: "about:blank", status, title, detail, ...(extra.errors ? { errors: extra.errors } : {}) },
-    { status, headers: { "content-type": "application/problem+json", ...extra.headers } },
-  );
+/**
+ * An API request as the plumbing reads it, whichever server took it: Next's (fromNextRequest),
+ * or scripts/server.ts's own for event ingest, which skips Next's Request and Response objects
+ * (building them costs more than the rest of that request).
+ */
+export interface ApiRequest {
+  method: string;
+  /** Without the query string. */
+  path: string;
+  /** A header's value (names in lower case), or null. */
+  header(name: string): string | null;
+  /** Reads the body, keeping at most `limit` bytes (readBodyUpTo's contract). */
+  readBody(limit: number): Promise<CappedBody>;
 }
+
+/** An answer before it is a Response: status, headers (content type included) and a JSON body. */
+export interface ApiAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export function fromNextRequest(request: NextRequest): ApiRequest {
+  return {
+    method: request.method,
+    path: request.nextUrl.pathname,
+    header: (name) => request.headers.get(name),
+    readBody: (limit) => readBodyUpTo(request, limit),
+  };
+}
+
+export const toNextResponse = (answer: ApiAnswer) => NextResponse.json(answer.body, { status: answer.status, headers: answer.headers });
+
+export const jsonAnswer = (body: unknown, status = 200, headers: Record<string, string> = {}): ApiAnswer => ({
+  status,
+  headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+  body,
+});
+
+function problemAnswer(status: number, title: string, detail: string, extra: { errors?: FieldErrors; headers?: Record<string, string> } = {}): ApiAnswer {
+  return {
+    status,
+    headers: { "content-type": "application/problem+json", ...extra.headers },
+    body: { type: "about:blank", status, title, detail, ...(extra.errors ? { errors: extra.errors } : {}) },
+  };
+}
+
+export const problem = (...args: Parameters<typeof problemAnswer>) => toNextResponse(problemAnswer(...args));
 
 /** Zod issues as `{ "field.path": ["message", …] }`. */
 export function fieldErrors(error: z.ZodError): FieldErrors {
@@ -62,14 +104,15 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
 }
 
 /** The JSON body, checked for type and size, then validated. */
-export async function readJson<S extends z.ZodType>(request: NextRequest, schema: S): Promise<z.infer<S>> {
-  const type = request.headers.get("content-type") ?? "";
+export async function readJson<S extends z.ZodType>(request: NextRequest | ApiRequest, schema: S): Promise<z.infer<S>> {
+  const source = request instanceof Request ? fromNextRequest(request) : request;
+  const type = source.header("content-type") ?? "";
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
     throw new ApiError(415, "Unsupported Media Type", "Send the body as JSON with `content-type: application/json`.");
   }
-  const declared = Number(request.headers.get("content-length") ?? "0");
+  const declared = Number(source.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await readBodyText(request);
+  const text = await readBodyText(source);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -146,8 +189,8 @@ export async function readBodyUpTo(request: Request, limit: number): Promise<Cap
 }
 
 /** Reads the body, keeping nothing once it passes MAX_BODY_BYTES (a missing content-length too). */
-async function readBodyText(request: NextRequest): Promise<string> {
-  const body = await readBodyUpTo(request, MAX_BODY_BYTES);
+async function readBodyText(request: ApiRequest): Promise<string> {
+  const body = await request.readBody(MAX_BODY_BYTES);
   if (body.tooLarge) throw tooLarge(body.closeConnection ? { connection: "close" } : undefined);
   return body.bytes.toString("utf8");
 }
@@ -170,10 +213,6 @@ async function checkRateLimit(accountId: string): Promise<void> {
   }
 }
 
-async function authenticate(request: NextRequest): Promise<ApiKeyIdentity> {
-  return authenticateAuthorization(request.headers.get("authorization"));
-}
-
 async function authenticateAuthorization(authorization: string | null): Promise<ApiKeyIdentity> {
   const header = authorization ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -192,48 +231,78 @@ export interface ApiContext<P> {
   params: P;
 }
 
-function toResponse(error: unknown, requestId: string): NextResponse {
-  if (error instanceof ApiError) return problem(error.status, error.title, error.detail, error.extra);
-  if (error instanceof QuotaExceededError) return problem(403, "Quota Exceeded", error.message);
+function errorAnswer(error: unknown, requestId: string): ApiAnswer {
+  if (error instanceof ApiError) return problemAnswer(error.status, error.title, error.detail, error.extra);
+  if (error instanceof QuotaExceededError) return problemAnswer(403, "Quota Exceeded", error.message);
   logger.error({ reqId: requestId, err: error }, "unexpected error in an API request");
-  return problem(500, "Internal Server Error", `Something went wrong on our side; it has been logged (request id ${requestId}).`);
+  return problemAnswer(500, "Internal Server Error", `Something went wrong on our side; it has been logged (request id ${requestId}).`);
+}
+
+const toResponse = (error: unknown, requestId: string) => toNextResponse(errorAnswer(error, requestId));
+
+/** How `serveApi` treats the answers of one kind (Next's Responses, or plain ApiAnswers). */
+interface AnswerKind<R> {
+  fromError(error: unknown, requestId: string): R;
+  /** Adds the request id header; returns the status, for the log. */
+  finish(answer: R, requestId: string): number;
+}
+
+const responses: AnswerKind<Response> = {
+  fromError: toResponse,
+  finish(response, requestId) {
+    response.headers.set("x-request-id", requestId);
+    return response.status;
+  },
+};
+
+const plainAnswers: AnswerKind<ApiAnswer> = {
+  fromError: errorAnswer,
+  finish(answer, requestId) {
+    answer.headers["x-request-id"] = requestId;
+    return answer.status;
+  },
+};
+
+/**
+ * Every API request's one sequence: the key, the account's rate limit, the handler, anything
+ * thrown turned into a problem answer, the request id, and the log line.
+ */
+async function serveApi<R>(request: Pick<ApiRequest, "method" | "path" | "header">, kind: AnswerKind<R>, handler: (userId: string) => Promise<R>): Promise<R> {
+  const startedAt = performance.now();
+  const requestId = requestIdFrom(request.header("x-request-id"));
+  let accountId: string | undefined;
+  let answer: R;
+  try {
+    const identity = await authenticateAuthorization(request.header("authorization"));
+    accountId = identity.userId;
+    await checkRateLimit(identity.userId);
+    answer = await handler(identity.userId);
+  } catch (error) {
+    answer = kind.fromError(error, requestId);
+  }
+  const status = kind.finish(answer, requestId);
+  requestLogger.info(
+    { reqId: requestId, method: request.method, path: request.path, status, durationMs: Math.round((performance.now() - startedAt) * 10) / 10, accountId },
+    "api request",
+  );
+  return answer;
 }
 
 /** Wraps an authenticated API route handler. */
 export function apiRoute<P = Record<string, never>>(handler: (context: ApiContext<P>) => Promise<Response>) {
-  return async (request: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
-    const startedAt = performance.now();
-    const requestId = requestIdFrom(request.headers.get("x-request-id"));
-    let accountId: string | undefined;
-    let response: Response;
-    try {
-      const identity = await authenticate(request);
-      accountId = identity.userId;
-      await checkRateLimit(identity.userId);
+  return (request: NextRequest, context: { params: Promise<P> }): Promise<Response> =>
+    serveApi({ method: request.method, path: request.nextUrl.pathname, header: (name) => request.headers.get(name) }, responses, async (userId) => {
       const params = await context.params;
       // No id contains U+0000, and PostgreSQL text cannot hold one (a lookup would fail, not miss).
       if (Object.values(params ?? {}).some((value) => typeof value === "string" && value.includes("\u0000"))) throw notFound("resource");
-      response = await handler({ request, userId: identity.userId, params });
-    } catch (error) {
-      response = toResponse(error, requestId);
-    }
-    response.headers.set("x-request-id", requestId);
-    logger.info(
-      {
-        reqId: requestId,
-        method: request.method,
-        path: request.nextUrl.pathname,
-        status: response.status,
-        durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
-        accountId,
-      },
-      "api request",
-    );
-    return response;
-  };
+      return handler({ request, userId, params });
+    });
 }
 
-export const json = (body: unknown, status = 200) => NextResponse.json(body, { status, headers: { "cache-control": "no-store" } });
+/** An authenticated API request answered without Next's Request and Response (scripts/server.ts). */
+export const serveApiRequest = (request: ApiRequest, handler: (userId: string) => Promise<ApiAnswer>) => serveApi(request, plainAnswers, handler);
+
+export const json = (body: unknown, status = 200) => toNextResponse(jsonAnswer(body, status));
 export const noContent = () => new NextResponse(null, { status: 204 });
 
 /**
@@ -250,7 +319,7 @@ export async function unauthenticatedApiResponse(request: { method: string; path
     const requestId = requestIdFrom(request.headers.get("x-request-id"));
     const response = toResponse(error, requestId);
     response.headers.set("x-request-id", requestId);
-    logger.info({ reqId: requestId, method: request.method, path: request.path, status: response.status, durationMs: 0 }, "api request");
+    requestLogger.info({ reqId: requestId, method: request.method, path: request.path, status: response.status, durationMs: 0 }, "api request");
     return response;
   }
 }
