@@ -43,7 +43,7 @@ import path from "node:path";
 import next from "next";
 import { MAX_BODY_BYTES, requestBodyLimit } from "../lib/api/body-limits";
 import { acceptEvent } from "../lib/api/accept-event";
-import { PUBLIC_API_PATHS, serveApiRequest, unauthenticatedApiResponse, type ApiRequest, type CappedBody } from "../lib/api/http";
+import { PUBLIC_API_PATHS, readJson, serveApiRequest, unauthenticatedApiResponse, type ApiRequest, type CappedBody } from "../lib/api/http";
 import { prisma } from "../lib/db";
 import { env } from "../lib/env";
 import { inboxOwner } from "../lib/inbox/queries";
@@ -52,6 +52,7 @@ import { logger, pathOnly } from "../lib/log";
 import { securityHeaders, servedOverHttps } from "../lib/security/headers";
 import { store } from "../lib/store/connection";
 import { acquireSqliteWriter } from "../lib/store/sqlite-writer";
+import { createEventSchema } from "../lib/validations/event";
 
 const EVENTS_PATH = "/api/v1/events";
 
@@ -311,7 +312,8 @@ class IngestRequest implements ApiRequest {
 
 async function serveEventIngest(request: CappedRequest, response: http.ServerResponse): Promise<void> {
   const ingest = new IngestRequest(request);
-  const answer = await serveApiRequest(ingest, (userId) => acceptEvent(ingest, userId));
+  // As app/api/v1/events/route.ts's POST does it.
+  const answer = await serveApiRequest(ingest, async (userId) => acceptEvent(userId, await readJson(ingest, createEventSchema), ingest.header("idempotency-key")));
   // A 401 is answered without reading the body: the rest is dropped up to the body limit only.
   writeAnswer(request, response, answer.status, answer.headers, Buffer.from(JSON.stringify(answer.body)), answer.status === 401 ? MAX_BODY_BYTES : undefined);
 }
@@ -351,7 +353,7 @@ async function main() {
   if (database.engine === "sqlite") await acquireSqliteWriter(database, (message, error) => logger.warn({ err: error }, message))?.ready;
   const handle = app.getRequestHandler();
 
-  const server = http.createServer({ IncomingMessage: CappedRequest }, (request, response) => {
+  const serve: http.RequestListener = (request, response) => {
     const capped = request as CappedRequest;
     if (isEventIngest(request)) {
       serveEventIngest(capped, response).catch((error) => failed(error, response));
@@ -365,7 +367,8 @@ async function main() {
       (goOn) => (goOn ? handle(request, response) : undefined),
       (error) => failed(error, response),
     );
-  });
+  };
+  const server = http.createServer({ IncomingMessage: CappedRequest }, serve);
   server.listen(port, () => {
     console.log(`\nHookline is running: open ${env.HOOKLINE_PUBLIC_URL ?? `http://localhost:${port}`}\n`);
   });

@@ -5,16 +5,16 @@
  */
 import { z } from "zod";
 import { createEvent } from "../events/queries";
-import { createEventSchema, idempotencyKey, MAX_EVENT_DATA_BYTES } from "../validations/event";
-import { ApiError, jsonAnswer, parseWith, readJson, type ApiAnswer, type ApiRequest } from "./http";
+import { idempotencyKey, MAX_EVENT_DATA_BYTES, type createEventSchema } from "../validations/event";
+import { ApiError, jsonAnswer, parseWith, type ApiAnswer } from "./http";
 
-export async function acceptEvent(request: ApiRequest, userId: string): Promise<ApiAnswer> {
-  const body = await readJson(request, createEventSchema);
+/** `body` is the request's, read with createEventSchema (the route documents it). */
+export async function acceptEvent(userId: string, body: z.infer<typeof createEventSchema>, idempotencyHeader: string | null): Promise<ApiAnswer> {
   const payload = JSON.stringify(body.data);
   if (Buffer.byteLength(payload) > MAX_EVENT_DATA_BYTES) {
     throw new ApiError(413, "Content Too Large", `Event data must be at most ${MAX_EVENT_DATA_BYTES} bytes of JSON.`);
   }
-  const header = request.header("idempotency-key") ?? undefined;
+  const header = idempotencyHeader ?? undefined;
   if (header !== undefined && body.idempotencyKey !== undefined && header !== body.idempotencyKey) {
     throw new ApiError(422, "Unprocessable Content", "The Idempotency-Key header and idempotencyKey field differ.", {
       errors: { idempotencyKey: ["Must match the Idempotency-Key header when both are sent"] },

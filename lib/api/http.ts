@@ -55,7 +55,7 @@ export interface ApiAnswer {
   body: unknown;
 }
 
-export function fromNextRequest(request: NextRequest): ApiRequest {
+function fromNextRequest(request: NextRequest): ApiRequest {
   return {
     method: request.method,
     path: request.nextUrl.pathname,
