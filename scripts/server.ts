@@ -36,9 +36,11 @@
 // First: Next's own server entry sets up the process (AsyncLocalStorage on globalThis, …)
 // before anything of Next is loaded, as `next start` does.
 import "next/dist/server/node-environment";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
 import { MAX_BODY_BYTES, requestBodyLimit } from "../lib/api/body-limits";
@@ -48,7 +50,7 @@ import { prisma } from "../lib/db";
 import { env } from "../lib/env";
 import { inboxOwner } from "../lib/inbox/queries";
 import { INBOX_TOO_LARGE, noInboxResponse } from "../lib/inbox/responses";
-import { logger, pathOnly } from "../lib/log";
+import { logger, pathOnly, requestLogger } from "../lib/log";
 import { securityHeaders, servedOverHttps } from "../lib/security/headers";
 import { store } from "../lib/store/connection";
 import { acquireSqliteWriter } from "../lib/store/sqlite-writer";
@@ -339,6 +341,54 @@ function preloadRoutes(): void {
   for (const file of new Set(Object.values(manifest))) load(path.join(serverDir, file));
 }
 
+const WARM_UP_REQUESTS = 300;
+
+/**
+ * Runs the event-ingest path before the server takes traffic, so its code is compiled and warm
+ * (lib/worker/warm-up.ts says why; the worker warms its own path): WARM_UP_REQUESTS requests
+ * with a key that matches no account through the real request listener, on a listener of its
+ * own on loopback, closed after; then the validation of as many event bodies. The refusals are
+ * not logged: no client's request is among them, the server's port is not open yet.
+ */
+async function warmUpIngest(serve: http.RequestListener): Promise<void> {
+  const listener = http.createServer({ IncomingMessage: CappedRequest }, serve);
+  await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+  const { port } = listener.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true });
+  const key = `hl_${randomBytes(32).toString("base64url")}`;
+  const body = JSON.stringify({ type: "hookline.warm_up", data: { warm: "up", at: Date.now() } });
+  const post = () =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(
+        { port, host: "127.0.0.1", method: "POST", path: EVENTS_PATH, agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } },
+        (response) => response.resume().on("end", resolve),
+      );
+      request.on("error", reject).end(body);
+    });
+  const parsed: ApiRequest = {
+    method: "POST",
+    path: EVENTS_PATH,
+    header: (name) => (name === "content-type" ? "application/json" : null),
+    readBody: async () => ({ bytes: Buffer.from(body), tooLarge: false }),
+  };
+  const level = requestLogger.level;
+  requestLogger.level = "silent";
+  try {
+    let left = WARM_UP_REQUESTS;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (left-- > 0) await post();
+      }),
+    );
+    for (let round = 0; round < WARM_UP_REQUESTS; round++) await readJson(parsed, createEventSchema);
+  } finally {
+    requestLogger.level = level;
+    agent.destroy();
+    listener.closeAllConnections();
+    await new Promise((resolve) => listener.close(resolve));
+  }
+}
+
 async function main() {
   const port = env.PORT;
   const app = next({ dev: false, dir: process.cwd(), port });
@@ -368,6 +418,7 @@ async function main() {
       (error) => failed(error, response),
     );
   };
+  await warmUpIngest(serve);
   const server = http.createServer({ IncomingMessage: CappedRequest }, serve);
   server.listen(port, () => {
     console.log(`\nHookline is running: open ${env.HOOKLINE_PUBLIC_URL ?? `http://localhost:${port}`}\n`);

@@ -6,19 +6,24 @@
 import { env } from "../env";
 import { logger } from "../log";
 import { startWorker, type WorkerOptions, type WorkerHandle } from "./run";
+import { warmUpDeliveryPath } from "./warm-up";
 
 const holder = globalThis as unknown as { hooklineWorker?: WorkerHandle };
 
 /**
  * Starts the server's worker and resolves once its first heartbeat is written, so /api/health
- * sees it from the server's first request (on PostgreSQL the beat is a round trip away).
+ * sees it from the server's first request (on PostgreSQL the beat is a round trip away), and
+ * its delivery path is warm (warm-up.ts), so the first webhooks go out at full speed.
  */
 export async function startServerWorker(): Promise<void> {
   if (env.HOOKLINE_WORKER === "off" || holder.hooklineWorker) return;
   const worker = startProcessWorker();
   holder.hooklineWorker = worker;
   exitGracefullyOnSignal(worker);
-  await worker.ready;
+  const warmUp = warmUpDeliveryPath(env.HOOKLINE_ATTEMPT_TIMEOUT_MS).catch((error) =>
+    logger.warn({ err: error }, "could not warm up the delivery path; the first deliveries may be slower"),
+  );
+  await Promise.all([worker.ready, warmUp]);
 }
 
 /** The worker on this process's database connections (DATABASE_URL). */
