@@ -280,12 +280,13 @@ async function serveApi<R>(request: Pick<ApiRequest, "method" | "path" | "header
   } catch (error) {
     answer = kind.fromError(error, requestId);
   }
-  const status = kind.finish(answer, requestId);
-  requestLogger.info(
-    { reqId: requestId, method: request.method, path: request.path, status, durationMs: Math.round((performance.now() - startedAt) * 10) / 10, accountId },
-    "api request",
-  );
+  logApiRequest(request, requestId, kind.finish(answer, requestId), Math.round((performance.now() - startedAt) * 10) / 10, accountId);
   return answer;
+}
+
+/** The one line every API request writes: ids, method, path, status and duration only (lib/log.ts says why). */
+function logApiRequest(request: { method: string; path: string }, requestId: string, status: number, durationMs: number, accountId?: string): void {
+  requestLogger.info({ reqId: requestId, method: request.method, path: request.path, status, durationMs, accountId }, "api request");
 }
 
 /** Wraps an authenticated API route handler. */
@@ -317,9 +318,8 @@ export async function unauthenticatedApiResponse(request: { method: string; path
     return null;
   } catch (error) {
     const requestId = requestIdFrom(request.headers.get("x-request-id"));
-    const response = toResponse(error, requestId);
-    response.headers.set("x-request-id", requestId);
-    requestLogger.info({ reqId: requestId, method: request.method, path: request.path, status: response.status, durationMs: 0 }, "api request");
+    const response = responses.fromError(error, requestId);
+    logApiRequest(request, requestId, responses.finish(response, requestId), 0);
     return response;
   }
 }

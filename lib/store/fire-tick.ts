@@ -20,7 +20,8 @@ import { fanOutTargets, newEventRows, type EventRows } from "../events/fan-out";
 import { planTick, type CatchUpPolicy } from "../schedules/cron";
 import { fillTemplate, namesEndpoint } from "../schedules/template";
 import type { PostgresStore, SqliteStore, Store } from "./connection";
-import { insertEventRowsOnPostgres, insertEventRowsOnSqlite, liveEndpointsOnPostgres, liveEndpointsOnSqlite } from "./insert-events";
+import { insertEventRowsOnPostgres, liveEndpointsOnPostgres } from "./insert-events";
+import { insertEventRowsOnSqlite, liveEndpointsOnSqlite } from "./insert-events-sqlite";
 import { at, query, transaction } from "./postgres";
 import { preparedStatements } from "./sqlite";
 

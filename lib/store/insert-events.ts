@@ -21,12 +21,12 @@ import type pg from "pg";
 import type { EventRows } from "../events/fan-out";
 import type { PostgresStore, Store } from "./connection";
 import { INITIAL_STATUS, sqlStatus } from "./delivery-states";
-import { liveEndpointsOnSqlite, insertEventRowsOnSqlite, result, rowsFor, writeBatchOnSqlite, type EventInsert, type InsertedEvent, type LiveEndpoint } from "./insert-events-sqlite";
+import { result, rowsFor, writeBatchOnSqlite, type EventInsert, type InsertedEvent, type LiveEndpoint } from "./insert-events-sqlite";
 import { notifyNewWork } from "./notify";
 import { at, query, transaction } from "./postgres";
 import { runningSqliteWriter } from "./sqlite-writer";
 
-export { insertEventRowsOnSqlite, liveEndpointsOnSqlite, type EventInsert, type InsertedEvent };
+export type { EventInsert, InsertedEvent };
 
 /** The live, enabled endpoints of these accounts, read inside the caller's PostgreSQL transaction. */
 export async function liveEndpointsOnPostgres(store: PostgresStore, client: pg.PoolClient, userIds: string[]): Promise<Map<string, LiveEndpoint[]>> {

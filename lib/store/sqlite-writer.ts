@@ -78,8 +78,10 @@ require(workerData.source);
  * Writers by file, on globalThis: Next loads the worker (instrumentation) and the server's own
  * ingest route (scripts/server.ts, through tsx) as different copies of this module.
  */
-function writers(): Map<string, SqliteWriter & { users: number }> {
-  const holder = globalThis as unknown as { hooklineSqliteWriters?: Map<string, SqliteWriter & { users: number }> };
+type SharedWriter = SqliteWriter & { users: number };
+
+function writers(): Map<string, SharedWriter> {
+  const holder = globalThis as unknown as { hooklineSqliteWriters?: Map<string, SharedWriter> };
   return (holder.hooklineSqliteWriters ??= new Map());
 }
 
@@ -107,7 +109,7 @@ export function runningSqliteWriter(file: string): SqliteWriter | null {
   return writer?.running() ? writer : null;
 }
 
-function startWriter(store: SqliteStore, source: { file: string; loader: string }, log: (message: string, error?: unknown) => void): SqliteWriter & { users: number } {
+function startWriter(store: SqliteStore, source: { file: string; loader: string }, log: (message: string, error?: unknown) => void): SharedWriter {
   const thread = new Worker(BOOTSTRAP, {
     eval: true,
     // The database file as this process opened it (a relative name means the same: threads share the working folder).
@@ -162,7 +164,7 @@ function startWriter(store: SqliteStore, source: { file: string; loader: string 
       thread.postMessage("stop");
       await exited;
     },
-  } as SqliteWriter & { users: number };
+  } as SharedWriter;
   return writer;
 }
 

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db";
 import { store, type SqliteStore } from "@/lib/store/connection";
 import { insertEvent } from "@/lib/store/insert-events";
-import { acquireSqliteWriter, runningSqliteWriter } from "@/lib/store/sqlite-writer";
+import { acquireSqliteWriter, runningSqliteWriter, type SqliteWriter } from "@/lib/store/sqlite-writer";
 import { onSqlite } from "../helpers/db";
 import { newAccount, newEndpoint } from "../helpers/harness";
 
@@ -16,15 +16,24 @@ const log = (message: string, error?: unknown) => {
   throw new Error(`the writer logged: ${message} ${String(error)}`);
 };
 
+/** Runs `check` with this file's writer thread ready, and releases it after. */
+async function withWriter(check: (database: SqliteStore, writer: SqliteWriter) => Promise<void>): Promise<void> {
+  const database = store() as SqliteStore;
+  const writer = acquireSqliteWriter(database, log)!;
+  try {
+    await writer.ready;
+    await check(database, writer);
+  } finally {
+    await writer.release();
+  }
+}
+
 describe.skipIf(!onSqlite)("the SQLite writer thread", () => {
   it("takes ingest's group commits once ready, with the results the in-process commit gives", async () => {
-    const database = store() as SqliteStore;
     const account = await newAccount();
     const orders = await newEndpoint(account.id, "http://127.0.0.1:9/orders", "orders");
     await prisma.endpoint.update({ where: { id: orders.id }, data: { eventTypes: JSON.stringify(["order.*"]) } });
-    const writer = acquireSqliteWriter(database, log)!;
-    try {
-      await writer.ready;
+    await withWriter(async (database, writer) => {
       expect(runningSqliteWriter(database.sqlite.name)).toBe(writer);
       // Nothing may commit on this thread's connection while the writer runs.
       const inProcess = vi.spyOn(database.sqlite, "transaction");
@@ -44,17 +53,12 @@ describe.skipIf(!onSqlite)("the SQLite writer thread", () => {
       const deliveries = await prisma.delivery.findMany({ where: { userId: account.id }, select: { eventId: true, endpointId: true, status: true } });
       expect(deliveries).toHaveLength(2);
       for (const delivery of deliveries) expect(delivery).toMatchObject({ endpointId: orders.id, status: "pending" });
-    } finally {
-      await writer.release();
-    }
+    });
   });
 
   it("retries a failing batch event by event on the thread, so only the failing event fails", async () => {
-    const database = store() as SqliteStore;
     const account = await newAccount();
-    const writer = acquireSqliteWriter(database, log)!;
-    try {
-      await writer.ready;
+    await withWriter(async (database) => {
       const now = new Date();
       const [good, orphan] = await Promise.allSettled([
         insertEvent(database, { userId: account.id, type: "order.created", payload: "{}", now }),
@@ -64,9 +68,7 @@ describe.skipIf(!onSqlite)("the SQLite writer thread", () => {
       expect(good).toMatchObject({ status: "fulfilled", value: { duplicate: false } });
       expect(orphan).toMatchObject({ status: "rejected", reason: { code: "SQLITE_CONSTRAINT_FOREIGNKEY" } });
       expect(await prisma.event.count({ where: { userId: account.id } })).toBe(1);
-    } finally {
-      await writer.release();
-    }
+    });
   });
 
   it("is shared by its users and stops with the last one; writes then run in-process", async () => {
