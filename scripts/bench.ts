@@ -48,7 +48,7 @@ import os from "node:os";
 import path from "node:path";
 import { Pool } from "undici";
 import { bullmqThroughput, REDIS_SETTING } from "./bench/bullmq";
-import { benchDatabases, peakRssMb, startReceiver, startServer, until, type BenchReceiver } from "./bench/harness";
+import { benchDatabases, peakRssMb, startReceiver, startServer, until, untilDrained, type BenchReceiver } from "./bench/harness";
 import { endToEndLatency } from "./bench/latency";
 import { engineProfiles, printTimeByThread, type ProfileWindow } from "./bench/profile-parts";
 import { deadEndpointSoak, noisyNeighbour, type Row } from "./bench/tenant-scenarios";
@@ -212,7 +212,7 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     await seed(userId, healthy, deliveries / HEALTHY_ENDPOINTS);
     const started = performance.now();
     await wake(healthy);
-    await until(async () => (await remaining(healthy)) === 0);
+    await untilDrained(() => remaining(healthy));
     return deliveries / ((performance.now() - started) / 1000);
   }
 

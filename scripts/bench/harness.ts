@@ -30,6 +30,26 @@ export async function until(done: () => boolean | Promise<boolean>, timeoutMs = 
   }
 }
 
+/**
+ * Waits until `remaining()` is 0: for throughput phases, whose end time is the figure. A fixed
+ * 50 ms poll on a phase of under a second quantised its rate in steps of ~6 %; here the poll
+ * comes sooner as the end nears (half the time the current rate says is left, 5–50 ms), so the
+ * end is seen within a few ms while the count still costs a poll per 50 ms most of the time.
+ */
+export async function untilDrained(remaining: () => Promise<number>, timeoutMs = 600_000, what = "benchmark phase"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let previous: { left: number; at: number } | null = null;
+  for (;;) {
+    const left = await remaining();
+    if (left === 0) return;
+    if (Date.now() > deadline) throw new Error(`${what} timed out`);
+    const at = performance.now();
+    const perMs = previous && previous.left > left ? (previous.left - left) / (at - previous.at) : 0;
+    previous = { left, at };
+    await sleep(perMs > 0 ? Math.min(50, Math.max(5, left / perMs / 2)) : 50);
+  }
+}
+
 export interface BenchReceiver {
   child: ChildProcess;
   origin: string;
