@@ -1,14 +1,14 @@
 /**
  * lib/store/sqlite-writer.ts (SQLite only): ingest's group commits run on the writer thread once
  * it is ready, with the same results as in-process (fan-out, duplicate idempotency keys, a
- * failing batch retried event by event); the thread is shared by its users and stops with the
+ * failing batch retried event by event), one batch at a time; the thread is shared by its users and stops with the
  * last one, after which writes run in-process again.
  */
 import { describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db";
 import { store, type SqliteStore } from "@/lib/store/connection";
 import { insertEvent } from "@/lib/store/insert-events";
-import { acquireSqliteWriter, runningSqliteWriter, type SqliteWriter } from "@/lib/store/sqlite-writer";
+import { acquireSqliteWriter, runningSqliteWriter, type SqliteWriter, type WriterJob } from "@/lib/store/sqlite-writer";
 import { onSqlite } from "../helpers/db";
 import { newAccount, newEndpoint } from "../helpers/harness";
 
@@ -53,6 +53,37 @@ describe.skipIf(!onSqlite)("the SQLite writer thread", () => {
       const deliveries = await prisma.delivery.findMany({ where: { userId: account.id }, select: { eventId: true, endpointId: true, status: true } });
       expect(deliveries).toHaveLength(2);
       for (const delivery of deliveries) expect(delivery).toMatchObject({ endpointId: orders.id, status: "pending" });
+    });
+  });
+
+  it("writes one batch at a time: the events requested meanwhile, over many event-loop turns, make the next batch", async () => {
+    const account = await newAccount();
+    await withWriter(async (database, writer) => {
+      const now = new Date();
+      const insert = (type: string) => insertEvent(database, { userId: account.id, type, payload: "{}", now });
+      // The first batch's write is held until the later events have been requested.
+      let releaseFirst = () => {};
+      const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+      const batchSizes: number[] = [];
+      const run = writer.run.bind(writer) as (job: WriterJob) => Promise<unknown>;
+      const spy = vi.spyOn(writer, "run").mockImplementation((async (job: WriterJob) => {
+        if ("insertEvents" in job) batchSizes.push(job.insertEvents.length);
+        if (batchSizes.length === 1) await firstHeld;
+        return run(job);
+      }) as typeof writer.run);
+      const first = insert("first");
+      const later: Array<Promise<unknown>> = [];
+      for (let turn = 0; turn < 5; turn++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        later.push(insert(`later.${turn}`));
+      }
+      releaseFirst();
+      const results = await Promise.all([first, ...later]);
+      spy.mockRestore();
+      expect(batchSizes).toEqual([1, 5]);
+      expect(results).toHaveLength(6);
+      for (const result of results) expect(result).toMatchObject({ duplicate: false });
+      expect(await prisma.event.count({ where: { userId: account.id } })).toBe(6);
     });
   });
 
