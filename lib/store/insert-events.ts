@@ -119,7 +119,7 @@ interface GroupCommit {
 /** Events of one batch at most (the rest wait for the next): bounds one transaction and its message. */
 const MAX_BATCH = 1_000;
 
-const groupCommits = new Map<Store, GroupCommit>();
+const groupCommits = new WeakMap<Store, GroupCommit>();
 
 export function insertEvent(store: Store, input: EventInsert): Promise<InsertedEvent> {
   return new Promise((resolve, reject) => {
@@ -149,7 +149,7 @@ async function writeBatch(store: Store, batch: EventInsert[]): Promise<InsertedE
  * one batch is written at a time and what arrives meanwhile makes the next: one commit (one
  * fsync) then serves every request that came during the previous one. Sending each event-loop
  * turn's few events as a batch of their own instead queued one fsync per turn on the writer, and
- * ingest ran at the pace of those fsyncs (0.65 of the same server with synchronous = NORMAL).
+ * ingest ran at the pace of those fsyncs (0.48–0.65 of the same server with synchronous = NORMAL).
  * PostgreSQL takes concurrent transactions on its pool's connections and groups their commits
  * itself, so there every turn's batch goes at once.
  */
