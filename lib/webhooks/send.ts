@@ -165,6 +165,7 @@ function headerRecord(raw: Buffer[]): Record<string, string> {
 
 /** Where one URL sends to, or why it cannot. */
 type Target = { origin: string; path: string; host: string; refused?: undefined } | { refused: string };
+type Reachable = Exclude<Target, { refused: string }>;
 
 /** Parsed and checked URLs, per allow-list (endpoints are few; an attempt is one lookup). */
 const targetsByPolicy = new WeakMap<Cidr[], Map<string, Target>>();
@@ -208,7 +209,7 @@ export async function sendWebhook(req: SendRequest, policy: NetworkPolicy): Prom
  * and shutdown settle the attempt at once; undici hands over the means to abort the request
  * when it writes it (`onConnect`), so one cut short before then is aborted there.
  */
-function dispatchAttempt(agent: Agent, target: Exclude<Target, { refused: string }>, req: SendRequest): Promise<SendResult> {
+function dispatchAttempt(agent: Agent, target: Reachable, req: SendRequest): Promise<SendResult> {
   return new Promise((resolve) => new AttemptHandler(agent, target, req, resolve));
 }
 
@@ -229,7 +230,7 @@ class AttemptHandler implements Interruptible {
 
   constructor(
     agent: Agent,
-    private readonly target: Exclude<Target, { refused: string }>,
+    private readonly target: Reachable,
     private readonly req: SendRequest,
     private readonly resolve: (result: SendResult) => void,
   ) {

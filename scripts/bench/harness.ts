@@ -21,12 +21,18 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export async function until(done: () => boolean | Promise<boolean>, timeoutMs = 600_000, what = "benchmark phase"): Promise<void> {
+/** Polls `done` until it holds; between polls it waits `nextPollMs()` (50 ms unless told). */
+export async function until(
+  done: () => boolean | Promise<boolean>,
+  timeoutMs = 600_000,
+  what = "benchmark phase",
+  // Coarse by default: this process shares the two cores with the server and the receiver.
+  nextPollMs: () => number = () => 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`${what} timed out`);
-    // Coarse on purpose: this process shares the two cores with the server and the receiver.
-    await sleep(50);
+    await sleep(nextPollMs());
   }
 }
 
@@ -37,17 +43,17 @@ export async function until(done: () => boolean | Promise<boolean>, timeoutMs = 
  * end is seen within a few ms while the count still costs a poll per 50 ms most of the time.
  */
 export async function untilDrained(remaining: () => Promise<number>, timeoutMs = 600_000, what = "benchmark phase"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let previous: { left: number; at: number } | null = null;
-  for (;;) {
+  let waitMs = 50;
+  const drained = async () => {
     const left = await remaining();
-    if (left === 0) return;
-    if (Date.now() > deadline) throw new Error(`${what} timed out`);
     const at = performance.now();
     const perMs = previous && previous.left > left ? (previous.left - left) / (at - previous.at) : 0;
     previous = { left, at };
-    await sleep(perMs > 0 ? Math.min(50, Math.max(5, left / perMs / 2)) : 50);
-  }
+    waitMs = perMs > 0 ? Math.min(50, Math.max(5, left / perMs / 2)) : 50;
+    return left === 0;
+  };
+  await until(drained, timeoutMs, what, () => waitMs);
 }
 
 export interface BenchReceiver {

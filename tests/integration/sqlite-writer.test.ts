@@ -1,8 +1,8 @@
 /**
  * lib/store/sqlite-writer.ts (SQLite only): ingest's group commits run on the writer thread once
- * it is ready, with the same results as in-process (fan-out, duplicate idempotency keys, a
- * failing batch retried event by event), one batch at a time; the thread is shared by its users and stops with the
- * last one, after which writes run in-process again.
+ * it is ready, one batch at a time, with the same results as in-process (fan-out, duplicate
+ * idempotency keys, a failing batch retried event by event); the thread is shared by its users
+ * and stops with the last one, after which writes run in-process again.
  */
 import { describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db";
