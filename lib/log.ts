@@ -26,13 +26,31 @@ export function createLogger(destination?: pino.DestinationStream, level: string
   const options: pino.LoggerOptions = {
     level,
     base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeOncePerMillisecond(),
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
   };
-  // Asynchronous writes to stdout: under load, lines written while the previous write is still
-  // in flight go out together instead of costing a blocking syscall each (one per API request
-  // at thousands per second). pino flushes what is pending when the process exits.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  // Asynchronous, buffered writes to stdout: lines go out 4 KiB at a time, or within 250 ms,
+  // instead of one write each (one per API request: at thousands a second, those writes cost
+  // ~5 % of accepting an event). pino flushes what is pending when the process exits.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 }));
+}
+
+/**
+ * pino's ISO time, formatted once per millisecond: at thousands of lines a second most lines
+ * share their millisecond, and a `new Date()` costs more than it should here (Next wraps the
+ * global Date to watch prerenders).
+ */
+function isoTimeOncePerMillisecond(): () => string {
+  let formattedMs = Number.NaN;
+  let formatted = "";
+  return () => {
+    const now = Date.now();
+    if (now !== formattedMs) {
+      formattedMs = now;
+      formatted = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return formatted;
+  };
 }
 
 const holder = globalThis as unknown as { hooklineLogger?: Logger };

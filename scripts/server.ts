@@ -306,8 +306,11 @@ class IngestRequest implements ApiRequest {
       });
       request.on("end", () => resolve({ bytes: Buffer.concat(chunks, size), tooLarge: false }));
       request.on("error", reject);
-      // The client went away before the body's end (after it, "end" has answered).
-      request.on("close", () => reject(new Error("the request was aborted before its body ended")));
+      // The client went away before the body's end. After the end ("end" has answered), no
+      // Error is built: its stack trace cost ~5 % of accepting an event.
+      request.on("close", () => {
+        if (!request.complete) reject(new Error("the request was aborted before its body ended"));
+      });
     });
   }
 }

@@ -60,15 +60,21 @@ export function result(rows: EventRows, written: boolean): InsertedEvent {
   return written ? { duplicate: false, eventId: rows.event.id, endpointIds: rows.deliveries.map((delivery) => delivery.endpointId) } : { duplicate: true };
 }
 
-/** One group commit on SQLite, synchronous: on the writer thread (sqlite-writer.ts), or here. */
+/**
+ * One group commit on SQLite, synchronous: on the writer thread (sqlite-writer.ts), or here.
+ * Each account's endpoints are read once per batch (a batch is mostly one account's events).
+ */
 export function writeBatchOnSqlite(store: Pick<SqliteStore, "sqlite">, batch: EventInsert[]): InsertedEvent[] {
   return store.sqlite
-    .transaction(() =>
-      batch.map((input) => {
-        const rows = rowsFor(input, liveEndpointsOnSqlite(store, input.userId));
+    .transaction(() => {
+      const endpointsOf = new Map<string, LiveEndpoint[]>();
+      return batch.map((input) => {
+        let endpoints = endpointsOf.get(input.userId);
+        if (!endpoints) endpointsOf.set(input.userId, (endpoints = liveEndpointsOnSqlite(store, input.userId)));
+        const rows = rowsFor(input, endpoints);
         return result(rows, insertEventRowsOnSqlite(store, rows));
-      }),
-    )
+      });
+    })
     .immediate();
 }
 

@@ -100,9 +100,20 @@ describe("the logger", () => {
 
   it("writes one JSON object per line with level, time and message", () => {
     const { logger, lines } = capture();
+    const before = Date.now();
     logger.info({ reqId: "r1", status: 201 }, "api request");
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0])).toMatchObject({ level: 30, reqId: "r1", status: 201, msg: "api request", time: expect.any(String) });
+    while (Date.now() < before + 3); // the next line is written in a later millisecond
+    logger.info("second");
+    const after = Date.now();
+    expect(lines).toHaveLength(2);
+    const entries = lines.map((line) => JSON.parse(line) as { time: string });
+    expect(entries[0]).toMatchObject({ level: 30, reqId: "r1", status: 201, msg: "api request", time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
+    // The time is formatted once per millisecond: each line still carries its own.
+    for (const { time } of entries) {
+      expect(Date.parse(time)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(time)).toBeLessThanOrEqual(after);
+    }
+    expect(Date.parse(entries[1].time)).toBeGreaterThanOrEqual(before + 3);
   });
 
   it("redacts secret-bearing fields logged by mistake, top level and one level down", () => {
