@@ -9,11 +9,11 @@
  *
  * - SQLite: a read, then, only when due, the touch (two prepared statements, ~0.25 ms: through
  *   Prisma the lookup cost ~0.35 ms of CPU per request, most of an event's ingest).
- * - PostgreSQL: one statement; the touch is a data-modifying CTE that runs only when due. Two
- *   requests may both touch in the same instant: harmless, the last write wins.
+ * - PostgreSQL: one prepared statement; the touch is a data-modifying CTE that runs only when
+ *   due. Two requests may both touch in the same instant: harmless, the last write wins.
  */
 import type { Store } from "./connection";
-import { at, query } from "./postgres";
+import { at, query, type PreparedStatement } from "./postgres";
 import { preparedStatements } from "./sqlite";
 
 export interface ApiKeyOwner {
@@ -26,6 +26,18 @@ const statementsFor = preparedStatements((db) => ({
   touch: db.prepare(`UPDATE "ApiKey" SET lastUsedAt = ? WHERE id = ?`),
 }));
 
+/** Prepared: it runs on every API request (postgres.ts says why). */
+const BY_HASH_ON_POSTGRES: PreparedStatement = {
+  name: "hookline_api_key_by_hash",
+  text: `WITH found AS (
+       SELECT id, "userId", "revokedAt", "lastUsedAt" FROM "ApiKey" WHERE "keyHash" = $1),
+     touched AS (
+       UPDATE "ApiKey" k SET "lastUsedAt" = $2::timestamp FROM found
+        WHERE k.id = found.id AND found."revokedAt" IS NULL
+          AND (found."lastUsedAt" IS NULL OR found."lastUsedAt" < $3::timestamp))
+     SELECT id, "userId", "revokedAt" FROM found`,
+};
+
 export async function lookUpApiKey(store: Store, keyHash: string, now: number, touchBefore: number): Promise<ApiKeyOwner | null> {
   if (store.engine === "sqlite") {
     const sql = statementsFor(store.sqlite);
@@ -34,18 +46,7 @@ export async function lookUpApiKey(store: Store, keyHash: string, now: number, t
     if (row.lastUsedAt === null || row.lastUsedAt < touchBefore) sql.touch.run(now, row.id);
     return { id: row.id, userId: row.userId };
   }
-  const { rows } = await query<ApiKeyOwner & { revokedAt: number | null }>(
-    store,
-    store.pool,
-    `WITH found AS (
-       SELECT id, "userId", "revokedAt", "lastUsedAt" FROM "ApiKey" WHERE "keyHash" = $1),
-     touched AS (
-       UPDATE "ApiKey" k SET "lastUsedAt" = $2::timestamp FROM found
-        WHERE k.id = found.id AND found."revokedAt" IS NULL
-          AND (found."lastUsedAt" IS NULL OR found."lastUsedAt" < $3::timestamp))
-     SELECT id, "userId", "revokedAt" FROM found`,
-    [keyHash, at(now), at(touchBefore)],
-  );
+  const { rows } = await query<ApiKeyOwner & { revokedAt: number | null }>(store, store.pool, BY_HASH_ON_POSTGRES, [keyHash, at(now), at(touchBefore)]);
   const row = rows[0];
   return row && row.revokedAt === null ? { id: row.id, userId: row.userId } : null;
 }

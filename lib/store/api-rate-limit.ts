@@ -8,7 +8,7 @@
  * - SQLite: one web process per database (SPEC §9), so the buckets live in that process's memory
  *   (lib/quotas.ts `takeApiRequest`): no write, no fsync per API request.
  * - PostgreSQL: any number of web servers share the database, so the bucket is a row of
- *   "RateLimitBucket" (key `api:<account id>`), taken in ONE round trip: an
+ *   "RateLimitBucket" (key `api:<account id>`), taken in ONE round trip of a prepared statement: an
  *   `INSERT … ON CONFLICT DO UPDATE … WHERE` computes the refill in SQL and takes the token only
  *   if one is there (the row lock serialises concurrent takes from every server); a refused take
  *   writes nothing. Elapsed time is measured on the database's clock (LOCALTIMESTAMP; sessions are
@@ -24,7 +24,7 @@
  */
 import { apiRateRefusal, newAccountRateLimiter, takeApiRequest, type AccountRateLimiter, type RateDecision } from "../quotas";
 import type { PostgresStore, Store } from "./connection";
-import { query } from "./postgres";
+import { query, type PreparedStatement } from "./postgres";
 
 /** This process's buckets (SQLite); on globalThis because Next loads this module more than once. */
 function processLimiter(): AccountRateLimiter {
@@ -39,7 +39,10 @@ const REFILLED = `LEAST($2::float8, b.tokens + GREATEST(0, extract(epoch FROM LO
  * `left`: tokens left after this take, null when refused. `refilled`: the bucket's tokens as this
  * statement's snapshot saw them (before the take), for the refusal's Retry-After; null if no row.
  */
-const TAKE = `
+const TAKE: PreparedStatement = {
+  // Prepared: it runs on every API request (postgres.ts says why).
+  name: "hookline_api_rate_take",
+  text: `
   WITH taken AS (
     INSERT INTO "RateLimitBucket" AS b (key, tokens, "updatedAt") VALUES ($1, $2::float8 - 1, LOCALTIMESTAMP(3))
     ON CONFLICT (key) DO UPDATE SET tokens = ${REFILLED} - 1, "updatedAt" = LOCALTIMESTAMP(3)
@@ -47,7 +50,8 @@ const TAKE = `
     RETURNING tokens)
   SELECT (SELECT tokens FROM taken) AS "left",
          (SELECT ${REFILLED} FROM "RateLimitBucket" b WHERE key = $1) AS refilled,
-         set_config('synchronous_commit', 'off', true) AS "synchronousCommit"`;
+         set_config('synchronous_commit', 'off', true) AS "synchronousCommit"`,
+};
 
 async function takeOnPostgres(store: PostgresStore, accountId: string, perSecond: number): Promise<RateDecision> {
   const capacity = Math.max(1, perSecond);

@@ -25,19 +25,34 @@ import type { PostgresStore, Store } from "./connection";
 import { INITIAL_STATUS, sqlStatus } from "./delivery-states";
 import { result, rowsFor, writeBatchOnSqlite, type EventInsert, type InsertedEvent, type LiveEndpoint } from "./insert-events-sqlite";
 import { notifyNewWork } from "./notify";
-import { at, query, transaction } from "./postgres";
+import { at, query, transaction, type PreparedStatement } from "./postgres";
 import { runningSqliteWriter } from "./sqlite-writer";
 
 export type { EventInsert, InsertedEvent };
 
+// Ingest's statements, prepared (postgres.ts says why).
+const LIVE_ENDPOINTS: PreparedStatement = {
+  name: "hookline_live_endpoints",
+  text: `SELECT id, "userId", name, "eventTypes" FROM "Endpoint" WHERE "userId" = ANY($1::text[]) AND "deletedAt" IS NULL AND enabled ORDER BY id`,
+};
+const INSERT_EVENTS: PreparedStatement = {
+  name: "hookline_insert_events",
+  text: `INSERT INTO "Event" (id, "userId", type, payload, "idempotencyKey", "scheduleId", "createdAt")
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp[])
+     ON CONFLICT DO NOTHING
+     RETURNING id`,
+};
+const INSERT_DELIVERIES: PreparedStatement = {
+  name: "hookline_insert_deliveries",
+  text: `INSERT INTO "Delivery" (id, "userId", "eventId", "endpointId", status, attempts, "nextAttemptAt", "createdAt", "updatedAt")
+       SELECT d.id, d."userId", d."eventId", d."endpointId", ${sqlStatus(INITIAL_STATUS)}, 0, d.due, d.created, d.created
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp[], $6::timestamp[])
+              AS d(id, "userId", "eventId", "endpointId", due, created)`,
+};
+
 /** The live, enabled endpoints of these accounts, read inside the caller's PostgreSQL transaction. */
 export async function liveEndpointsOnPostgres(store: PostgresStore, client: pg.PoolClient, userIds: string[]): Promise<Map<string, LiveEndpoint[]>> {
-  const { rows } = await query<LiveEndpoint>(
-    store,
-    client,
-    `SELECT id, "userId", name, "eventTypes" FROM "Endpoint" WHERE "userId" = ANY($1::text[]) AND "deletedAt" IS NULL AND enabled ORDER BY id`,
-    [[...new Set(userIds)]],
-  );
+  const { rows } = await query<LiveEndpoint>(store, client, LIVE_ENDPOINTS, [[...new Set(userIds)]]);
   const byAccount = new Map<string, LiveEndpoint[]>();
   for (const row of rows) {
     const list = byAccount.get(row.userId);
@@ -57,10 +72,7 @@ export async function insertEventRowsOnPostgres(store: PostgresStore, client: pg
   const { rows: inserted } = await query<{ id: string }>(
     store,
     client,
-    `INSERT INTO "Event" (id, "userId", type, payload, "idempotencyKey", "scheduleId", "createdAt")
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp[])
-     ON CONFLICT DO NOTHING
-     RETURNING id`,
+    INSERT_EVENTS,
     [
       events.map((event) => event.id),
       events.map((event) => event.userId),
@@ -77,10 +89,7 @@ export async function insertEventRowsOnPostgres(store: PostgresStore, client: pg
     await query(
       store,
       client,
-      `INSERT INTO "Delivery" (id, "userId", "eventId", "endpointId", status, attempts, "nextAttemptAt", "createdAt", "updatedAt")
-       SELECT d.id, d."userId", d."eventId", d."endpointId", ${sqlStatus(INITIAL_STATUS)}, 0, d.due, d.created, d.created
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp[], $6::timestamp[])
-              AS d(id, "userId", "eventId", "endpointId", due, created)`,
+      INSERT_DELIVERIES,
       [
         deliveries.map((delivery) => delivery.id),
         deliveries.map((delivery) => delivery.userId),

@@ -36,15 +36,28 @@ export function at(ms: number | null): string | null {
 
 export type Queryable = pg.Pool | pg.PoolClient;
 
+/**
+ * A statement that runs on every API request: each pooled connection prepares it once, under its
+ * name, and from then on PostgreSQL neither parses nor plans it again. With event ingest's
+ * statements parsed and planned each time, the database spent ~680 µs of CPU per accepted event,
+ * ~330 µs prepared, and the server (bench, 32 connections) accepted 1,450 → 2,250–2,350 events/s.
+ * Only for statements whose plan cannot go wrong whatever the parameters (lookups by key,
+ * inserts): after five runs PostgreSQL may keep one generic plan for all of them.
+ */
+export interface PreparedStatement {
+  name: string;
+  text: string;
+}
+
 /** Runs one statement; rows come back with times as milliseconds and bigints as numbers. */
 export async function query<Row extends object = Record<string, unknown>>(
   store: PostgresStore,
   client: Queryable,
-  text: string,
+  statement: string | PreparedStatement,
   values: unknown[] = [],
 ): Promise<{ rows: Row[]; rowCount: number }> {
   store.roundTrips.count++;
-  const result = await client.query<Row>({ text, values, types });
+  const result = await client.query<Row>(typeof statement === "string" ? { text: statement, values, types } : { ...statement, values, types });
   return { rows: result.rows, rowCount: result.rowCount ?? 0 };
 }
 
