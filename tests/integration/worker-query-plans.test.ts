@@ -9,14 +9,20 @@
  * deliveries beside a healthy one's delivered history. (The claim once switched there to hash
  * joins over the whole of Delivery and Event, 25–70 ms a claim, and a healthy endpoint beside a
  * dead one fell 30 s behind in the benchmark's soak.)
+ *
+ * Ingest's prepared statements (lib/store/postgres.ts) may run on one generic plan, chosen
+ * without their parameters: planned that way against large tables, none scans one whole.
  */
-import type pg from "pg";
-import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { describe, expect, it, vi } from "vitest";
+import { authenticateApiKey, createApiKey } from "@/lib/auth/api-keys";
 import { createEvent } from "@/lib/events/queries";
 import { claimOnPostgres } from "@/lib/store/claim-due";
 import { recordOnPostgres } from "@/lib/store/record-outcomes";
+import { takeApiRateToken } from "@/lib/store/api-rate-limit";
 import { store } from "@/lib/store/connection";
-import { query } from "@/lib/store/postgres";
+import { insertEvent } from "@/lib/store/insert-events";
+import { query, type PreparedStatement } from "@/lib/store/postgres";
 import { recordAndClaimOnSqlite } from "@/lib/store/worker-cycle";
 import { finishedDelivery, deliveryIdOf, newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { onPostgres, onSqlite } from "../helpers/db";
@@ -184,5 +190,67 @@ describe.runIf(onPostgres)("the worker's claim on PostgreSQL", () => {
       await client.query("ROLLBACK");
       client.release();
     }
+  }, 60_000);
+});
+
+describe.runIf(onPostgres)("ingest's prepared statements on PostgreSQL", () => {
+  it("search indexes even on the generic plan PostgreSQL may keep for them, against large tables", async () => {
+    const db = store();
+    if (db.engine !== "postgres") throw new Error("PostgreSQL only");
+    const run = (sql: string) => query(db, db.pool, sql);
+    // Many accounts, each with keys, endpoints and a rate-limit bucket, and their statistics.
+    await run(`INSERT INTO "User" (id, email, "passwordHash", "createdAt") SELECT 'usr_plan_' || n, 'plan' || n || '@example.test', 'x', now() FROM generate_series(1, 10000) AS n`);
+    await run(
+      `INSERT INTO "ApiKey" (id, "userId", name, "keyHash", prefix, "createdAt")
+       SELECT 'key_plan_' || n, 'usr_plan_' || n, 'k', md5(n::text) || md5(n::text), 'hl_', now() FROM generate_series(1, 10000) AS n`,
+    );
+    await run(
+      `INSERT INTO "Endpoint" (id, "userId", name, url, secret, "eventTypes", enabled, "createdAt", "updatedAt")
+       SELECT 'ep_plan_' || n, 'usr_plan_' || (n % 10000 + 1), 'e', 'http://127.0.0.1:9/', 's', '[]', true, now(), now() FROM generate_series(1, 50000) AS n`,
+    );
+    await run(`INSERT INTO "RateLimitBucket" (key, tokens, "updatedAt") SELECT 'api:usr_plan_' || n, 1, LOCALTIMESTAMP(3) FROM generate_series(1, 10000) AS n`);
+    for (const table of ["User", "ApiKey", "Endpoint", "RateLimitBucket"]) await run(`ANALYZE "${table}"`);
+
+    // One accepted event, as the server takes it: key, rate limit, event with a delivery.
+    const account = await newAccount();
+    await newEndpoint(account.id, "http://127.0.0.1:9/orders", "orders");
+    const { key } = await createApiKey(account.id, "plans");
+    const prepared = new Map<string, string>();
+    // Every statement sent, seen on its way to the driver (the spy calls through).
+    const recording = vi.spyOn(pg.Client.prototype, "query");
+    try {
+      expect(await authenticateApiKey(key)).toMatchObject({ userId: account.id });
+      expect(await takeApiRateToken(db, account.id, 100)).toEqual({ allowed: true });
+      expect(await insertEvent(db, { userId: account.id, type: "order.created", payload: "{}", now: new Date() })).toMatchObject({ duplicate: false });
+    } finally {
+      for (const [config] of recording.mock.calls as unknown as Array<[Partial<PreparedStatement> | string]>) {
+        if (typeof config === "object" && config.name && config.text) prepared.set(config.name, config.text);
+      }
+      recording.mockRestore();
+    }
+    expect([...prepared.keys()].sort()).toEqual(["hookline_api_key_by_hash", "hookline_api_rate_take", "hookline_insert_deliveries", "hookline_insert_events", "hookline_live_endpoints"]);
+
+    const scans: string[] = [];
+    const client = await db.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("SET LOCAL plan_cache_mode = force_generic_plan");
+      for (const [name, text] of prepared) {
+        const parameters = Math.max(...[...text.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])));
+        await client.query(`PREPARE plan_check_${name} AS ${text}`);
+        const { rows } = await client.query<{ "QUERY PLAN": Array<{ Plan: PlanNode }> }>(
+          `EXPLAIN (FORMAT JSON) EXECUTE plan_check_${name}(${Array(parameters).fill("NULL").join(", ")})`,
+        );
+        for (const node of planNodes(rows[0]["QUERY PLAN"][0].Plan)) {
+          if (node["Node Type"] === "Seq Scan") scans.push(`Seq Scan on ${node["Relation Name"]} in ${name}`);
+        }
+      }
+    } finally {
+      await client.query("ROLLBACK");
+      // Prepared statements outlive the transaction; the connection's own (hookline_…) stay.
+      for (const name of prepared.keys()) await client.query(`DEALLOCATE plan_check_${name}`).catch(() => {});
+      client.release();
+    }
+    expect(scans).toEqual([]);
   }, 60_000);
 });
