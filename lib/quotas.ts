@@ -9,12 +9,13 @@
 import { shortestGapMs } from "./schedules/cron";
 import { grantAttempts, type TokenBucket } from "./webhooks/rate-limit";
 
-export type CountedQuota = "endpoints" | "apiKeys" | "schedules";
+export type CountedQuota = "endpoints" | "apiKeys" | "schedules" | "eventTypes";
 
 const COUNTED: Record<CountedQuota, { variable: string; noun: string; freeOne: string }> = {
   endpoints: { variable: "HOOKLINE_MAX_ENDPOINTS", noun: "endpoint", freeOne: "Delete an endpoint you no longer need" },
   apiKeys: { variable: "HOOKLINE_MAX_API_KEYS", noun: "active API key", freeOne: "Revoke a key you no longer use" },
   schedules: { variable: "HOOKLINE_MAX_SCHEDULES", noun: "schedule", freeOne: "Delete a schedule you no longer need" },
+  eventTypes: { variable: "HOOKLINE_MAX_EVENT_TYPES", noun: "event type", freeOne: "Delete an event type you no longer need" },
 };
 
 /** What the user reads when a create is refused: the limit, how to make room, who can raise it. */

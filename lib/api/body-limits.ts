@@ -10,6 +10,12 @@
 export const MAX_BODY_BYTES = 256 * 1024 + 4 * 1024;
 
 /**
+ * Deepest nesting of objects and arrays accepted in a body. Deeper JSON would exhaust the stack
+ * when validated or serialised (a 500), and many receivers' parsers refuse it anyway.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
  * The built-in inbox: it keeps the first 256 KiB of what it receives (INBOX_MAX_BODY), and
  * accepts a little more so that a delivery of a larger payload is recorded (cut) rather than
  * failed.

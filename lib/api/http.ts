@@ -16,7 +16,7 @@ import { logger, requestIdFrom, requestLogger } from "../log";
 import { QuotaExceededError } from "../quotas";
 import { takeApiRateToken } from "../store/api-rate-limit";
 import { store } from "../store/connection";
-import { MAX_BODY_BYTES } from "./body-limits";
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "./body-limits";
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -127,12 +127,6 @@ export async function readJson<S extends z.ZodType>(request: NextRequest | ApiRe
   }
   return parseWith(schema, body);
 }
-
-/**
- * Deepest nesting of objects and arrays accepted in a body. Deeper JSON would exhaust the stack
- * when validated or serialised (a 500), and many receivers' parsers refuse it anyway.
- */
-export const MAX_JSON_DEPTH = 64;
 
 /** The top-level field (or "body") holding JSON nested deeper than MAX_JSON_DEPTH, or null. Iterative: any depth is safe. */
 function nestedTooDeep(body: unknown): string | null {

@@ -8,6 +8,7 @@ import { VERSION } from "../version";
 import { deliveryListQuerySchema, pageQuerySchema } from "../validations/delivery";
 import { createEndpointApiSchema, recoverSchema, updateEndpointSchema } from "../validations/endpoint";
 import { createEventSchema, eventListQuerySchema } from "../validations/event";
+import { createEventTypeSchema, eventTypeListQuerySchema, updateEventTypeSchema } from "../validations/event-type";
 import { createScheduleSchema, scheduleListQuerySchema, updateScheduleSchema } from "../validations/schedule";
 import {
   createdEventDto,
@@ -16,6 +17,7 @@ import {
   endpointDto,
   endpointWithSecretDto,
   eventDto,
+  eventTypeDto,
   pageOf,
   problemDto,
   recoveredDto,
@@ -49,6 +51,12 @@ export const ROUTES: RouteDoc[] = [
   { method: "post", path: "/api/v1/events", summary: "Send an event (fans out to every matching enabled endpoint; `Idempotency-Key` header or `idempotencyKey` field)", body: createEventSchema, status: 202, response: createdEventDto, errors: [400, 413, 415, 422] },
   { method: "get", path: "/api/v1/events", summary: "List events", query: eventListQuerySchema, status: 200, response: pageOf(eventDto), errors: [422] },
   { method: "get", path: "/api/v1/events/{id}", summary: "Get an event", status: 200, response: eventDto, errors: [404] },
+  { method: "post", path: "/api/v1/event-types", summary: "Add an event type to the catalog (events of a type with a schema are validated against it)", body: createEventTypeSchema, status: 201, response: eventTypeDto, errors: [400, 403, 409, 413, 415, 422] },
+  { method: "get", path: "/api/v1/event-types", summary: "List the event-type catalog, by name", query: eventTypeListQuerySchema, status: 200, response: pageOf(eventTypeDto), errors: [422] },
+  { method: "get", path: "/api/v1/event-types/openapi.json", summary: "The catalog as an OpenAPI 3.1 document, one `webhooks` entry per event type", status: 200, response: z.looseObject({ openapi: z.literal("3.1.0"), webhooks: z.record(z.string(), z.unknown()) }), errors: [] },
+  { method: "get", path: "/api/v1/event-types/{name}", summary: "Get an event type", status: 200, response: eventTypeDto, errors: [404] },
+  { method: "patch", path: "/api/v1/event-types/{name}", summary: "Update an event type's description, schema, example or deprecation", body: updateEventTypeSchema, status: 200, response: eventTypeDto, errors: [400, 404, 413, 415, 422] },
+  { method: "delete", path: "/api/v1/event-types/{name}", summary: "Remove an event type from the catalog (its events stay in the log; new ones are no longer validated)", status: 204, errors: [404] },
   { method: "get", path: "/api/v1/deliveries", summary: "List deliveries", query: deliveryListQuerySchema, status: 200, response: pageOf(deliveryDto), errors: [422] },
   { method: "get", path: "/api/v1/deliveries/{id}", summary: "Get a delivery with every attempt", status: 200, response: deliveryDetailDto, errors: [404] },
   { method: "post", path: "/api/v1/deliveries/{id}/retry", summary: "Retry a failed delivery, or replay a succeeded one", status: 202, response: deliveryDto, errors: [404, 409] },
@@ -62,9 +70,9 @@ export const ROUTES: RouteDoc[] = [
 const ERROR_TEXT: Record<number, string> = {
   400: "Malformed JSON",
   401: "Missing, unknown or revoked API key",
-  403: "Quota exceeded: the account has as many as the operator allows (HOOKLINE_MAX_ENDPOINTS, HOOKLINE_MAX_SCHEDULES)",
+  403: "Quota exceeded: the account has as many as the operator allows (HOOKLINE_MAX_ENDPOINTS, HOOKLINE_MAX_SCHEDULES, HOOKLINE_MAX_EVENT_TYPES)",
   404: "No such object in this account",
-  409: "Conflicts with the object's state",
+  409: "Conflicts with the object's state (or, for an event type, its name is taken)",
   413: "Body or event data too large",
   415: "Body is not JSON",
   422: "Invalid fields (see `errors`)",
@@ -101,7 +109,7 @@ function schema(type: z.ZodType, io: "input" | "output") {
 
 function operation(route: RouteDoc) {
   const parameters = [
-    ...(route.path.includes("{id}") ? [{ name: "id", in: "path", required: true, schema: { type: "string" } }] : []),
+    ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } })),
     ...Object.entries(route.query?.shape ?? {}).map(([name, field]) => ({
       name,
       in: "query",
@@ -112,7 +120,7 @@ function operation(route: RouteDoc) {
   const problem = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
   return {
     summary: route.summary,
-    operationId: `${route.method}${route.path.replace(/\/api\/v1/, "").replace(/[{}]/g, "").replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}`,
+    operationId: `${route.method}${route.path.replace(/\/api\/v1/, "").replace(/[{}]/g, "").replace(/[/.-](\w)/g, (_, c: string) => c.toUpperCase())}`,
     security: [{ apiKey: [] }],
     ...(parameters.length ? { parameters } : {}),
     ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(route.body, "input") } } } } : {}),

@@ -69,6 +69,17 @@ export const scheduleDto = z.object({
   nextRunAt: time.nullable().describe("The next tick; null while paused."),
 });
 
+// After eventDto: its `data` (any JSON value, named JsonValue in the document) is reused.
+export const eventTypeDto = z.object({
+  name: z.string().describe("The event type it describes, e.g. `order.created`."),
+  description: z.string(),
+  schema: eventDto.shape.data.nullable().describe("JSON Schema (2020-12) of the events' `data`; null: any data."),
+  example: eventDto.shape.data.nullable().describe("An example of `data`, valid against `schema`."),
+  deprecated: z.boolean(),
+  createdAt: time,
+  updatedAt: time,
+});
+
 export const recoveredDto = z.object({ recovered: z.number().int().describe("Failed deliveries re-queued.") });
 
 export const problemDto = z.object({

@@ -1,6 +1,7 @@
 /**
- * Insert within quota: an account's endpoints, schedules and API keys are capped
- * (HOOKLINE_MAX_ENDPOINTS, HOOKLINE_MAX_SCHEDULES, HOOKLINE_MAX_API_KEYS; lib/quotas.ts).
+ * Insert within quota: an account's endpoints, schedules, API keys and event types are capped
+ * (HOOKLINE_MAX_ENDPOINTS, HOOKLINE_MAX_SCHEDULES, HOOKLINE_MAX_API_KEYS,
+ * HOOKLINE_MAX_EVENT_TYPES; lib/quotas.ts).
  *
  * Contract: the row is inserted only if the account holds fewer than `limit` counted rows
  * (live endpoints, schedules, unrevoked keys), and returns whether it was. However many
@@ -68,6 +69,20 @@ export interface ApiKeyInsert {
   createdAt: number;
 }
 
+export interface EventTypeInsert {
+  id: string;
+  userId: string;
+  name: string;
+  description: string;
+  /** JSON text, as stored. */
+  schema: string | null;
+  /** JSON text, as stored. */
+  example: string | null;
+  deprecated: boolean;
+  /** Unix ms: createdAt and updatedAt. */
+  now: number;
+}
+
 const statementsFor = preparedStatements((db) => ({
   endpoint: db.prepare(
     `INSERT INTO "Endpoint" (id, userId, name, url, description, secret, enabled, eventTypes, headers, createdAt, updatedAt)
@@ -78,6 +93,13 @@ const statementsFor = preparedStatements((db) => ({
     `INSERT INTO "Schedule" (id, userId, name, cron, timezone, type, payload, endpointId, paused, nextRunAt, createdAt, updatedAt)
      SELECT @id, @userId, @name, @cron, @timezone, @type, @payload, @endpointId, @paused, @nextRunAt, @now, @now
      WHERE (SELECT count(*) FROM "Schedule" WHERE userId = @userId) < @limit`,
+  ),
+  // A name the account already has inserts nothing too (the caller tells which it was).
+  eventType: db.prepare(
+    `INSERT INTO "EventType" (id, userId, name, description, schema, example, deprecated, createdAt, updatedAt)
+     SELECT @id, @userId, @name, @description, @schema, @example, @deprecated, @now, @now
+     WHERE (SELECT count(*) FROM "EventType" WHERE userId = @userId) < @limit
+     ON CONFLICT (userId, name) DO NOTHING`,
   ),
   apiKey: db.prepare(
     `INSERT INTO "ApiKey" (id, userId, name, keyHash, prefix, createdAt)
@@ -133,5 +155,19 @@ export async function insertApiKeyWithinQuota(store: Store, row: ApiKeyInsert, l
      SELECT $1, $2, $3, $4, $5, $6::timestamp
      WHERE (SELECT count(*) FROM "ApiKey" WHERE "userId" = $2 AND "revokedAt" IS NULL) < $7`,
     [row.id, row.userId, row.name, row.keyHash, row.prefix, at(row.createdAt), limit],
+  );
+}
+
+/** False when the account has `limit` event types already, or one of this name. */
+export async function insertEventTypeWithinQuota(store: Store, row: EventTypeInsert, limit: number): Promise<boolean> {
+  if (store.engine === "sqlite") return statementsFor(store.sqlite).eventType.run({ ...row, deprecated: row.deprecated ? 1 : 0, limit }).changes === 1;
+  return insertForAccount(
+    store,
+    row.userId,
+    `INSERT INTO "EventType" (id, "userId", name, description, schema, example, deprecated, "createdAt", "updatedAt")
+     SELECT $1, $2, $3, $4, $5, $6, $7::boolean, $8::timestamp, $8::timestamp
+     WHERE (SELECT count(*) FROM "EventType" WHERE "userId" = $2) < $9
+     ON CONFLICT ("userId", name) DO NOTHING`,
+    [row.id, row.userId, row.name, row.description, row.schema, row.example, row.deprecated, at(row.now), limit],
   );
 }
