@@ -1,5 +1,5 @@
 // SPEC §10 quotas in the dashboard: past an account's quota, "Create endpoint" (and the Inbox's
-// "Add as endpoint"), "Create API key" and "Create schedule" answer with the quota's message
+// "Add as endpoint"), "Create API key", "Create schedule" and "Create event type" answer with the quota's message
 // beside the button, keep what was typed, and create nothing; a schedule that runs more often
 // than the minimum interval gets its error beside the Cron field.
 //
@@ -10,7 +10,7 @@ import { expect, test as base } from "@playwright/test";
 import { addEndpoint, signUp } from "./helpers";
 import { createE2eDatabase, startHookline } from "./support/hookline";
 
-const LIMITS = { HOOKLINE_MAX_ENDPOINTS: "2", HOOKLINE_MAX_API_KEYS: "2", HOOKLINE_MAX_SCHEDULES: "1", HOOKLINE_MIN_SCHEDULE_INTERVAL: "10s" };
+const LIMITS = { HOOKLINE_MAX_ENDPOINTS: "2", HOOKLINE_MAX_API_KEYS: "2", HOOKLINE_MAX_SCHEDULES: "1", HOOKLINE_MAX_EVENT_TYPES: "1", HOOKLINE_MIN_SCHEDULE_INTERVAL: "10s" };
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -131,4 +131,26 @@ test("Create schedule: too frequent beside Cron, past the quota beside the butto
   await expect(page).toHaveURL(/\/schedules$/);
   await page.reload();
   await expect(page.getByRole("link", { name: /Hello ticker/ })).toHaveCount(1);
+});
+
+test("Create event type past the quota: the message beside the button, nothing created", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/event-types");
+  const form = page.getByRole("form", { name: "Add event type" });
+  await form.getByLabel("Name").fill("order.created");
+  await form.getByRole("button", { name: "Create event type" }).click();
+  await expect(page).toHaveURL(/\/event-types\/order\.created$/);
+
+  await page.goto("/event-types");
+  await page.getByRole("button", { name: "Add event type" }).click();
+  await form.getByLabel("Name").fill("order.paid");
+  await form.getByLabel("Example").fill('{"amount": 42}');
+  await form.getByRole("button", { name: "Create event type" }).click();
+  await expect(form.getByRole("alert")).toHaveText(
+    "This account has reached its limit of 1 event type. Delete an event type you no longer need, or ask the operator of this Hookline to raise the limit (HOOKLINE_MAX_EVENT_TYPES).",
+  );
+  await expect(form.getByLabel("Name")).toHaveValue("order.paid");
+  await expect(form.getByLabel("Example")).toHaveValue('{"amount": 42}');
+  await page.reload();
+  await expect(page.getByRole("row").filter({ has: page.getByRole("link") })).toHaveCount(1);
 });

@@ -20,6 +20,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
               <NavLink href="/overview">Overview</NavLink>
               <NavLink href="/endpoints">Endpoints</NavLink>
               <NavLink href="/events">Events</NavLink>
+              <NavLink href="/event-types">Event types</NavLink>
               <NavLink href="/schedules">Schedules</NavLink>
               <NavLink href="/deliveries">Deliveries</NavLink>
               <NavLink href="/inbox">Inbox</NavLink>

@@ -7,6 +7,7 @@ const styles: Record<string, string> = {
   disabled: "bg-slate-100 text-slate-700 ring-slate-500/20",
   active: "bg-emerald-50 text-emerald-800 ring-emerald-600/20",
   revoked: "bg-red-50 text-red-800 ring-red-600/20",
+  deprecated: "bg-amber-50 text-amber-800 ring-amber-600/20",
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -5,6 +5,7 @@
  * fan-out.ts (shared with schedule ticks).
  */
 import { prisma } from "../db";
+import { getEventType } from "../event-types/queries";
 import { store } from "../store/connection";
 import { insertEvent } from "../store/insert-events";
 
@@ -97,14 +98,26 @@ export async function getEvent(userId: string, id: string): Promise<EventDto | n
   return row ? toEventDto(row) : null;
 }
 
+/** Why a chosen test event type cannot be sent: not in the catalog, or in it without an example. */
+export type TestEventTypeProblem = "unknown-type" | "no-example";
+
 /**
- * "Send test event": a `webhook.test` event for one endpoint, with the classic greeting.
- * Null for an unknown endpoint; a disabled one gets nothing (not even the event).
+ * "Send test event": by default a `webhook.test` event with the classic greeting; with `type`,
+ * an event of that catalog type whose data is the type's example. Either way only this endpoint
+ * gets it. Null for an unknown endpoint; a disabled one gets nothing (not even the event).
  */
-export async function sendTestEvent(userId: string, endpointId: string): Promise<CreatedEvent | "disabled" | null> {
+export async function sendTestEvent(userId: string, endpointId: string): Promise<CreatedEvent | "disabled" | null>;
+export async function sendTestEvent(userId: string, endpointId: string, type?: string): Promise<CreatedEvent | "disabled" | TestEventTypeProblem | null>;
+export async function sendTestEvent(userId: string, endpointId: string, type?: string): Promise<CreatedEvent | "disabled" | TestEventTypeProblem | null> {
   const endpoint = await prisma.endpoint.findFirst({ where: { userId, id: endpointId, deletedAt: null }, select: { name: true, enabled: true } });
   if (!endpoint) return null;
   if (!endpoint.enabled) return "disabled";
+  if (type !== undefined) {
+    const entry = await getEventType(userId, type);
+    if (!entry) return "unknown-type";
+    if (entry.example === null) return "no-example";
+    return createEvent(userId, { type, payload: JSON.stringify(entry.example) }, { endpointId });
+  }
   const now = new Date();
   const data = { message: `Hello ${endpoint.name}, current time is ${now.toISOString()}` };
   return createEvent(userId, { type: "webhook.test", payload: JSON.stringify(data) }, { endpointId });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { splitEventTypes } from "./filter-text";
 import { displayName, withoutNul } from "./text";
 import { env } from "../env";
 import { isOwnInboxUrl } from "../inbox/own-inbox";
@@ -144,11 +145,6 @@ export type CreateEndpointInput = z.infer<typeof createEndpointSchema> & {
   headers?: Record<string, string>;
 };
 export type UpdateEndpointInput = z.infer<typeof updateEndpointSchema>;
-
-/** "order.* invoice.paid" or one per line → ["order.*", "invoice.paid"]. */
-export function splitEventTypes(text: string): string[] {
-  return text.split(/[\s,]+/).filter(Boolean);
-}
 
 /** "X-Tenant: acme" lines → {"X-Tenant": "acme"}; malformed lines are reported by line number. */
 export const headerLines = z.string().transform((text, ctx) => {

@@ -25,10 +25,15 @@ export const createEndpointAction = validatedActionWithUser(createEndpointSchema
 
 const endpointIdSchema = z.object({ endpointId: z.string().min(1) });
 
-export const sendTestEventAction = validatedActionWithUser(endpointIdSchema, async ({ endpointId }, user): Promise<ActionState> => {
-  const event = await sendTestEvent(user.id, endpointId);
+/** `type` empty: the classic `webhook.test` greeting; else a catalog type, sent with its example. */
+const testEventSchema = endpointIdSchema.extend({ type: z.string().optional().transform((type) => type || undefined) });
+
+export const sendTestEventAction = validatedActionWithUser(testEventSchema, async ({ endpointId, type }, user): Promise<ActionState> => {
+  const event = await sendTestEvent(user.id, endpointId, type);
   if (!event) return { error: "This endpoint no longer exists." };
   if (event === "disabled") return { error: "The endpoint is disabled: enable it to send a test event." };
+  if (event === "unknown-type") return { fieldErrors: { type: `${type} is not in the event-type catalog (deleted meanwhile?). Reload the page to see the current types.` } };
+  if (event === "no-example") return { fieldErrors: { type: `${type} has no example to send: add one on its event type page.` } };
   revalidatePath(`/endpoints/${endpointId}`);
   return { message: `Test event ${event.id} queued.` };
 });

@@ -5,6 +5,7 @@ import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/current-user";
 import { listDeliveries } from "@/lib/deliveries/queries";
 import { endpointCircuit, getEndpoint, previousSecretValidUntil } from "@/lib/endpoints/queries";
+import { eventTypeNames } from "@/lib/event-types/queries";
 import { ESTIMATE_NOTE, getEndpointStats } from "@/lib/stats/queries";
 import { pageQuerySchema } from "@/lib/validations/delivery";
 import { Skeleton, SectionSkeleton, TableSkeleton } from "@/components/ui/skeleton";
@@ -37,8 +38,13 @@ export default async function EndpointPage({
   // cursor that is not valid shows the newest page.
   const cursorParam = (await searchParams).cursor;
   const cursor = pageQuerySchema.shape.cursor.safeParse(Array.isArray(cursorParam) ? cursorParam[0] : cursorParam).data || undefined;
-  const overlapUntil = await previousSecretValidUntil(user.id, endpoint.id);
-  const circuit = endpoint.enabled ? await endpointCircuit(user.id, endpoint.id) : null;
+  const [overlapUntil, circuit, catalog] = await Promise.all([
+    previousSecretValidUntil(user.id, endpoint.id),
+    endpoint.enabled ? endpointCircuit(user.id, endpoint.id) : null,
+    eventTypeNames(user.id),
+  ]);
+  const catalogChoices = catalog.map(({ name, deprecated }) => ({ name, deprecated }));
+  const testTypes = catalog.filter((type) => type.hasExample).map(({ name, deprecated }) => ({ name, deprecated }));
 
   return (
     <div className="space-y-8">
@@ -76,7 +82,7 @@ export default async function EndpointPage({
         <EndpointStats userId={user.id} endpointId={endpoint.id} />
       </Suspense>
 
-      <EndpointControls key={String(endpoint.enabled)} endpointId={endpoint.id} enabled={endpoint.enabled} />
+      <EndpointControls key={String(endpoint.enabled)} endpointId={endpoint.id} enabled={endpoint.enabled} testTypes={testTypes} />
 
       <section aria-labelledby="secret-heading" className="space-y-2">
         <h2 id="secret-heading" className="text-lg font-semibold">
@@ -97,7 +103,7 @@ export default async function EndpointPage({
         <h2 id="settings-heading" className="text-lg font-semibold">
           Settings
         </h2>
-        <EndpointSettings endpoint={endpoint} />
+        <EndpointSettings endpoint={endpoint} catalog={catalogChoices} />
       </section>
 
       <section aria-labelledby="recover-heading" className="space-y-2">

@@ -6,16 +6,37 @@ import { ActionFeedback } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { deleteEndpointAction, sendTestEventAction, setEnabledAction } from "../actions";
 
-export function EndpointControls({ endpointId, enabled }: { endpointId: string; enabled: boolean }) {
+/** `testTypes`: the catalog's types that have an example, which a test event can carry instead of the greeting. */
+export function EndpointControls({ endpointId, enabled, testTypes }: { endpointId: string; enabled: boolean; testTypes: Array<{ name: string; deprecated: boolean }> }) {
   const [testState, sendTest, sendingTest] = useActionState(sendTestEventAction, {});
   const [enabledState, setEnabled, switching] = useActionState(setEnabledAction, {});
   const [deleteState, deleteEndpoint, deleting] = useActionState(deleteEndpointAction, {});
+  const typeError = testState.fieldErrors?.type;
 
   return (
     <div className="space-y-2">
-      <div className="flex flex-wrap gap-2">
-        <form action={sendTest}>
+      <div className="flex flex-wrap items-center gap-2">
+        <form action={sendTest} className="flex flex-wrap items-center gap-2">
           <input type="hidden" name="endpointId" value={endpointId} />
+          <label htmlFor="test-event-type" className="text-sm font-medium text-slate-800">
+            Test event type
+          </label>
+          <select
+            id="test-event-type"
+            name="type"
+            defaultValue={testState.values?.type ?? ""}
+            aria-invalid={typeError ? true : undefined}
+            aria-describedby={typeError ? "test-event-type-error" : undefined}
+            className={`rounded-md border bg-white px-3 py-2 text-sm shadow-sm focus:outline-none focus:ring-2 ${typeError ? "border-red-400 focus:ring-red-300" : "border-slate-300 focus:ring-indigo-300"}`}
+          >
+            <option value="">webhook.test</option>
+            {testTypes.map((type) => (
+              <option key={type.name} value={type.name}>
+                {/* A catalog entry may reuse the greeting's name: say which one sends the example. */}
+                {type.name === "webhook.test" ? "webhook.test (catalog example)" : type.deprecated ? `${type.name} (deprecated)` : type.name}
+              </option>
+            ))}
+          </select>
           <Button type="submit" disabled={sendingTest}>
             Send test event
           </Button>
@@ -29,6 +50,11 @@ export function EndpointControls({ endpointId, enabled }: { endpointId: string; 
         </form>
         <ConfirmDelete action={deleteEndpoint} hidden={{ endpointId }} question="Delete this endpoint? Its history stays in the log." confirmLabel="Delete endpoint" pending={deleting} />
       </div>
+      {typeError && (
+        <p id="test-event-type-error" className="text-sm text-red-700">
+          {typeError}
+        </p>
+      )}
       <ActionFeedback state={testState} />
       <ActionFeedback state={enabledState} />
       <ActionFeedback state={deleteState} />

@@ -1,44 +1,74 @@
 "use client";
 
-import { useActionState } from "react";
+import Link from "next/link";
+import { useActionState, useState } from "react";
 import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
+import { Field, TextAreaField } from "@/components/ui/field";
 import type { EndpointDto } from "@/lib/endpoints/queries";
+import { splitEventTypes } from "@/lib/validations/filter-text";
 import { updateEndpointAction } from "../actions";
 
-const textareaClass = "mt-1 block w-full rounded-md border px-3 py-2 font-mono text-sm shadow-sm focus:outline-none focus:ring-2";
+export interface CatalogType {
+  name: string;
+  deprecated: boolean;
+}
 
-function TextArea({ label, name, hint, error, defaultValue }: { label: string; name: string; hint: string; error?: string; defaultValue: string }) {
-  const id = `field-${name}`;
+/**
+ * The filter text stays the one source of truth (wildcards and types outside the catalog are
+ * typed there); the catalog's checkboxes only add or remove their exact name from it.
+ */
+function EventTypesFilter({ initial, error, catalog }: { initial: string; error?: string; catalog: CatalogType[] }) {
+  const [text, setText] = useState(initial);
+  const listed = new Set(splitEventTypes(text));
+  const toggle = (name: string, checked: boolean) => {
+    const others = splitEventTypes(text).filter((entry) => entry !== name);
+    setText((checked ? [...others, name] : others).join("\n"));
+  };
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={3}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-${error ? "error" : "hint"}`}
-        className={`${textareaClass} ${error ? "border-red-400 focus:ring-red-300" : "border-slate-300 focus:ring-indigo-300"}`}
+    <div className="space-y-3">
+      <TextAreaField
+        label="Event types"
+        name="eventTypes"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        hint="Separated by spaces or lines; order.* matches every order event. Empty: all events."
+        error={error}
       />
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      )}
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-800">From your catalog</legend>
+        {catalog.length === 0 ? (
+          <p className="mt-1 text-xs text-slate-500">
+            Types you describe under{" "}
+            <Link href="/event-types" className="text-indigo-700 underline">
+              Event types
+            </Link>{" "}
+            can be picked here.
+          </p>
+        ) : (
+          <ul className="mt-1 max-h-48 space-y-1 overflow-y-auto rounded-md border border-slate-200 px-3 py-2">
+            {catalog.map((type) => (
+              <li key={type.name}>
+                <label className="flex items-center gap-2 text-sm">
+                  <input
+                    type="checkbox"
+                    checked={listed.has(type.name)}
+                    onChange={(event) => toggle(type.name, event.target.checked)}
+                    className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-2 focus:ring-indigo-300"
+                  />
+                  <span className="font-mono">{type.name}</span>
+                  {type.deprecated && <span className="text-xs text-amber-800">(deprecated)</span>}
+                </label>
+              </li>
+            ))}
+          </ul>
+        )}
+      </fieldset>
     </div>
   );
 }
 
-export function EndpointSettings({ endpoint }: { endpoint: EndpointDto }) {
+export function EndpointSettings({ endpoint, catalog }: { endpoint: EndpointDto; catalog: CatalogType[] }) {
   const [state, formAction, pending] = useActionState(updateEndpointAction, {});
   useActionToast(state);
   const value = (field: string, fallback: string) => state.values?.[field] ?? fallback;
@@ -50,14 +80,8 @@ export function EndpointSettings({ endpoint }: { endpoint: EndpointDto }) {
       <div className="sm:col-span-2">
         <Field label="Description" name="description" defaultValue={value("description", endpoint.description)} error={state.fieldErrors?.description} />
       </div>
-      <TextArea
-        label="Event types"
-        name="eventTypes"
-        hint="Separated by spaces or lines; order.* matches every order event. Empty: all events."
-        defaultValue={value("eventTypes", endpoint.eventTypes.join("\n"))}
-        error={state.fieldErrors?.eventTypes}
-      />
-      <TextArea
+      <EventTypesFilter initial={value("eventTypes", endpoint.eventTypes.join("\n"))} error={state.fieldErrors?.eventTypes} catalog={catalog} />
+      <TextAreaField
         label="Custom headers"
         name="headers"
         hint='One per line, as "Name: value". Sent with every delivery.'
