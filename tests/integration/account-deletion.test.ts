@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { changePassword, deleteAccount } from "@/lib/auth/accounts";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { createSession, userForSessionToken } from "@/lib/auth/session";
+import { createEventType } from "@/lib/event-types/queries";
 import { prisma } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/queries";
 import { createEvent } from "@/lib/events/queries";
@@ -66,6 +67,8 @@ async function populatedAccount(label: string) {
     data: { id: newId("sch"), userId: user.id, name: "Ticker", cron: "*/5 * * * * *", type: "tick", payload: "{}", endpointId: first.id },
   });
   await prisma.scheduleTick.create({ data: { scheduleId: schedule.id, tickAt: new Date(), events: 1 } });
+  const catalogued = await createEventType(user.id, { name: "order.created", description: "", schema: { type: "object" }, example: { owner: label }, deprecated: false });
+  expect(catalogued).toHaveProperty("name", "order.created");
   const event = await createEvent(user.id, { type: "order.created", payload: `{"owner":"${label}"}` });
   await prisma.event.update({ where: { id: event.id }, data: { scheduleId: schedule.id } });
   const delivery = await prisma.delivery.findFirstOrThrow({ where: { eventId: event.id } });
