@@ -1,14 +1,14 @@
 import type { InputHTMLAttributes, TextareaHTMLAttributes } from "react";
 
-const controlClass = (error?: string) =>
+export const controlClass = (error?: string) =>
   `mt-1 block w-full rounded-md border px-3 py-2 text-sm shadow-sm focus:outline-none focus:ring-2 ${error ? "border-red-400 focus:ring-red-300" : "border-slate-300 focus:ring-indigo-300"}`;
 
 /** The error replaces the hint while there is one, so only the shown message is referenced. */
-function describedBy(id: string, error?: string, hint?: string): string | undefined {
+export function describedBy(id: string, error?: string, hint?: string): string | undefined {
   return error ? `${id}-error` : hint ? `${id}-hint` : undefined;
 }
 
-function FieldMessage({ id, error, hint }: { id: string; error?: string; hint?: string }) {
+export function FieldMessage({ id, error, hint }: { id: string; error?: string; hint?: string }) {
   if (error) {
     // Several problems (schema errors, one per JSON pointer) come one per line.
     return (

@@ -3,7 +3,7 @@
 import { useActionState, useState } from "react";
 import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
+import { controlClass, describedBy, Field, FieldMessage, TextAreaField } from "@/components/ui/field";
 import type { ActionState } from "@/lib/actions";
 import { HELLO_TICKER_PRESET } from "@/lib/schedules/template";
 import { createScheduleAction, updateScheduleAction } from "../actions";
@@ -29,26 +29,6 @@ const HELLO_VALUES: ScheduleFormValues = {
   data: JSON.stringify(HELLO_TICKER_PRESET.data, null, 2),
   endpointId: "",
 };
-
-const controlClass = "mt-1 block w-full rounded-md border px-3 py-2 text-sm shadow-sm focus:outline-none focus:ring-2";
-const stateClass = (error?: string) => (error ? "border-red-400 focus:ring-red-300" : "border-slate-300 focus:ring-indigo-300");
-
-function FieldMessage({ id, error, hint }: { id: string; error?: string; hint?: string }) {
-  if (error) {
-    return (
-      <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
-        {error}
-      </p>
-    );
-  }
-  return hint ? (
-    <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-      {hint}
-    </p>
-  ) : null;
-}
-
-const describedBy = (id: string, error?: string, hint?: string) => (error ? `${id}-error` : hint ? `${id}-hint` : undefined);
 
 /**
  * The schedule's fields, for "Add schedule" and the schedule page's settings. The "Hello ticker"
@@ -125,7 +105,7 @@ export function ScheduleForm({
           defaultValue={values.endpointId}
           aria-invalid={errors.endpointId ? true : undefined}
           aria-describedby={describedBy("field-endpointId", errors.endpointId, "hint")}
-          className={`${controlClass} bg-white ${stateClass(errors.endpointId)}`}
+          className={`${controlClass(errors.endpointId)} bg-white`}
         >
           <option value="">All matching endpoints</option>
           {endpoints.map((endpoint) => (
@@ -138,20 +118,7 @@ export function ScheduleForm({
         <FieldMessage id="field-endpointId" error={errors.endpointId} hint="All matching: every enabled endpoint whose event-type filter accepts the type." />
       </div>
       <div className="sm:col-span-2">
-        <label htmlFor="field-data" className="block text-sm font-medium text-slate-800">
-          Data (JSON)
-        </label>
-        <textarea
-          id="field-data"
-          name="data"
-          rows={5}
-          spellCheck={false}
-          defaultValue={values.data}
-          aria-invalid={errors.data ? true : undefined}
-          aria-describedby={describedBy("field-data", errors.data, dataHint)}
-          className={`${controlClass} font-mono ${stateClass(errors.data)}`}
-        />
-        <FieldMessage id="field-data" error={errors.data} hint={dataHint} />
+        <TextAreaField label="Data (JSON)" name="data" rows={5} defaultValue={values.data} error={errors.data} hint={dataHint} />
       </div>
       {state.error && !presetActive && (
         <p role="alert" className="text-sm text-red-700 sm:col-span-2">
