@@ -7,6 +7,8 @@ import { idAt } from "../ids";
 import { store } from "../store/connection";
 import { DELIVERY_STATUSES, type DeliveryStatus } from "../store/delivery-states";
 import { deliveryIdsWithStatus } from "../store/delivery-log";
+import { searchDeliveries } from "../store/search";
+import { searchTerms } from "../events/search-terms";
 import { retryDeliveryOfLiveEndpoint } from "../store/manual-transitions";
 import { webhookBody } from "../webhooks/body";
 import { notifyNewWork } from "../store/notify";
@@ -57,6 +59,8 @@ export interface DeliveryFilter {
   /** ISO times bounding `createdAt` (since inclusive, until exclusive). */
   since?: string;
   until?: string;
+  /** Full-text search of the deliveries' events (lib/store/search.ts). */
+  q?: string;
   cursor?: string;
   limit?: number;
 }
@@ -152,8 +156,32 @@ async function eventDeliveryIds(filter: DeliveryFilter): Promise<string[] | null
   return (await prisma.delivery.findMany({ where: { eventId: filter.eventId }, select: { id: true } })).map((row) => row.id);
 }
 
+/** The log's matches for `filter.q` (lib/store/search.ts), with every other filter. */
+async function searchDeliveryLog(userId: string, filter: DeliveryFilter & { q: string }, limit: number): Promise<{ data: DeliveryLogRow[]; nextCursor: string | null }> {
+  const found = await searchDeliveries(store(), {
+    userId,
+    terms: searchTerms(filter.q),
+    endpointId: filter.endpointId,
+    eventId: filter.eventId,
+    eventType: filter.eventType,
+    status: filter.status,
+    idFrom: filter.since ? idAt("dlv", Date.parse(filter.since)) : undefined,
+    idBefore: filter.until ? idAt("dlv", Date.parse(filter.until)) : undefined,
+    cursor: filter.cursor,
+    limit: limit + 1,
+  });
+  const page = found.slice(0, limit).map((row) => ({
+    ...row,
+    status: row.status as DeliveryStatus,
+    nextAttemptAt: row.nextAttemptAt === null ? null : new Date(row.nextAttemptAt).toISOString(),
+    createdAt: new Date(row.createdAt).toISOString(),
+  }));
+  return { data: page, nextCursor: found.length > limit ? page[page.length - 1].id : null };
+}
+
 export async function listDeliveries(userId: string, filter: DeliveryFilter = {}): Promise<{ data: DeliveryLogRow[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  if (filter.q !== undefined) return searchDeliveryLog(userId, { ...filter, q: filter.q }, limit);
   // Each a short list of candidate ids, or null: not narrowed that way.
   const narrowed = (await Promise.all([rareStatusIds(userId, filter), eventDeliveryIds(filter)])).filter((ids): ids is string[] => ids !== null);
   if (narrowed.some((ids) => ids.length === 0)) return { data: [], nextCursor: null };

@@ -8,6 +8,8 @@ import { prisma } from "../db";
 import { getEventType } from "../event-types/queries";
 import { store } from "../store/connection";
 import { insertEvent } from "../store/insert-events";
+import { searchEvents } from "../store/search";
+import { searchTerms } from "./search-terms";
 
 export interface EventDto {
   id: string;
@@ -69,9 +71,17 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
   return { id: inserted.eventId, type: input.type, data: JSON.parse(input.payload), createdAt: now.toISOString(), deliveries: inserted.endpointIds.length };
 }
 
-/** The API's event list, newest first (keyset pagination on the time-sortable id). */
-export async function listEvents(userId: string, page: { cursor?: string; limit?: number; type?: string }): Promise<{ data: EventDto[]; nextCursor: string | null }> {
+/**
+ * The API's event list, newest first (keyset pagination on the time-sortable id); with `q`, the
+ * events holding its words (lib/store/search.ts).
+ */
+export async function listEvents(userId: string, page: { cursor?: string; limit?: number; type?: string; q?: string }): Promise<{ data: EventDto[]; nextCursor: string | null }> {
   const limit = page.limit ?? 50;
+  if (page.q !== undefined) {
+    const found = await searchEvents(store(), { userId, terms: searchTerms(page.q), type: page.type, cursor: page.cursor, limit: limit + 1 });
+    const data = found.slice(0, limit).map((row) => toEventDto({ ...row, createdAt: new Date(row.createdAt) }));
+    return { data, nextCursor: found.length > limit ? data[data.length - 1].id : null };
+  }
   const rows = await prisma.event.findMany({
     where: { userId, ...(page.type ? { type: page.type } : {}), ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
     select: { id: true, type: true, payload: true, createdAt: true },
@@ -128,7 +138,7 @@ export interface EventLogRow extends EventDto {
 }
 
 /** The dashboard's event list: each event with how many deliveries it fanned out to. */
-export async function listEventLog(userId: string, page: { cursor?: string; limit?: number; type?: string }): Promise<{ data: EventLogRow[]; nextCursor: string | null }> {
+export async function listEventLog(userId: string, page: { cursor?: string; limit?: number; type?: string; q?: string }): Promise<{ data: EventLogRow[]; nextCursor: string | null }> {
   const { data, nextCursor } = await listEvents(userId, page);
   const counts = await deliveryCounts(data.map((event) => event.id));
   return { data: data.map((event) => ({ ...event, deliveries: counts.get(event.id) ?? 0 })), nextCursor };

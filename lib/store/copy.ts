@@ -193,6 +193,8 @@ async function describeTables(store: PostgresStore, client: pg.PoolClient, sourc
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
       WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
         AND c.relname = ANY($1::text[])
+        -- Not generated columns: the search index's (search-index.ts) is no data to copy.
+        AND a.attgenerated = ''
       ORDER BY a.attnum`,
     [names],
   );

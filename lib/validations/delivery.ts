@@ -1,9 +1,18 @@
 import { z } from "zod";
+import { MAX_SEARCH_LENGTH, MAX_SEARCH_TERMS, searchTerms } from "../events/search-terms";
 import { DELIVERY_STATUSES } from "../deliveries/queries";
 
 // `local` also takes what a datetime-local input sends ("2026-11-28T08:00"), read as UTC.
 const isoTime = (field: string) =>
   z.iso.datetime({ offset: true, local: true, error: `${field} must be an ISO 8601 date-time, e.g. 2026-11-28T00:00:00Z` }).transform((text) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`).toISOString());
+
+/** A log search (`?q=`): words, each found as a phrase in the events' type, id and data. */
+export const searchQuery = z
+  .string({ error: "q must be text" })
+  .trim()
+  .max(MAX_SEARCH_LENGTH, `q must be at most ${MAX_SEARCH_LENGTH} characters`)
+  .refine((text) => searchTerms(text).length > 0, "q must contain a letter or a digit")
+  .describe(`Full-text search: events holding every word (as a phrase of its letters and digits) in their type, id or data; at most ${MAX_SEARCH_TERMS} words.`);
 
 /** Cursor pagination shared by every list: newest first, `nextCursor` continues. */
 export const pageQuerySchema = z.strictObject({
@@ -13,6 +22,7 @@ export const pageQuerySchema = z.strictObject({
 
 /** Query of the delivery log (dashboard and API): all optional, unknown values refused. */
 export const deliveryListQuerySchema = pageQuerySchema.extend({
+  q: searchQuery.optional(),
   endpointId: z.string().max(64).optional(),
   eventId: z.string().max(64).optional(),
   eventType: z.string().max(128).optional(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { withoutNul } from "./text";
-import { pageQuerySchema } from "./delivery";
+import { pageQuerySchema, searchQuery } from "./delivery";
 
 export const EVENT_TYPE_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
 export const MAX_EVENT_DATA_BYTES = 256 * 1024;
@@ -24,7 +24,7 @@ export const createEventSchema = z.strictObject({
 
 export type CreateEventInput = z.infer<typeof createEventSchema>;
 
-export const eventListQuerySchema = pageQuerySchema.extend({ type: eventType.optional() });
+export const eventListQuerySchema = pageQuerySchema.extend({ type: eventType.optional(), q: searchQuery.optional() });
 
 /** The dashboard's "Send event" form: the data arrives as JSON text. */
 export const sendEventFormSchema = z.object({

@@ -16,7 +16,7 @@ import { inboxToken, receiveInboxRequest } from "@/lib/inbox/queries";
 import { verifyPassword } from "@/lib/auth/password";
 import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { waitFor } from "../helpers/receiver";
-import { columnNames, foreignKeyViolations, rowCounts, tableNames, tableRows } from "../helpers/db";
+import { columnNames, foreignKeyViolations, rowCounts, searchIndexEntries, tableNames, tableRows } from "../helpers/db";
 
 /** Tables no account's rows live in. */
 // Not the account's rows: migrations, workers, and the shared limiters' rows on PostgreSQL
@@ -109,6 +109,9 @@ describe("deleting an account", () => {
     const totalAfter = await rowCounts();
     expect(Object.keys(totalAfter)).toEqual(tables);
     for (const table of tables) expect(totalAfter[table], table).toBe(totalBefore[table] - aliceBefore[table]);
+    // The search index lost the deleted events' entries too (its triggers follow the cascade).
+    const search = searchIndexEntries();
+    if (search) expect(search.entries).toBe(search.events);
     expect(await foreignKeyViolations()).toEqual([]);
   });
 

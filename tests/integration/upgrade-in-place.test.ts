@@ -210,7 +210,7 @@ async function fillAsRelease01(file: string, receiverUrl: string, now: number) {
 function snapshot(file: string): Map<string, Map<string, Row>> {
   const db = new Database(file, { readonly: true });
   try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'`).all() as Array<{ name: string }>).map((t) => t.name);
+    const tables = (db.prepare(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'`).all() as Array<{ name: string }>).map((t) => t.name);
     return new Map(
       tables.map((table) => {
         const key = (db.pragma(`table_info("${table}")`) as Array<{ name: string; pk: number }>).filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);

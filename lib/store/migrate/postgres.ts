@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import pg from "pg";
+import { createPostgresSearchIndex, hasPostgresSearchIndex } from "../search-index";
 import { derivePostgresSchema, POSTGRES_SCHEMA_PATH, readSqliteSchema } from "./schema";
 import { diffMigrationsToSchema, migrationNames, migrationsList, NO_FILTERS, POSTGRES_MIGRATIONS_DIR, withEngine } from "./wasm-engine";
 
@@ -176,14 +177,19 @@ export async function migratePostgres(databaseUrl: string, migrationsDir = POSTG
       const applied = await appliedMigrations(client);
       return all.some((name) => !applied.has(name));
     };
-    if (!(await isPending())) return [];
+    // The search index comes after the migrations (search-index.ts says why), for Hookline's own.
+    const searchIndexMissing = async () => migrationsDir === POSTGRES_MIGRATIONS_DIR && !(await hasPostgresSearchIndex(client));
+    if (!(await isPending()) && !(await searchIndexMissing())) return [];
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     try {
-      if (!(await isPending())) return [];
-      return await withPostgresEngine(databaseUrl, async (engine) => {
-        const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(migrationsDir), filters: NO_FILTERS });
-        return appliedMigrationNames;
-      });
+      const applied = (await isPending())
+        ? await withPostgresEngine(databaseUrl, async (engine) => {
+            const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsList(migrationsDir), filters: NO_FILTERS });
+            return appliedMigrationNames;
+          })
+        : [];
+      if (await searchIndexMissing()) await createPostgresSearchIndex(client);
+      return applied;
     } catch (error) {
       throw new Error(`Migrating the PostgreSQL database at ${redactUrl(databaseUrl)} failed: ${(error as Error).message}`);
     } finally {

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import Database from "better-sqlite3";
+import { ensureSqliteSearchIndex } from "../search-index";
 import { readSqliteSchema, SQLITE_SCHEMA_PATH } from "./schema";
 import { diffMigrationsToSchema, migrationNames, migrationsList, NO_FILTERS, SQLITE_MIGRATIONS_DIR, withEngine } from "./wasm-engine";
 
@@ -96,6 +97,7 @@ export function pendingSqliteMigrations(databaseUrl: string, migrationsDir = SQL
 export async function migrateSqlite(databaseUrl: string, migrationsDir = SQLITE_MIGRATIONS_DIR): Promise<string[]> {
   const applied = pendingSqliteMigrations(databaseUrl, migrationsDir).length ? await applyPending(databaseUrl, migrationsDir) : [];
   enableWriteAheadLog(databaseUrl);
+  if (migrationsDir === SQLITE_MIGRATIONS_DIR) ensureSqliteSearchIndex(databaseFile(databaseUrl));
   return applied;
 }
 
