@@ -24,14 +24,21 @@ export const SEARCH_TABLE = "EventSearch";
 
 const SQLITE_DOCUMENT = (row: string) => `${row}.userId || ' ' || ${row}.type || ' ' || ${row}.id || ' ' || ${row}.payload`;
 
+const SQLITE_OBJECTS = [SEARCH_TABLE, "Event_search_insert", "Event_search_delete"];
+
+/**
+ * Makes the index, or remakes it whole when any part of it is missing (a trigger dropped means
+ * events written since are not in it): from the events, in one transaction.
+ */
 export function ensureSqliteSearchIndex(file: string): void {
   const db = new Database(file, { timeout: 5000 });
   try {
-    const exists = () => db.prepare(`SELECT 1 FROM sqlite_master WHERE name = ?`).get(SEARCH_TABLE) !== undefined;
+    const complete = () => (db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN (?, ?, ?)`).get(...SQLITE_OBJECTS) as { n: number }).n === SQLITE_OBJECTS.length;
     // A read first: once made (every start but the first), nothing waits for the write lock.
-    if (exists()) return;
+    if (complete()) return;
     db.transaction(() => {
-      if (exists()) return;
+      if (complete()) return;
+      dropSqliteSearchIndex(db);
       db.exec(`
         CREATE VIRTUAL TABLE "${SEARCH_TABLE}" USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
         CREATE TRIGGER "Event_search_insert" AFTER INSERT ON "Event" BEGIN
@@ -46,6 +53,22 @@ export function ensureSqliteSearchIndex(file: string): void {
   } finally {
     db.close();
   }
+}
+
+/**
+ * Removes the index (the next migrateDatabase makes it again, from the events). For the
+ * benchmark, which measures what keeping it costs ingest, and for a rebuild.
+ */
+export function dropSqliteSearchIndex(db: Database.Database): void {
+  db.exec(`
+    DROP TRIGGER IF EXISTS "Event_search_insert";
+    DROP TRIGGER IF EXISTS "Event_search_delete";
+    DROP TABLE IF EXISTS "${SEARCH_TABLE}";
+  `);
+}
+
+export async function dropPostgresSearchIndex(client: pg.Client | pg.Pool): Promise<void> {
+  await client.query(`DROP INDEX IF EXISTS "Event_search_idx"; ALTER TABLE "Event" DROP COLUMN IF EXISTS "search"`);
 }
 
 /**

@@ -12,6 +12,7 @@
  *   in the same millisecond by different processes.
  * - `cursor` is the last row's id of the previous page; an unknown cursor gives an empty page.
  */
+import type Database from "better-sqlite3";
 import type { DeliveryStatus } from "./delivery-states";
 import type { Store } from "./connection";
 import { query } from "./postgres";
@@ -105,33 +106,7 @@ export interface FoundDelivery {
  * The cursor (a delivery id) resumes after that delivery: within its event, then older events.
  */
 export async function searchDeliveries(store: Store, search: DeliverySearch): Promise<FoundDelivery[]> {
-  if (store.engine === "sqlite") {
-    const parameters: Record<string, unknown> = { match: sqliteMatch(search.userId, search.terms), userId: search.userId, limit: search.limit };
-    const filters = [`"${SEARCH_TABLE}" MATCH @match`, `e.userId = @userId`, `d.userId = @userId`];
-    const add = (name: keyof DeliverySearch, condition: string) => {
-      if (search[name] === undefined) return;
-      parameters[name] = search[name];
-      filters.push(condition);
-    };
-    add("endpointId", `d.endpointId = @endpointId`);
-    add("eventId", `e.id = @eventId`);
-    add("eventType", `e.type = @eventType`);
-    add("status", `d.status = @status`);
-    add("idFrom", `d.id >= @idFrom`);
-    add("idBefore", `d.id < @idBefore`);
-    add("cursor", `("${SEARCH_TABLE}".rowid, d.id) < (coalesce((SELECT ce.rowid FROM "Delivery" c JOIN "Event" ce ON ce.id = c.eventId WHERE c.id = @cursor AND c.userId = @userId), -1), @cursor)`);
-    return store.sqlite
-      .prepare(
-        `SELECT d.id, d.eventId, d.endpointId, d.status, d.attempts, d.nextAttemptAt, d.lastStatusCode, d.lastError, d.createdAt,
-                e.type AS eventType, p.name AS endpointName, p.url AS endpointUrl
-           FROM "${SEARCH_TABLE}" JOIN "Event" e ON e.rowid = "${SEARCH_TABLE}".rowid
-           JOIN "Delivery" d ON d.eventId = e.id JOIN "Endpoint" p ON p.id = d.endpointId
-          WHERE ${filters.join(" AND ")}
-          ORDER BY "${SEARCH_TABLE}".rowid DESC, d.id DESC
-          LIMIT @limit`,
-      )
-      .all(parameters) as FoundDelivery[];
-  }
+  if (store.engine === "sqlite") return searchDeliveriesOnSqlite(store.sqlite, search);
   const values: unknown[] = [search.userId, search.limit, ...search.terms];
   const filters = [`e."userId" = $1`, `d."userId" = $1`, `e.search @@ (${postgresQuery(search.terms, 3)})`];
   if (search.endpointId) filters.push(`d."endpointId" = $${values.push(search.endpointId)}`);
@@ -153,4 +128,75 @@ export async function searchDeliveries(store: Store, search: DeliverySearch): Pr
     values,
   );
   return rows;
+}
+
+/** Matching events read per step at first; each further step reads four times more, up to the last. */
+const FIRST_EVENT_STEP = 64;
+const LAST_EVENT_STEP = 4096;
+
+/**
+ * SQLite cannot both read the index newest first and sort each event's deliveries (its plan
+ * sorts every match first), so this walks the matching events newest first, a step at a time,
+ * and takes each step's deliveries through Delivery(eventId) with the filters, until the page
+ * is full or the matches end: the cost is the events read, however long the log.
+ */
+function searchDeliveriesOnSqlite(db: Database.Database, search: DeliverySearch): FoundDelivery[] {
+  const match = sqliteMatch(search.userId, search.terms);
+  // Where to resume: the cursor's event (its deliveries older than the cursor), then older events.
+  let below = Number.MAX_SAFE_INTEGER;
+  let cursorEvent: number | null = null;
+  if (search.cursor) {
+    const at = db.prepare(`SELECT e.rowid AS r FROM "Delivery" c JOIN "Event" e ON e.id = c.eventId WHERE c.id = ? AND c.userId = ?`).get(search.cursor, search.userId) as { r: number } | undefined;
+    if (!at) return [];
+    cursorEvent = at.r;
+    below = at.r + 1;
+  }
+  const eventFilters = [search.eventType ? `AND e.type = @eventType` : "", search.eventId ? `AND e.id = @eventId` : ""].join(" ");
+  const events = db.prepare(
+    `SELECT "${SEARCH_TABLE}".rowid AS r, e.id, e.type FROM "${SEARCH_TABLE}" JOIN "Event" e ON e.rowid = "${SEARCH_TABLE}".rowid
+      WHERE "${SEARCH_TABLE}" MATCH @match AND e.userId = @userId ${eventFilters} AND "${SEARCH_TABLE}".rowid < @below
+      ORDER BY "${SEARCH_TABLE}".rowid DESC LIMIT @step`,
+  );
+  const deliveryFilters = [
+    search.endpointId ? `AND d.endpointId = @endpointId` : "",
+    search.status ? `AND d.status = @status` : "",
+    search.idFrom ? `AND d.id >= @idFrom` : "",
+    search.idBefore ? `AND d.id < @idBefore` : "",
+  ].join(" ");
+  const deliveries = db.prepare(
+    `SELECT d.id, d.eventId, d.endpointId, d.status, d.attempts, d.nextAttemptAt, d.lastStatusCode, d.lastError, d.createdAt,
+            p.name AS endpointName, p.url AS endpointUrl
+       FROM "Delivery" d JOIN "Endpoint" p ON p.id = d.endpointId
+      WHERE d.eventId IN (SELECT value FROM json_each(@eventIds)) AND d.userId = @userId ${deliveryFilters}`,
+  );
+  const optional = (name: keyof DeliverySearch) => (search[name] === undefined ? {} : { [name]: search[name] });
+  const found: FoundDelivery[] = [];
+  for (let step = FIRST_EVENT_STEP; found.length < search.limit; step = Math.min(step * 4, LAST_EVENT_STEP)) {
+    const batch = events.all({ match, userId: search.userId, below, step, ...optional("eventType"), ...optional("eventId") }) as Array<{ r: number; id: string; type: string }>;
+    if (batch.length === 0) break;
+    const rows = deliveries.all({
+      eventIds: JSON.stringify(batch.map((event) => event.id)),
+      userId: search.userId,
+      ...optional("endpointId"),
+      ...optional("status"),
+      ...optional("idFrom"),
+      ...optional("idBefore"),
+    }) as Array<Omit<FoundDelivery, "eventType">>;
+    const byEvent = new Map<string, Array<Omit<FoundDelivery, "eventType">>>();
+    for (const row of rows) {
+      const list = byEvent.get(row.eventId);
+      if (list) list.push(row);
+      else byEvent.set(row.eventId, [row]);
+    }
+    for (const event of batch) {
+      const own = (byEvent.get(event.id) ?? []).sort((a, b) => (a.id < b.id ? 1 : -1));
+      for (const row of own) {
+        if (event.r === cursorEvent && row.id >= search.cursor!) continue;
+        found.push({ ...row, eventType: event.type });
+      }
+    }
+    below = batch[batch.length - 1].r;
+    if (batch.length < step) break;
+  }
+  return found.slice(0, search.limit);
 }

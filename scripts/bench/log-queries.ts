@@ -36,6 +36,12 @@ async function main() {
     ["status = pending (rare)", { status: "pending" }],
     ["status = delivering (rare)", { status: "delivering" }],
     ["one endpoint, delivering (rare)", { endpointId: endpoints[5], status: "delivering" }],
+    // Search (SPEC §11). The demo data is {id, amount, currency}: "EUR" is in every event,
+    // an amount such as 4242 in one event of 10,000.
+    ["search: a word every event has", { q: "EUR" }],
+    ["search: a rare payload word", { q: "4242" }],
+    ["search: every event's word, failed", { q: "EUR", status: "failed" }],
+    ["search: a type, one endpoint", { q: "order.refunded", endpointId: endpoints[3] }],
   ];
   const cases: Array<[string, (i: number) => Promise<number>]> = [];
   for (const [name, filter] of logCases) {
@@ -47,6 +53,8 @@ async function main() {
     ["overview (24 h figures)", async () => (await getOverview(userId)).lastHour.length],
     ["endpoint stats (24 h)", async () => (await getEndpointStats(userId, endpoints[3])).succeeded],
     ["events, first page", async () => (await listEventLog(userId, {})).data.length],
+    ["events, search: a word every event has", async () => (await listEventLog(userId, { q: "EUR" })).data.length],
+    ["events, search: a rare payload word", async () => (await listEventLog(userId, { q: "4242" })).data.length],
   );
 
   const results: Record<string, QueryTiming> = {};

@@ -72,6 +72,8 @@ describe("circuit breaker", () => {
     const events = [];
     for (let n = 0; n < 20; n++) events.push(await send(user.id, endpoint.id, n));
     await waitFor(() => receiver.requests.length >= 3, { what: "three failures" });
+    // The receiver answers before the worker records the answer: wait for the third outcome.
+    await waitFor(async () => (await breakerOf(endpoint.id)).circuitOpenUntil !== null, { what: "the circuit to open" });
     const paused = await breakerOf(endpoint.id);
     expect(paused.consecutiveFailures).toBeGreaterThanOrEqual(3);
     expect(paused.circuitOpenUntil).not.toBeNull();
