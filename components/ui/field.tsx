@@ -24,12 +24,16 @@ export function FieldMessage({ id, error, hint }: { id: string; error?: string; 
   ) : null;
 }
 
-/** A labelled input with its error message right beneath it, tied together for screen readers. */
+/**
+ * A labelled input with its error message right beneath it, tied together for screen readers.
+ * `className` adds to the control's look (e.g. `bg-white` off a card), it does not replace it.
+ */
 export function Field({
   label,
   name,
   error,
   hint,
+  className = "",
   ...props
 }: InputHTMLAttributes<HTMLInputElement> & { label: string; name: string; error?: string; hint?: string }) {
   const id = `field-${name}`;
@@ -38,7 +42,7 @@ export function Field({
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...props} className={controlClass(error)} />
+      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...props} className={`${controlClass(error)} ${className}`} />
       <FieldMessage id={id} error={error} hint={hint} />
     </div>
   );

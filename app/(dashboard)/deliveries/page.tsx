@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Suspense } from "react";
+import { Suspense, type ReactNode } from "react";
 import { requireUser } from "@/lib/auth/current-user";
 import { DELIVERY_STATUSES, listDeliveries, type DeliveryFilter } from "@/lib/deliveries/queries";
 import { listEndpoints } from "@/lib/endpoints/queries";
-import { parseDeliveryListQuery } from "@/lib/validations/delivery";
+import { listHref, parseListFilters } from "@/lib/list-filters";
+import { deliveryListQuerySchema } from "@/lib/validations/delivery";
 import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { DeliveryLog } from "./_components/delivery-log";
 
@@ -15,10 +17,12 @@ const selectClass = "mt-1 block rounded-md border border-slate-300 bg-white px-3
 
 export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const parsed = parseDeliveryListQuery(await searchParams);
-  const filter = parsed.success ? parsed.data : {};
+  const { filter, errors, values } = parseListFilters(deliveryListQuerySchema, await searchParams);
+  // The search's message goes beside the Search box; any other rejected filter keeps the notice under the form.
+  const { q: searchError, ...addressErrors } = errors;
   const endpoints = await listEndpoints(user.id);
-  const filtered = Boolean(filter.endpointId || filter.status || filter.eventType || filter.since || filter.until);
+  const otherFilters = Boolean(filter.endpointId || filter.status || filter.eventType || filter.since || filter.until);
+  const filtered = otherFilters || filter.q !== undefined;
 
   return (
     <div className="space-y-6">
@@ -26,7 +30,12 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
         <h1 className="text-2xl font-semibold tracking-tight">Deliveries</h1>
         <p className="mt-1 text-sm text-slate-600">Every event sent to every endpoint, with each attempt. Refreshes live.</p>
       </div>
-      <form className="flex flex-wrap items-end gap-3" aria-label="Filter deliveries">
+      {/* Keyed by the query: a link that changes it (Clear search, Clear filters) renders the fields
+          afresh, where new defaultValues alone would leave the old choices showing. */}
+      <form key={new URLSearchParams(values).toString()} className="flex flex-wrap items-end gap-3" aria-label="Filter deliveries">
+        <div className="w-full sm:w-72">
+          <Field label="Search" name="q" type="search" defaultValue={values.q} error={searchError} placeholder="Words in type, id or data" className="bg-white" />
+        </div>
         <div>
           <label htmlFor="filter-endpoint" className="block text-sm font-medium">
             Endpoint
@@ -74,24 +83,41 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
         <Button type="submit" variant="secondary">
           Apply filters
         </Button>
-        {filtered && (
+        {(filtered || searchError !== undefined) && (
           <Link href="/deliveries" className="py-2 text-sm font-medium text-indigo-700 underline">
             Clear filters
           </Link>
         )}
       </form>
-      {!parsed.success && (
+      {Object.keys(addressErrors).length > 0 && (
         <p role="alert" className="text-sm text-red-700">
           Some filters in the address were not valid and were ignored.
         </p>
       )}
       <Suspense fallback={<TableSkeleton label="Loading deliveries…" columns={["Status", "Event", "Endpoint", "Attempts", "Response", "Time"]} />}>
-        <Log userId={user.id} filter={filter} emptyText={filtered ? "No deliveries match these filters." : "No deliveries yet. Open an endpoint and click “Send test event”."} />
+        <Log
+          userId={user.id}
+          filter={filter}
+          emptyText={
+            filter.q !== undefined ? (
+              <>
+                No deliveries match “{filter.q}”{otherFilters ? " with these filters" : ""}.{" "}
+                <Link href={listHref("/deliveries", { ...filter, q: undefined, cursor: undefined })} className="font-medium text-indigo-700 underline">
+                  Clear search
+                </Link>
+              </>
+            ) : filtered ? (
+              "No deliveries match these filters."
+            ) : (
+              "No deliveries yet. Open an endpoint and click “Send test event”."
+            )
+          }
+        />
       </Suspense>
     </div>
   );
 }
 
-async function Log({ userId, filter, emptyText }: { userId: string; filter: DeliveryFilter; emptyText: string }) {
+async function Log({ userId, filter, emptyText }: { userId: string; filter: DeliveryFilter; emptyText: ReactNode }) {
   return <DeliveryLog filter={filter} initial={await listDeliveries(userId, filter)} emptyText={emptyText} />;
 }

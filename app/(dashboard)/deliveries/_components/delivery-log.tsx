@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { DeliveryLogRow } from "@/lib/deliveries/queries";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -21,7 +22,8 @@ function responseSummary(row: DeliveryLogRow): string {
   return "—";
 }
 
-type LogFilter = { endpointId?: string; eventId?: string; eventType?: string; status?: string; since?: string; until?: string; cursor?: string };
+/** Sent as is to the dashboard API on every refresh, so a search (`q`) stays applied while the log updates. */
+type LogFilter = { q?: string; endpointId?: string; eventId?: string; eventType?: string; status?: string; since?: string; until?: string; cursor?: string };
 
 function searchParamsOf(values: Record<string, string | undefined>): URLSearchParams {
   return new URLSearchParams(Object.entries(values).filter((entry): entry is [string, string] => Boolean(entry[1])));
@@ -43,7 +45,7 @@ export function DeliveryLog({
   filter: LogFilter;
   initial: DeliveryPage;
   showEndpoint?: boolean;
-  emptyText: string;
+  emptyText: ReactNode;
   pageQuery?: Record<string, string>;
   anchor?: string;
 }) {

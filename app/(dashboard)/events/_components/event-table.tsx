@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { EventLogRow } from "@/lib/events/queries";
 import { formatTime } from "@/components/format";
 
@@ -11,7 +12,7 @@ export function EventTable({
   olderHref,
 }: {
   page: { data: EventRow[]; nextCursor: string | null };
-  emptyText: string;
+  emptyText: ReactNode;
   olderHref: (cursor: string) => string;
 }) {
   return (
