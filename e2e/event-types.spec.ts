@@ -139,7 +139,11 @@ test("catalog entry with schema and example → endpoint filter and typed test e
 
     // Delete, with confirmation: the catalog is empty again.
     await nav.getByRole("link", { name: "Event types", exact: true }).click();
+    // The events page has "order.created" links too: wait for the catalog before clicking.
+    await expect(page).toHaveURL(/\/event-types$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Event types" })).toBeVisible();
     await page.getByRole("link", { name: "order.created" }).click();
+    await expect(page).toHaveURL(/\/event-types\/order\.created$/);
     await page.getByRole("button", { name: "Delete", exact: true }).click();
     await page.getByRole("button", { name: "Delete event type" }).click();
     await expect(page).toHaveURL(/\/event-types$/);
