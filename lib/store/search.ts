@@ -166,8 +166,12 @@ function searchDeliveriesOnSqlite(db: Database.Database, search: DeliverySearch)
   const deliveries = db.prepare(
     `SELECT d.id, d.eventId, d.endpointId, d.status, d.attempts, d.nextAttemptAt, d.lastStatusCode, d.lastError, d.createdAt,
             p.name AS endpointName, p.url AS endpointUrl
-       FROM "Delivery" d JOIN "Endpoint" p ON p.id = d.endpointId
-      WHERE d.eventId IN (SELECT value FROM json_each(@eventIds)) AND d.userId = @userId ${deliveryFilters}`,
+       FROM json_each(@eventIds) step
+            -- The step's events drive (CROSS JOIN keeps that order), each through its deliveries' index:
+            -- left to itself the planner may walk the account's or the endpoint's whole log instead.
+            CROSS JOIN "Delivery" d INDEXED BY "Delivery_eventId_idx" ON d.eventId = step.value
+            JOIN "Endpoint" p ON p.id = d.endpointId
+      WHERE d.userId = @userId ${deliveryFilters}`,
   );
   const optional = (name: keyof DeliverySearch) => (search[name] === undefined ? {} : { [name]: search[name] });
   const found: FoundDelivery[] = [];
