@@ -1,15 +1,7 @@
 // No serious or critical accessibility violation (axe-core) on the main screens.
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
-import { addEndpoint, signUp, startReceiver } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { addEndpoint, expectAccessible, signUp, startReceiver } from "./helpers";
 
-async function expectAccessible(page: Page, screen: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
-  expect(serious, `${screen} has accessibility violations`).toEqual([]);
-}
 
 test("sign-in, endpoints, endpoint, events, deliveries, delivery, settings and API pages pass axe", async ({ page }) => {
   const receiver = await startReceiver(200);

@@ -2,18 +2,10 @@
 // fields; an entry shows its schema and example formatted and can be edited; endpoints pick
 // filter types from the catalog and send a type's example as a signed test event; the Events
 // page refuses data that does not match the type's schema; deleting empties the catalog again.
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
-import { addEndpoint, signUp, startReceiver } from "./helpers";
+import { addEndpoint, expectAccessible, signUp, startReceiver } from "./helpers";
 
-async function expectAccessible(page: Page, screen: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
-  expect(serious, `${screen} has accessibility violations`).toEqual([]);
-}
 
 const ORDER_SCHEMA = { type: "object", required: ["amount"], properties: { amount: { type: "number", minimum: 0 } } };
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 
 export interface ReceivedRequest {
@@ -67,4 +68,13 @@ export async function createApiKey(page: Page, name = "e2e"): Promise<string> {
   const shown = page.getByRole("textbox", { name: "New API key" });
   await expect(shown).toHaveValue(/^hl_/);
   return shown.inputValue();
+}
+
+/** No serious or critical accessibility violation (axe-core) on the page as it is now. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id}: ${violation.help}`);
+  expect(serious, `${screen} has accessibility violations`).toEqual([]);
 }

@@ -2,16 +2,10 @@
 // dispatcher ("Hello <name>, current time is …" every 5 seconds), signed; the schedule page
 // shows the next runs and the events it made; pause, resume and delete work; field errors
 // show beside the field.
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
-import { addEndpoint, signUp, startReceiver } from "./helpers";
+import { addEndpoint, expectAccessible, signUp, startReceiver } from "./helpers";
 
-async function expectAccessible(page: Page, screen: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => `${violation.id}: ${violation.help}`);
-  expect(serious, `${screen} has accessibility violations`).toEqual([]);
-}
 
 test("Hello ticker preset → signed greetings every 5 s → events, pause, delete", async ({ page }) => {
   const receiver = await startReceiver(200);

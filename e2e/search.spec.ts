@@ -1,17 +1,9 @@
 // Search (SPEC §11): the Search box on Events and Deliveries finds events by the words in their
 // data, whatever their case and accents; it combines with the other filters and with paging,
 // keeps the log's live refresh searching, and says plainly when nothing matches.
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { addEndpoint, signUp, startReceiver } from "./helpers";
+import { addEndpoint, expectAccessible, signUp, startReceiver } from "./helpers";
 
-async function expectAccessible(page: Page, screen: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
-  expect(serious, `${screen} has accessibility violations`).toEqual([]);
-}
 
 async function applyFilters(page: Page, form: string, filters: { search?: string; status?: string }) {
   const filterForm = page.getByRole("form", { name: form });
