@@ -185,6 +185,7 @@ export function evaluationsPerValue(root: unknown): number | null {
     }
   }
   // evaluations[id] at depth d: evaluations of one value d levels below a value `id` validates.
+  const rootId = isNode(root) ? index.get(root)! : -1;
   let previous = new Float64Array(nodes.length);
   let worst = 0;
   for (let depth = 0; depth <= MAX_JSON_DEPTH; depth++) {
@@ -204,7 +205,6 @@ export function evaluationsPerValue(root: unknown): number | null {
       // Saturate: only whether the bound is passed matters.
       current[id] = Math.min(total, MAX_EVALUATIONS_PER_VALUE * 1024);
     }
-    const rootId = isNode(root) ? index.get(root)! : -1;
     worst = Math.max(worst, rootId >= 0 ? current[rootId] : 1);
     previous = current;
   }
