@@ -11,6 +11,12 @@
  *   keyed by the event's rowid and kept by triggers on Event, so every way an event is written
  *   or deleted (ingest, schedule ticks, retention, account deletion's cascade, db:copy) keeps it
  *   true. Created with its backfill in one transaction.
+ *   An event written is not indexed in its own transaction: its trigger queues its rowid in
+ *   EventSearchPending, and indexPendingEvents indexes the queue in bulk (the writer thread every
+ *   INDEX_INTERVAL_MS, and every search first, so a search sees every event written before it).
+ *   FTS5 writes a segment per transaction and merges them later: indexed with ingest's group
+ *   commits (tens of events) an event cost ~15 µs, ingest 16-20 % of its throughput; indexed
+ *   thousands at a time it costs ~2.6 µs, and queueing it ~0.8 µs.
  * - PostgreSQL: a stored generated tsvector column on Event with a GIN index (the `simple`
  *   configuration: no stemming, no stop words, the same rule for every language).
  * Both split on every character that is not a letter or digit (PostgreSQL's own parser would keep
@@ -24,7 +30,15 @@ export const SEARCH_TABLE = "EventSearch";
 
 const SQLITE_DOCUMENT = (row: string) => `${row}.userId || ' ' || ${row}.type || ' ' || ${row}.id || ' ' || ${row}.payload`;
 
-const SQLITE_OBJECTS = [SEARCH_TABLE, "Event_search_insert", "Event_search_delete"];
+export const PENDING_TABLE = "EventSearchPending";
+
+const SQLITE_OBJECTS = [SEARCH_TABLE, PENDING_TABLE, "Event_search_pending", "Event_search_delete"];
+
+/** How often the writer thread (sqlite-writer-thread.ts) indexes what is pending. */
+export const INDEX_INTERVAL_MS = 200;
+
+/** Events indexed per transaction: large enough to make few segments, small enough to hold the write lock briefly (~10 ms). */
+const INDEX_BATCH = 4000;
 
 /**
  * Makes the index, or remakes it whole when any part of it is missing (a trigger dropped means
@@ -33,19 +47,23 @@ const SQLITE_OBJECTS = [SEARCH_TABLE, "Event_search_insert", "Event_search_delet
 export function ensureSqliteSearchIndex(file: string): void {
   const db = new Database(file, { timeout: 5000 });
   try {
-    const complete = () => (db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN (?, ?, ?)`).get(...SQLITE_OBJECTS) as { n: number }).n === SQLITE_OBJECTS.length;
+    const complete = () => (db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN (${SQLITE_OBJECTS.map(() => "?").join(", ")})`).get(...SQLITE_OBJECTS) as { n: number }).n === SQLITE_OBJECTS.length;
     // A read first: once made (every start but the first), nothing waits for the write lock.
+    // A database indexed by an older release (its insert trigger indexed in the transaction) is remade.
     if (complete()) return;
     db.transaction(() => {
       if (complete()) return;
       dropSqliteSearchIndex(db);
       db.exec(`
         CREATE VIRTUAL TABLE "${SEARCH_TABLE}" USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
-        CREATE TRIGGER "Event_search_insert" AFTER INSERT ON "Event" BEGIN
-          INSERT INTO "${SEARCH_TABLE}"(rowid, body) VALUES (new.rowid, ${SQLITE_DOCUMENT("new")});
+        CREATE TABLE "${PENDING_TABLE}" (rowid INTEGER PRIMARY KEY);
+        CREATE TRIGGER "Event_search_pending" AFTER INSERT ON "Event" BEGIN
+          INSERT OR IGNORE INTO "${PENDING_TABLE}"(rowid) VALUES (new.rowid);
         END;
+        -- Both: a deleted event's rowid can be reused by the next event, which must then be indexed anew.
         CREATE TRIGGER "Event_search_delete" AFTER DELETE ON "Event" BEGIN
           DELETE FROM "${SEARCH_TABLE}" WHERE rowid = old.rowid;
+          DELETE FROM "${PENDING_TABLE}" WHERE rowid = old.rowid;
         END;
         INSERT INTO "${SEARCH_TABLE}"(rowid, body) SELECT e.rowid, ${SQLITE_DOCUMENT("e")} FROM "Event" e;
       `);
@@ -62,9 +80,40 @@ export function ensureSqliteSearchIndex(file: string): void {
 export function dropSqliteSearchIndex(db: Database.Database): void {
   db.exec(`
     DROP TRIGGER IF EXISTS "Event_search_insert";
+    DROP TRIGGER IF EXISTS "Event_search_pending";
     DROP TRIGGER IF EXISTS "Event_search_delete";
+    DROP TABLE IF EXISTS "${PENDING_TABLE}";
     DROP TABLE IF EXISTS "${SEARCH_TABLE}";
   `);
+}
+
+/**
+ * Indexes the pending events, oldest first, INDEX_BATCH per transaction, until none is left or
+ * `batches` transactions have run; how many it indexed. Nothing when the index does not exist
+ * (":memory:" before migrating, or the benchmark without it). Any connection may run it, any
+ * number at once: each takes the write lock, and reads the queue under it.
+ */
+export function indexPendingEvents(db: Database.Database, batches = Number.POSITIVE_INFINITY): number {
+  if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE name = ?`).get(PENDING_TABLE)) return 0;
+  // Prepared here, not cached: the benchmark drops and remakes the tables under a running server.
+  const index = db.prepare(
+    `INSERT INTO "${SEARCH_TABLE}"(rowid, body)
+     SELECT e.rowid, ${SQLITE_DOCUMENT("e")} FROM (SELECT rowid FROM "${PENDING_TABLE}" ORDER BY rowid LIMIT ${INDEX_BATCH}) p JOIN "Event" e ON e.rowid = p.rowid`,
+  );
+  const dequeue = db.prepare(`DELETE FROM "${PENDING_TABLE}" WHERE rowid IN (SELECT rowid FROM "${PENDING_TABLE}" ORDER BY rowid LIMIT ${INDEX_BATCH})`);
+  const batch = db.transaction(() => {
+    index.run();
+    return dequeue.run().changes;
+  });
+  let indexed = 0;
+  for (let done = 0; done < batches; done += 1) {
+    // A read first: with nothing pending (most calls), no write lock is taken.
+    if (!db.prepare(`SELECT 1 FROM "${PENDING_TABLE}" LIMIT 1`).get()) break;
+    const count = batch.immediate();
+    indexed += count;
+    if (count < INDEX_BATCH) break;
+  }
+  return indexed;
 }
 
 export async function dropPostgresSearchIndex(client: pg.Client | pg.Pool): Promise<void> {

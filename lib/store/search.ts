@@ -16,7 +16,8 @@ import type Database from "better-sqlite3";
 import type { DeliveryStatus } from "./delivery-states";
 import type { Store } from "./connection";
 import { query } from "./postgres";
-import { postgresSearchText, SEARCH_TABLE } from "./search-index";
+import { indexPendingEvents, postgresSearchText, SEARCH_TABLE } from "./search-index";
+import { runningSqliteWriter } from "./sqlite-writer";
 
 export interface EventSearch {
   userId: string;
@@ -45,8 +46,20 @@ function postgresQuery(terms: string[], firstParameter: number): string {
 
 const NO_CURSOR = Number.MAX_SAFE_INTEGER;
 
+/**
+ * SQLite indexes events in bulk, after their transaction (search-index.ts): a search first
+ * indexes what is still pending, so it finds every event written before it. On this process's
+ * writer thread when it runs: the write lock is then never waited for on the event loop.
+ */
+async function indexPending(db: Database.Database): Promise<void> {
+  const writer = runningSqliteWriter(db.name);
+  if (writer) await writer.run({ indexSearch: true });
+  else indexPendingEvents(db);
+}
+
 export async function searchEvents(store: Store, search: EventSearch): Promise<FoundEvent[]> {
   if (store.engine === "sqlite") {
+    await indexPending(store.sqlite);
     return store.sqlite
       .prepare(
         `SELECT e.id, e.type, e.payload, e.createdAt
@@ -106,7 +119,10 @@ export interface FoundDelivery {
  * The cursor (a delivery id) resumes after that delivery: within its event, then older events.
  */
 export async function searchDeliveries(store: Store, search: DeliverySearch): Promise<FoundDelivery[]> {
-  if (store.engine === "sqlite") return searchDeliveriesOnSqlite(store.sqlite, search);
+  if (store.engine === "sqlite") {
+    await indexPending(store.sqlite);
+    return searchDeliveriesOnSqlite(store.sqlite, search);
+  }
   const values: unknown[] = [search.userId, search.limit, ...search.terms];
   const filters = [`e."userId" = $1`, `d."userId" = $1`, `e.search @@ (${postgresQuery(search.terms, 3)})`];
   if (search.endpointId) filters.push(`d."endpointId" = $${values.push(search.endpointId)}`);

@@ -1,10 +1,12 @@
 /**
  * The SQLite writer thread (started by sqlite-writer.ts): its own connection to the database
- * file, and one job per message (a worker turn, worker-cycle.ts, or an ingest batch,
- * insert-events.ts), answered in order with its result or its error.
+ * file, and one job per message (a worker turn, worker-cycle.ts, an ingest batch,
+ * insert-events.ts, or a search's catch-up of the index, search.ts), answered in order with its
+ * result or its error. Between jobs it indexes the events written since (search-index.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { writeBatchOnSqlite } from "./insert-events-sqlite";
+import { INDEX_INTERVAL_MS, indexPendingEvents } from "./search-index";
 import { openSqliteConnection } from "./sqlite";
 import { recordAndClaimOnSqlite } from "./worker-cycle";
 import type { WriterJob, WriterReply } from "./sqlite-writer";
@@ -18,8 +20,18 @@ db.pragma("wal_autocheckpoint = 0");
 const port = parentPort!;
 const store = { sqlite: db };
 
+// Timers run between messages, so the index is written between jobs, never inside one.
+const indexer = setInterval(() => {
+  try {
+    indexPendingEvents(db);
+  } catch {
+    // The lock busy past the timeout: the queue waits for the next round, or for the next search.
+  }
+}, INDEX_INTERVAL_MS);
+
 port.on("message", (message: WriterJob | "stop") => {
   if (message === "stop") {
+    clearInterval(indexer);
     db.close();
     port.close();
     return;
@@ -30,7 +42,9 @@ port.on("message", (message: WriterJob | "stop") => {
       result:
         "turn" in message
           ? recordAndClaimOnSqlite(store, message.turn.completions, message.turn.requests, message.turn.options)
-          : writeBatchOnSqlite(store, message.insertEvents),
+          : "insertEvents" in message
+            ? writeBatchOnSqlite(store, message.insertEvents)
+            : indexPendingEvents(db),
     };
   } catch (error) {
     const { message: text, code } = error as { message?: string; code?: string };

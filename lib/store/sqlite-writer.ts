@@ -1,6 +1,7 @@
 /**
  * This process's hot writes to a SQLite file, on a thread of their own: the worker's turns
- * (worker-cycle.ts) and ingest's group commits (insert-events.ts).
+ * (worker-cycle.ts), ingest's group commits (insert-events.ts) and the search index's bulk
+ * writes (search-index.ts).
  *
  * better-sqlite3 is synchronous: a write (its statements, then the commit's fsync) blocks the
  * thread that runs it. On the worker's delivery thread a turn was about a third of each
@@ -38,9 +39,9 @@ export interface TurnJob {
   options: { record: RecordOptions; claim: ClaimOptions };
 }
 
-export type WriterJob = { turn: TurnJob } | { insertEvents: EventInsert[] };
+export type WriterJob = { turn: TurnJob } | { insertEvents: EventInsert[] } | { indexSearch: true };
 
-export type WriterReply = { result: CycleResult | InsertedEvent[] } | { error: { message: string; code?: string } };
+export type WriterReply = { result: CycleResult | InsertedEvent[] | number } | { error: { message: string; code?: string } };
 
 export interface SqliteWriter {
   /** Settles once the thread is ready, or has failed to start (writes then stay in-process). */
@@ -49,6 +50,8 @@ export interface SqliteWriter {
   running(): boolean;
   run(job: { turn: TurnJob }): Promise<CycleResult>;
   run(job: { insertEvents: EventInsert[] }): Promise<InsertedEvent[]>;
+  /** Indexes the pending events for search (search-index.ts); how many. */
+  run(job: { indexSearch: true }): Promise<number>;
   release(): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ import { env } from "@/lib/env";
 import { store, type PostgresStore, type SqliteStore } from "@/lib/store/connection";
 import { parseDatabaseUrl } from "@/lib/store/engine";
 import { query } from "@/lib/store/postgres";
+import { PENDING_TABLE, SEARCH_TABLE } from "@/lib/store/search-index";
 
 export type Engine = "sqlite" | "postgres";
 
@@ -54,17 +55,20 @@ function identifier(name: string): string {
  */
 export async function tableNames(): Promise<string[]> {
   const names = onSqlite
-    ? // Ordinary tables: not the search index's FTS5 table nor its shadow tables (lib/store/search-index.ts).
-      (sqliteStore().sqlite.prepare(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
+    ? // Ordinary tables: not the search index's FTS5 table, its shadow tables nor its queue (lib/store/search-index.ts).
+      (sqliteStore().sqlite.prepare(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> ?`).all(PENDING_TABLE) as { name: string }[])
     : await pgRows<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`);
   return names.map((row) => row.name).sort();
 }
 
-/** SQLite: entries of the search index (lib/store/search-index.ts) and events, which must be equal. Null on PostgreSQL (a generated column there). */
+/**
+ * SQLite: entries of the search index (lib/store/search-index.ts), indexed or still queued, and
+ * events, which must be equal. Null on PostgreSQL (a generated column there).
+ */
 export function searchIndexEntries(): { entries: number; events: number } | null {
   if (!onSqlite) return null;
   const count = (table: string) => (sqliteStore().sqlite.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
-  return { entries: count("EventSearch"), events: count("Event") };
+  return { entries: count(SEARCH_TABLE) + count(PENDING_TABLE), events: count("Event") };
 }
 
 /** The columns of `table`, in their order. */
