@@ -24,7 +24,7 @@ export async function acceptEvent(userId: string, body: z.infer<typeof createEve
   }
   // Validated as the field it stands for, so a bad header is reported under `idempotencyKey`.
   const key = body.idempotencyKey ?? (header === undefined ? undefined : parseWith(z.object({ idempotencyKey }), { idempotencyKey: header }).idempotencyKey);
-  const { replayed, ...event } = await createEvent(userId, { type: body.type, payload, idempotencyKey: key });
+  const { replayed, ...event } = await createEvent(userId, { type: body.type, payload, idempotencyKey: key, orderingKey: body.orderingKey });
   return jsonAnswer(event, 202, replayed ? { "idempotent-replayed": "true" } : {});
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { DELIVERY_STATUSES } from "../deliveries/queries";
+import { AHEAD_COUNTED, ORDERINGS } from "../store/fifo";
 
 const time = z.iso.datetime();
 
@@ -16,6 +17,7 @@ export const endpointDto = z.object({
   eventTypes: z.array(z.string()).describe("Empty: every event type."),
   headers: z.record(z.string(), z.string()),
   disabledReason: z.string().nullable().describe("Why the endpoint was disabled automatically, if it was."),
+  ordering: z.enum(ORDERINGS).describe("`fifo`: per `orderingKey`, one delivery at a time, in event order; other keys in parallel."),
   createdAt: time,
 });
 
@@ -27,7 +29,13 @@ export const rotatedEndpointDto = endpointWithSecretDto.extend({
   previousSecretExpiresAt: time.describe("Until then the previous secret signs beside the new one."),
 });
 
-export const eventDto = z.object({ id: z.string().describe("`msg_…`, sent as `webhook-id`"), type: z.string(), data: z.json(), createdAt: time });
+export const eventDto = z.object({
+  id: z.string().describe("`msg_…`, sent as `webhook-id`"),
+  type: z.string(),
+  data: z.json(),
+  orderingKey: z.string().optional().describe("Only on events sent with one: FIFO endpoints deliver one key's events in order."),
+  createdAt: time,
+});
 
 export const createdEventDto = eventDto.extend({ deliveries: z.number().int().describe("Deliveries created (one per matching enabled endpoint).") });
 
@@ -55,7 +63,17 @@ export const attemptDto = z.object({
   error: z.string().nullable(),
 });
 
-export const deliveryDetailDto = deliveryDto.extend({ attemptLog: z.array(attemptDto) });
+export const deliveryDetailDto = deliveryDto.extend({
+  attemptLog: z.array(attemptDto),
+  waitingBehind: z
+    .object({
+      deliveryId: z.string().describe("The delivery its ordering key is on now."),
+      orderingKey: z.string().describe('"" for events sent without one.'),
+      ahead: z.number().int().describe(`Deliveries before it in its key's queue (counted up to ${AHEAD_COUNTED}).`),
+    })
+    .nullable()
+    .describe("Towards a FIFO endpoint: what this pending delivery waits for; null otherwise."),
+});
 
 export const scheduleDto = z.object({
   id: z.string().describe("`sch_…`"),

@@ -9,6 +9,7 @@ import { DELIVERY_STATUSES, type DeliveryStatus } from "../store/delivery-states
 import { deliveryIdsWithStatus } from "../store/delivery-log";
 import { searchDeliveries } from "../store/search";
 import { searchTerms } from "../events/search-terms";
+import { waitingBehind, type WaitingBehind } from "../store/fifo";
 import { retryDeliveryOfLiveEndpoint } from "../store/manual-transitions";
 import { webhookBody } from "../webhooks/body";
 import { notifyNewWork } from "../store/notify";
@@ -49,6 +50,8 @@ export interface AttemptDto {
 export interface DeliveryDetail extends DeliveryLogRow {
   requestBody: string;
   attemptLog: AttemptDto[];
+  /** Towards a FIFO endpoint, while it waits for the deliveries before it in its key (lib/store/fifo.ts). */
+  waitingBehind: WaitingBehind | null;
 }
 
 export interface DeliveryFilter {
@@ -214,8 +217,11 @@ export async function getDelivery(userId: string, id: string): Promise<DeliveryD
     },
   });
   if (!row) return null;
+  // Only a pending delivery with no time set waits in a FIFO queue (fifo.ts).
+  const waits = row.status === "pending" && row.nextAttemptAt === null;
   return {
     ...toLogRow(row),
+    waitingBehind: waits ? await waitingBehind(store(), userId, id) : null,
     requestBody: webhookBody(row.event.type, row.event.createdAt.getTime(), row.event.payload),
     attemptLog: row.attemptLog.map((attempt) => ({
       id: attempt.id,

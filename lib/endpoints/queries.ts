@@ -7,6 +7,7 @@ import { env } from "../env";
 import { newId } from "../ids";
 import { QuotaExceededError } from "../quotas";
 import { store } from "../store/connection";
+import { setEndpointOrdering, type Ordering } from "../store/fifo";
 import { deleteEndpointFailingWaiting, recoverFailedOfLiveEndpoint } from "../store/manual-transitions";
 import { insertEndpointWithinQuota } from "../store/insert-within-quota";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../validations/endpoint";
@@ -22,6 +23,8 @@ export interface EndpointDto {
   eventTypes: string[];
   headers: Record<string, string>;
   disabledReason: string | null;
+  /** `unordered` or `fifo` (SPEC §11). */
+  ordering: Ordering;
   createdAt: string;
 }
 
@@ -34,6 +37,7 @@ const dtoSelect = {
   eventTypes: true,
   headers: true,
   disabledReason: true,
+  ordering: true,
   createdAt: true,
 } as const;
 
@@ -42,6 +46,7 @@ type EndpointRow = { [K in keyof typeof dtoSelect]: K extends "createdAt" ? Date
 function toDto(row: EndpointRow): EndpointDto {
   return {
     ...row,
+    ordering: row.ordering as Ordering,
     eventTypes: JSON.parse(row.eventTypes) as string[],
     headers: JSON.parse(row.headers) as Record<string, string>,
     createdAt: row.createdAt.toISOString(),
@@ -118,6 +123,7 @@ export async function createEndpoint(userId: string, input: CreateEndpointInput)
       enabled: input.enabled !== false,
       eventTypes: JSON.stringify(input.eventTypes ?? []),
       headers: JSON.stringify(input.headers ?? {}),
+      ordering: input.ordering ?? "unordered",
       now: Date.now(),
     },
     limit,
@@ -127,7 +133,10 @@ export async function createEndpoint(userId: string, input: CreateEndpointInput)
   return { ...toDto(row), secret };
 }
 
-/** Changes the given fields; enabling also clears the failure streak (see setEndpointEnabled). */
+/**
+ * Changes the given fields; enabling also clears the failure streak (see setEndpointEnabled), and
+ * changing the ordering releases the deliveries waiting in the endpoint's FIFO queue (fifo.ts).
+ */
 export async function updateEndpoint(userId: string, id: string, input: UpdateEndpointInput): Promise<EndpointDto | null> {
   const data = {
     ...(input.name !== undefined ? { name: input.name } : {}),
@@ -142,6 +151,7 @@ export async function updateEndpoint(userId: string, id: string, input: UpdateEn
     ? (await prisma.endpoint.updateMany({ where: live(userId, id), data })).count
     : await prisma.endpoint.count({ where: live(userId, id) });
   if (!count) return null;
+  if (input.ordering !== undefined) await setEndpointOrdering(store(), userId, id, input.ordering, Date.now());
   if (input.enabled !== undefined) return setEndpointEnabled(userId, id, input.enabled);
   return getEndpoint(userId, id);
 }

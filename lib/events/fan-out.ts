@@ -12,6 +12,8 @@ export interface FanOutEndpoint {
   id: string;
   /** JSON array of filters, as stored. */
   eventTypes: string;
+  /** `unordered` or `fifo` (lib/store/fifo.ts). */
+  ordering: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface EventRow {
   payload: string;
   idempotencyKey: string | null;
   scheduleId: string | null;
+  orderingKey: string | null;
   createdAt: Date;
 }
 
@@ -39,19 +42,21 @@ export interface DeliveryRow {
   eventId: string;
   endpointId: string;
   nextAttemptAt: Date;
+  /** Towards a FIFO endpoint: the sequence it joins (the event's key, "" without one); else null. */
+  orderingKey: string | null;
   createdAt: Date;
 }
 
 export interface EventRows {
   event: EventRow;
-  /** One per target endpoint, due at once. */
+  /** One per target endpoint, due at once (or, towards a FIFO endpoint, once the ones before it end). */
   deliveries: DeliveryRow[];
 }
 
 export function newEventRows(
   userId: string,
-  input: { type: string; payload: string; idempotencyKey?: string | null; scheduleId?: string | null },
-  endpointIds: string[],
+  input: { type: string; payload: string; idempotencyKey?: string | null; scheduleId?: string | null; orderingKey?: string | null },
+  targets: Array<Pick<FanOutEndpoint, "id" | "ordering">>,
   now: Date,
 ): EventRows {
   const eventId = newId("msg", now.getTime());
@@ -63,14 +68,16 @@ export function newEventRows(
       payload: input.payload,
       idempotencyKey: input.idempotencyKey ?? null,
       scheduleId: input.scheduleId ?? null,
+      orderingKey: input.orderingKey ?? null,
       createdAt: now,
     },
-    deliveries: endpointIds.map((endpointId) => ({
+    deliveries: targets.map((endpoint) => ({
       id: newId("dlv", now.getTime()),
       userId,
       eventId,
-      endpointId,
+      endpointId: endpoint.id,
       nextAttemptAt: now,
+      orderingKey: endpoint.ordering === "fifo" ? (input.orderingKey ?? "") : null,
       createdAt: now,
     })),
   };

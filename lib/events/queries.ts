@@ -15,6 +15,8 @@ export interface EventDto {
   id: string;
   type: string;
   data: unknown;
+  /** Only on events sent with one (FIFO endpoints, SPEC §11). */
+  orderingKey?: string;
   createdAt: string;
 }
 
@@ -30,6 +32,8 @@ export interface NewEvent {
   payload: string;
   /** The same key within 24 h returns the original event and creates nothing. */
   idempotencyKey?: string;
+  /** FIFO endpoints deliver the events of one key in order (lib/store/fifo.ts). */
+  orderingKey?: string;
 }
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -38,7 +42,7 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 async function findIdempotentEvent(userId: string, key: string, now: Date): Promise<CreatedEvent | null> {
   const earlier = await prisma.event.findUnique({
     where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
-    select: { id: true, type: true, payload: true, createdAt: true },
+    select: eventSelect,
   });
   if (!earlier) return null;
   if (now.getTime() - earlier.createdAt.getTime() >= IDEMPOTENCY_WINDOW_MS) {
@@ -50,8 +54,16 @@ async function findIdempotentEvent(userId: string, key: string, now: Date): Prom
   return { ...toEventDto(earlier), deliveries, replayed: true };
 }
 
-function toEventDto(row: { id: string; type: string; payload: string; createdAt: Date }): EventDto {
-  return { id: row.id, type: row.type, data: JSON.parse(row.payload), createdAt: row.createdAt.toISOString() };
+const eventSelect = { id: true, type: true, payload: true, orderingKey: true, createdAt: true } as const;
+
+function toEventDto(row: { id: string; type: string; payload: string; orderingKey: string | null; createdAt: Date }): EventDto {
+  return {
+    id: row.id,
+    type: row.type,
+    data: JSON.parse(row.payload),
+    ...(row.orderingKey === null ? {} : { orderingKey: row.orderingKey }),
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 /** Creates the event and its deliveries. `endpointId` targets one endpoint (test events). */
@@ -68,7 +80,10 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
     if (winner) return winner;
     throw new Error("idempotency key taken, but no event holds it");
   }
-  return { id: inserted.eventId, type: input.type, data: JSON.parse(input.payload), createdAt: now.toISOString(), deliveries: inserted.endpointIds.length };
+  return {
+    ...toEventDto({ id: inserted.eventId, type: input.type, payload: input.payload, orderingKey: input.orderingKey ?? null, createdAt: now }),
+    deliveries: inserted.endpointIds.length,
+  };
 }
 
 /**
@@ -84,7 +99,7 @@ export async function listEvents(userId: string, page: { cursor?: string; limit?
   }
   const rows = await prisma.event.findMany({
     where: { userId, ...(page.type ? { type: page.type } : {}), ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
-    select: { id: true, type: true, payload: true, createdAt: true },
+    select: eventSelect,
     orderBy: { id: "desc" },
     take: limit + 1,
   });
@@ -104,7 +119,7 @@ export async function deliveryCounts(eventIds: string[]): Promise<Map<string, nu
 }
 
 export async function getEvent(userId: string, id: string): Promise<EventDto | null> {
-  const row = await prisma.event.findFirst({ where: { userId, id }, select: { id: true, type: true, payload: true, createdAt: true } });
+  const row = await prisma.event.findFirst({ where: { userId, id }, select: eventSelect });
   return row ? toEventDto(row) : null;
 }
 

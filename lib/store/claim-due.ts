@@ -52,6 +52,8 @@ export interface ClaimedDelivery {
   previousSecretUntil: number | null;
   /** The endpoint's failure streak when claimed: a success only has to reset a non-empty one. */
   endpointFailing: boolean;
+  /** The endpoint was FIFO when claimed: ending this delivery releases the next of its key (fifo.ts). */
+  ordered: boolean;
 }
 
 export interface ClaimRequest {
@@ -98,6 +100,7 @@ interface EndpointRow {
   consecutiveFailures: number;
   failingSince: number | null;
   circuitOpenUntil: number | null;
+  ordering: string;
   /** Deliveries of this endpoint `delivering` now, by any worker. */
   endpointInFlight: number;
 }
@@ -197,6 +200,7 @@ function finishClaim(plan: Plan, rows: ClaimedRow[]): { result: ClaimResult; pro
         previousSecret: endpoint.previousSecret,
         previousSecretUntil: endpoint.previousSecretUntil,
         endpointFailing: endpoint.consecutiveFailures > 0 || endpoint.failingSince !== null,
+        ordered: endpoint.ordering === "fifo",
       });
     }
   }
@@ -231,7 +235,7 @@ const sqliteStatements = preparedStatements((db) => ({
      LIMIT @limit`),
   endpoint: db.prepare(`
     SELECT id, userId, url, headers, secret, previousSecret, previousSecretUntil, enabled, deletedAt, rateLimitPerSecond,
-           rateTokens, rateTokensAt, consecutiveFailures, failingSince, circuitOpenUntil,
+           rateTokens, rateTokensAt, consecutiveFailures, failingSince, circuitOpenUntil, ordering,
            (SELECT count(*) FROM "Delivery" d WHERE d.endpointId = e.id AND d.status = ${sqlStatus("delivering")}) AS endpointInFlight
       FROM "Endpoint" e WHERE id = ?`),
   holdCircuit: db.prepare(`UPDATE "Endpoint" SET circuitOpenUntil = ? WHERE id = ?`),
@@ -296,7 +300,7 @@ export async function claimOnPostgres(store: PostgresStore, client: Queryable, r
     store,
     client,
     `SELECT e.id, e."userId", e.url, e.headers, e.secret, e."previousSecret", e."previousSecretUntil", e.enabled, e."deletedAt",
-            e."rateLimitPerSecond", e."rateTokens", e."rateTokensAt", e."consecutiveFailures", e."failingSince", e."circuitOpenUntil",
+            e."rateLimitPerSecond", e."rateTokens", e."rateTokensAt", e."consecutiveFailures", e."failingSince", e."circuitOpenUntil", e.ordering,
             (SELECT count(*) FROM "Delivery" d WHERE d."endpointId" = e.id AND d.status = ${sqlStatus("delivering")}) AS "endpointInFlight"
        FROM "Endpoint" e WHERE e.id = ANY($1::text[]) AND e."userId" = ANY($2::text[])`,
     [requests.map((request) => request.endpointId), lockedAccounts],

@@ -54,17 +54,17 @@ export interface FireOptions {
 }
 
 /** The events one tick creates: one per target endpoint when the data names the endpoint, else one. */
-function tickEvents(schedule: ScheduleRow, endpoints: Array<{ id: string; name: string; eventTypes: string }>, tickAt: number, now: Date): EventRows[] {
+function tickEvents(schedule: ScheduleRow, endpoints: Array<{ id: string; name: string; eventTypes: string; ordering: string }>, tickAt: number, now: Date): EventRows[] {
   const data = JSON.parse(schedule.payload) as unknown;
   const targets = fanOutTargets(endpoints, schedule.type, schedule.endpointId);
   const values = { time: new Date(tickAt).toISOString(), schedule: { id: schedule.id, name: schedule.name } };
   const event = { type: schedule.type, scheduleId: schedule.id };
   if (namesEndpoint(data)) {
     return targets.map((endpoint) =>
-      newEventRows(schedule.userId, { ...event, payload: JSON.stringify(fillTemplate(data, { ...values, endpoint })) }, [endpoint.id], now),
+      newEventRows(schedule.userId, { ...event, payload: JSON.stringify(fillTemplate(data, { ...values, endpoint })) }, [endpoint], now),
     );
   }
-  return [newEventRows(schedule.userId, { ...event, payload: JSON.stringify(fillTemplate(data, values)) }, targets.map((endpoint) => endpoint.id), now)];
+  return [newEventRows(schedule.userId, { ...event, payload: JSON.stringify(fillTemplate(data, values)) }, targets, now)];
 }
 
 function fired(schedule: ScheduleRow, tickAt: number, events: EventRows[]): FiredTick {

@@ -6,6 +6,7 @@
 import { fanOutTargets, newEventRows, type EventRows, type FanOutEndpoint } from "../events/fan-out";
 import type { SqliteStore } from "./connection";
 import { INITIAL_STATUS, sqlStatus } from "./delivery-states";
+import { enqueueOnSqlite, fifoKeyIsBusyOnSqlite } from "./fifo";
 import { preparedStatements } from "./sqlite";
 
 export interface EventInsert {
@@ -14,6 +15,8 @@ export interface EventInsert {
   /** The event's data, already valid JSON text. */
   payload: string;
   idempotencyKey?: string | null;
+  /** FIFO endpoints deliver the events of one key in order (lib/store/fifo.ts). */
+  orderingKey?: string | null;
   /** Only this endpoint (test events), whatever its filter. */
   onlyEndpointId?: string;
   now: Date;
@@ -24,10 +27,10 @@ export type InsertedEvent = { duplicate: false; eventId: string; endpointIds: st
 export type LiveEndpoint = FanOutEndpoint & { name: string; userId: string };
 
 const sqliteStatements = preparedStatements((db) => ({
-  liveEndpoints: db.prepare(`SELECT id, userId, name, eventTypes FROM "Endpoint" WHERE userId = ? AND deletedAt IS NULL AND enabled = 1 ORDER BY id`),
+  liveEndpoints: db.prepare(`SELECT id, userId, name, eventTypes, ordering FROM "Endpoint" WHERE userId = ? AND deletedAt IS NULL AND enabled = 1 ORDER BY id`),
   event: db.prepare(
-    `INSERT INTO "Event" (id, userId, type, payload, idempotencyKey, scheduleId, createdAt)
-     VALUES (@id, @userId, @type, @payload, @idempotencyKey, @scheduleId, @createdAt) ON CONFLICT DO NOTHING`,
+    `INSERT INTO "Event" (id, userId, type, payload, idempotencyKey, scheduleId, orderingKey, createdAt)
+     VALUES (@id, @userId, @type, @payload, @idempotencyKey, @scheduleId, @orderingKey, @createdAt) ON CONFLICT DO NOTHING`,
   ),
   // As Prisma writes them: times in Unix ms, updatedAt set on create.
   delivery: db.prepare(
@@ -46,14 +49,18 @@ export function insertEventRowsOnSqlite(store: Pick<SqliteStore, "sqlite">, rows
   const sql = sqliteStatements(store.sqlite);
   if (sql.event.run({ ...rows.event, createdAt: rows.event.createdAt.getTime() }).changes === 0) return false;
   for (const delivery of rows.deliveries) {
-    sql.delivery.run({ ...delivery, nextAttemptAt: delivery.nextAttemptAt.getTime(), createdAt: delivery.createdAt.getTime() });
+    const { orderingKey, ...row } = delivery;
+    // Towards a FIFO endpoint it waits (no nextAttemptAt) behind the ones queued before it.
+    const waits = orderingKey !== null && fifoKeyIsBusyOnSqlite(store.sqlite, delivery.endpointId, orderingKey);
+    sql.delivery.run({ ...row, nextAttemptAt: waits ? null : delivery.nextAttemptAt.getTime(), createdAt: delivery.createdAt.getTime() });
+    if (orderingKey !== null) enqueueOnSqlite(store.sqlite, [{ deliveryId: delivery.id, endpointId: delivery.endpointId, orderingKey }]);
   }
   return true;
 }
 
 export function rowsFor(input: EventInsert, endpoints: LiveEndpoint[]): EventRows {
   const targets = fanOutTargets(endpoints, input.type, input.onlyEndpointId);
-  return newEventRows(input.userId, input, targets.map((endpoint) => endpoint.id), input.now);
+  return newEventRows(input.userId, input, targets, input.now);
 }
 
 export function result(rows: EventRows, written: boolean): InsertedEvent {

@@ -24,6 +24,7 @@ import type { EventRows } from "../events/fan-out";
 import type { PostgresStore, Store } from "./connection";
 import { INITIAL_STATUS, sqlStatus } from "./delivery-states";
 import { result, rowsFor, writeBatchOnSqlite, type EventInsert, type InsertedEvent, type LiveEndpoint } from "./insert-events-sqlite";
+import { insertEntriesOnPostgres, numberEntriesOnPostgres } from "./fifo";
 import { notifyNewWork } from "./notify";
 import { at, query, transaction, type PreparedStatement } from "./postgres";
 import { runningSqliteWriter } from "./sqlite-writer";
@@ -33,12 +34,12 @@ export type { EventInsert, InsertedEvent };
 // Ingest's statements, prepared (postgres.ts says why).
 const LIVE_ENDPOINTS: PreparedStatement = {
   name: "hookline_live_endpoints",
-  text: `SELECT id, "userId", name, "eventTypes" FROM "Endpoint" WHERE "userId" = ANY($1::text[]) AND "deletedAt" IS NULL AND enabled ORDER BY id`,
+  text: `SELECT id, "userId", name, "eventTypes", ordering FROM "Endpoint" WHERE "userId" = ANY($1::text[]) AND "deletedAt" IS NULL AND enabled ORDER BY id`,
 };
 const INSERT_EVENTS: PreparedStatement = {
   name: "hookline_insert_events",
-  text: `INSERT INTO "Event" (id, "userId", type, payload, "idempotencyKey", "scheduleId", "createdAt")
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp[])
+  text: `INSERT INTO "Event" (id, "userId", type, payload, "idempotencyKey", "scheduleId", "orderingKey", "createdAt")
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp[])
      ON CONFLICT DO NOTHING
      RETURNING id`,
 };
@@ -80,11 +81,16 @@ export async function insertEventRowsOnPostgres(store: PostgresStore, client: pg
       events.map((event) => event.payload),
       events.map((event) => event.idempotencyKey),
       events.map((event) => event.scheduleId),
+      events.map((event) => event.orderingKey),
       events.map((event) => at(event.createdAt.getTime())),
     ],
   );
   const written = new Set(inserted.map((row) => row.id));
   const deliveries = batch.filter((rows) => written.has(rows.event.id)).flatMap((rows) => rows.deliveries);
+  // Towards FIFO endpoints: numbered in their keys' queues; all but a key's first wait (fifo.ts).
+  const entries = deliveries.flatMap((delivery) => (delivery.orderingKey === null ? [] : [{ deliveryId: delivery.id, endpointId: delivery.endpointId, orderingKey: delivery.orderingKey }]));
+  const seqs = await numberEntriesOnPostgres(store, client, entries);
+  const waits = new Set(entries.filter((_, index) => seqs[index] > 1).map((entry) => entry.deliveryId));
   if (deliveries.length) {
     await query(
       store,
@@ -95,11 +101,12 @@ export async function insertEventRowsOnPostgres(store: PostgresStore, client: pg
         deliveries.map((delivery) => delivery.userId),
         deliveries.map((delivery) => delivery.eventId),
         deliveries.map((delivery) => delivery.endpointId),
-        deliveries.map((delivery) => at(delivery.nextAttemptAt.getTime())),
+        deliveries.map((delivery) => (waits.has(delivery.id) ? null : at(delivery.nextAttemptAt.getTime()))),
         deliveries.map((delivery) => at(delivery.createdAt.getTime())),
       ],
     );
   }
+  await insertEntriesOnPostgres(store, client, entries, seqs);
   return batch.map((rows) => written.has(rows.event.id));
 }
 

@@ -38,6 +38,7 @@ export interface EndpointInsert {
   eventTypes: string;
   /** JSON text, as stored. */
   headers: string;
+  ordering: string;
   /** Unix ms: createdAt and updatedAt. */
   now: number;
 }
@@ -85,8 +86,8 @@ export interface EventTypeInsert {
 
 const statementsFor = preparedStatements((db) => ({
   endpoint: db.prepare(
-    `INSERT INTO "Endpoint" (id, userId, name, url, description, secret, enabled, eventTypes, headers, createdAt, updatedAt)
-     SELECT @id, @userId, @name, @url, @description, @secret, @enabled, @eventTypes, @headers, @now, @now
+    `INSERT INTO "Endpoint" (id, userId, name, url, description, secret, enabled, eventTypes, headers, ordering, createdAt, updatedAt)
+     SELECT @id, @userId, @name, @url, @description, @secret, @enabled, @eventTypes, @headers, @ordering, @now, @now
      WHERE (SELECT count(*) FROM "Endpoint" WHERE userId = @userId AND deletedAt IS NULL) < @limit`,
   ),
   schedule: db.prepare(
@@ -121,10 +122,10 @@ export async function insertEndpointWithinQuota(store: Store, row: EndpointInser
   return insertForAccount(
     store,
     row.userId,
-    `INSERT INTO "Endpoint" (id, "userId", name, url, description, secret, enabled, "eventTypes", headers, "createdAt", "updatedAt")
-     SELECT $1, $2, $3, $4, $5, $6, $7::boolean, $8, $9, $10::timestamp, $10::timestamp
+    `INSERT INTO "Endpoint" (id, "userId", name, url, description, secret, enabled, "eventTypes", headers, ordering, "createdAt", "updatedAt")
+     SELECT $1, $2, $3, $4, $5, $6, $7::boolean, $8, $9, $12, $10::timestamp, $10::timestamp
      WHERE (SELECT count(*) FROM "Endpoint" WHERE "userId" = $2 AND "deletedAt" IS NULL) < $11`,
-    [row.id, row.userId, row.name, row.url, row.description, row.secret, row.enabled, row.eventTypes, row.headers, at(row.now), limit],
+    [row.id, row.userId, row.name, row.url, row.description, row.secret, row.enabled, row.eventTypes, row.headers, at(row.now), limit, row.ordering],
   );
 }
 

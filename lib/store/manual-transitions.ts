@@ -9,9 +9,10 @@
  * runs concurrently (a delivery in flight ends with its attempt: the worker's `retryLater` is
  * live-endpoint-only too).
  *
- * - SQLite: Prisma `updateMany` statements; SQLite runs one writer at a time, and retry and
- *   recover check the endpoint in the same statement that re-queues, so they see the deletion or
- *   run wholly before it.
+ * - FIFO endpoints (fifo.ts): a re-queued delivery joins the end of its ordering key's queue, in
+ *   the same transaction; deleting the endpoint empties its queue.
+ * - SQLite: one writer at a time, and retry and recover check the endpoint in the same statement
+ *   that re-queues, so they see the deletion or run wholly before it.
  * - PostgreSQL: under READ COMMITTED a re-queue that read the endpoint as live could commit
  *   after the delete's second statement took its snapshot (rows still `failed` there), leaving
  *   `pending` rows nothing will claim. So the delete marks the endpoint and fails its waiting
@@ -23,6 +24,7 @@
  */
 import type { Store } from "./connection";
 import { prismaTransition, sqlTransition } from "./delivery-states";
+import { clearEndpointQueueOnPostgres, requeueOnPostgres, requeueOnSqlite } from "./fifo";
 import { at, query, transaction } from "./postgres";
 
 export const ENDPOINT_DELETED_ERROR = "The endpoint was deleted";
@@ -40,6 +42,8 @@ export async function deleteEndpointFailingWaiting(store: Store, userId: string,
       where: { userId, endpointId, ...t.guard },
       data: { ...t.set, nextAttemptAt: null, completedAt: new Date(now), lastError: ENDPOINT_DELETED_ERROR },
     });
+    // Its waiting deliveries failed above: what is left in its queue is only rows.
+    store.sqlite.prepare(`DELETE FROM "FifoQueue" WHERE endpointId = ?`).run(endpointId);
     return true;
   }
   const t = sqlTransition("endpointDeleted");
@@ -59,51 +63,76 @@ export async function deleteEndpointFailingWaiting(store: Store, userId: string,
         WHERE "userId" = $1 AND "endpointId" = $2 AND status IN ${t.from}`,
       [userId, endpointId, at(now), ENDPOINT_DELETED_ERROR],
     );
+    await clearEndpointQueueOnPostgres(store, client, endpointId, now);
     return true;
   });
 }
 
 /** Re-queues, due `now`, the live endpoint's failed deliveries created at or after `since`; how many. */
 export async function recoverFailedOfLiveEndpoint(store: Store, userId: string, endpointId: string, since: number, now: number): Promise<number> {
-  if (store.engine === "sqlite") {
-    const t = prismaTransition("recover");
-    const { count } = await store.prisma.delivery.updateMany({
-      where: { userId, endpointId, ...t.guard, createdAt: { gte: new Date(since) }, endpoint: { deletedAt: null } },
-      data: { ...t.set, nextAttemptAt: new Date(now), completedAt: null },
-    });
-    return count;
-  }
   const t = sqlTransition("recover");
-  const { rowCount } = await query(
-    store,
-    store.pool,
-    `UPDATE "Delivery" d SET status = ${t.to}, "nextAttemptAt" = $4::timestamp, "completedAt" = NULL, "updatedAt" = $4::timestamp
-       FROM (SELECT id FROM "Endpoint" WHERE id = $2 AND "userId" = $1 AND "deletedAt" IS NULL FOR SHARE) e
-      WHERE d."endpointId" = e.id AND d."userId" = $1 AND d.status IN ${t.from} AND d."createdAt" >= $3::timestamp`,
-    [userId, endpointId, at(since), at(now)],
-  );
-  return rowCount;
+  if (store.engine === "sqlite") {
+    const db = store.sqlite;
+    return db
+      .transaction(() => {
+        const recovered = db
+          .prepare(
+            `UPDATE "Delivery" SET status = ${t.to}, nextAttemptAt = @now, completedAt = NULL, updatedAt = @now
+              WHERE endpointId = @endpointId AND userId = @userId AND status IN ${t.from} AND createdAt >= @since
+                AND EXISTS (SELECT 1 FROM "Endpoint" WHERE id = @endpointId AND deletedAt IS NULL)
+             RETURNING id`,
+          )
+          .all({ userId, endpointId, since, now }) as Array<{ id: string }>;
+        requeueOnSqlite(db, recovered.map((row) => row.id));
+        return recovered.length;
+      })
+      .immediate();
+  }
+  return transaction(store, async (client) => {
+    const { rows } = await query<{ id: string }>(
+      store,
+      client,
+      `UPDATE "Delivery" d SET status = ${t.to}, "nextAttemptAt" = $4::timestamp, "completedAt" = NULL, "updatedAt" = $4::timestamp
+         FROM (SELECT id FROM "Endpoint" WHERE id = $2 AND "userId" = $1 AND "deletedAt" IS NULL FOR SHARE) e
+        WHERE d."endpointId" = e.id AND d."userId" = $1 AND d.status IN ${t.from} AND d."createdAt" >= $3::timestamp
+       RETURNING d.id`,
+      [userId, endpointId, at(since), at(now)],
+    );
+    await requeueOnPostgres(store, client, rows.map((row) => row.id));
+    return rows.length;
+  });
 }
 
 /** Re-queues one failed or succeeded delivery of a live endpoint, due `now`; whether it did. */
 export async function retryDeliveryOfLiveEndpoint(store: Store, userId: string, deliveryId: string, now: number): Promise<boolean> {
-  if (store.engine === "sqlite") {
-    const t = prismaTransition("retry");
-    const { count } = await store.prisma.delivery.updateMany({
-      where: { id: deliveryId, userId, ...t.guard, endpoint: { deletedAt: null } },
-      data: { ...t.set, nextAttemptAt: new Date(now), completedAt: null },
-    });
-    return count === 1;
-  }
   const t = sqlTransition("retry");
-  const { rowCount } = await query(
-    store,
-    store.pool,
-    `UPDATE "Delivery" d SET status = ${t.to}, "nextAttemptAt" = $3::timestamp, "completedAt" = NULL, "updatedAt" = $3::timestamp
-       FROM (SELECT e.id FROM "Endpoint" e JOIN "Delivery" x ON x."endpointId" = e.id
-              WHERE x.id = $2 AND x."userId" = $1 AND e."deletedAt" IS NULL FOR SHARE OF e) e
-      WHERE d.id = $2 AND d."userId" = $1 AND d."endpointId" = e.id AND d.status IN ${t.from}`,
-    [userId, deliveryId, at(now)],
-  );
-  return rowCount === 1;
+  if (store.engine === "sqlite") {
+    const db = store.sqlite;
+    return db
+      .transaction(() => {
+        const { changes } = db
+          .prepare(
+            `UPDATE "Delivery" SET status = ${t.to}, nextAttemptAt = @now, completedAt = NULL, updatedAt = @now
+              WHERE id = @deliveryId AND userId = @userId AND status IN ${t.from}
+                AND EXISTS (SELECT 1 FROM "Endpoint" e WHERE e.id = "Delivery".endpointId AND e.deletedAt IS NULL)`,
+          )
+          .run({ userId, deliveryId, now });
+        if (changes === 1) requeueOnSqlite(db, [deliveryId]);
+        return changes === 1;
+      })
+      .immediate();
+  }
+  return transaction(store, async (client) => {
+    const { rowCount } = await query(
+      store,
+      client,
+      `UPDATE "Delivery" d SET status = ${t.to}, "nextAttemptAt" = $3::timestamp, "completedAt" = NULL, "updatedAt" = $3::timestamp
+         FROM (SELECT e.id FROM "Endpoint" e JOIN "Delivery" x ON x."endpointId" = e.id
+                WHERE x.id = $2 AND x."userId" = $1 AND e."deletedAt" IS NULL FOR SHARE OF e) e
+        WHERE d.id = $2 AND d."userId" = $1 AND d."endpointId" = e.id AND d.status IN ${t.from}`,
+      [userId, deliveryId, at(now)],
+    );
+    if (rowCount === 1) await requeueOnPostgres(store, client, [deliveryId]);
+    return rowCount === 1;
+  });
 }

@@ -17,6 +17,8 @@
  *   one IMMEDIATE transaction; PostgreSQL: the account's advisory lock, taken in a fixed order).
  * - An attempt towards an endpoint deleted while it was in flight ends its delivery (succeeded
  *   or failed), never back to pending.
+ * - A delivery towards a FIFO endpoint that ends (succeeded or failed for good) makes the next
+ *   one of its ordering key due, in the same transaction (fifo.ts).
  */
 import type Database from "better-sqlite3";
 import { newId } from "../ids";
@@ -25,6 +27,7 @@ import { decideAttempt, type DecisionOptions, type DeliveryOutcome, type Endpoin
 import type { ClaimedDelivery } from "./claim-due";
 import type { PostgresStore, SqliteStore } from "./connection";
 import { sqlTransition } from "./delivery-states";
+import { releaseOnPostgres, releaseOnSqlite } from "./fifo";
 import { at, query, type Queryable } from "./postgres";
 import { preparedStatements } from "./sqlite";
 
@@ -47,7 +50,7 @@ export interface AttemptRecord {
 }
 
 /** What recording needs of a claimed delivery (the rest stays with the worker). */
-export type RecordedDelivery = Pick<ClaimedDelivery, "id" | "userId" | "endpointId" | "attempts" | "endpointFailing">;
+export type RecordedDelivery = Pick<ClaimedDelivery, "id" | "userId" | "endpointId" | "attempts" | "endpointFailing" | "ordered">;
 
 export interface Completion {
   delivery: RecordedDelivery;
@@ -146,6 +149,7 @@ export function recordOnSqlite(store: Pick<SqliteStore, "sqlite">, completions: 
       if (decision.endpointHealth === "success" && delivery.endpointFailing) sql.endpointSucceeded.run(delivery.endpointId);
       if (decision.endpointHealth === "failure") sql.endpointFailed.run(now, decision.pauseEndpointUntil, delivery.endpointId);
       if (decision.disableEndpoint) sql.disableEndpoint.run(decision.disableEndpoint, now, delivery.endpointId);
+      if (delivery.ordered && decision.outcome !== "retrying") releaseOnSqlite(store.sqlite, [delivery.id], now);
     }
     return { outcome: decision.outcome, nextAttemptAt: decision.nextAttemptAt };
   });
@@ -247,8 +251,16 @@ export async function recordOnPostgres(store: PostgresStore, client: Queryable, 
     ],
   );
 
-  // The endpoints' streaks, applied in batch order for the attempts whose delivery moved.
   const movedIds = new Set(moved.map((row) => row.id));
+  // FIFO deliveries that ended: the next of each key is due (fifo.ts).
+  await releaseOnPostgres(
+    store,
+    client,
+    completions.filter(({ delivery }, index) => delivery.ordered && decisions[index].outcome !== "retrying" && movedIds.has(delivery.id)).map(({ delivery }) => delivery.id),
+    now,
+  );
+
+  // The endpoints' streaks, applied in batch order for the attempts whose delivery moved.
   completions.forEach(({ delivery }, index) => {
     const state = endpoints.get(delivery.endpointId);
     const decision = decisions[index];

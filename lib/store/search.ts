@@ -31,6 +31,7 @@ export interface FoundEvent {
   id: string;
   type: string;
   payload: string;
+  orderingKey: string | null;
   createdAt: number;
 }
 
@@ -62,7 +63,7 @@ export async function searchEvents(store: Store, search: EventSearch): Promise<F
     await indexPending(store.sqlite);
     return store.sqlite
       .prepare(
-        `SELECT e.id, e.type, e.payload, e.createdAt
+        `SELECT e.id, e.type, e.payload, e.orderingKey, e.createdAt
            FROM "${SEARCH_TABLE}" JOIN "Event" e ON e.rowid = "${SEARCH_TABLE}".rowid
           WHERE "${SEARCH_TABLE}" MATCH @match AND e.userId = @userId ${search.type ? "AND e.type = @type" : ""}
             AND "${SEARCH_TABLE}".rowid < ${search.cursor ? `coalesce((SELECT rowid FROM "Event" WHERE id = @cursor AND userId = @userId), -1)` : NO_CURSOR}
@@ -81,7 +82,7 @@ export async function searchEvents(store: Store, search: EventSearch): Promise<F
   const filters = [`"userId" = $1`, `search @@ (${postgresQuery(search.terms, 3)})`];
   if (search.type) filters.push(`type = $${values.push(search.type)}`);
   if (search.cursor) filters.push(`id < $${values.push(search.cursor)} AND EXISTS (SELECT 1 FROM "Event" c WHERE c.id = $${values.length} AND c."userId" = $1)`);
-  const { rows } = await query<FoundEvent>(store, store.pool, `SELECT id, type, payload, "createdAt" FROM "Event" WHERE ${filters.join(" AND ")} ORDER BY id DESC LIMIT $2`, values);
+  const { rows } = await query<FoundEvent>(store, store.pool, `SELECT id, type, payload, "orderingKey", "createdAt" FROM "Event" WHERE ${filters.join(" AND ")} ORDER BY id DESC LIMIT $2`, values);
   return rows;
 }
 

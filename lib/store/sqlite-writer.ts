@@ -184,7 +184,14 @@ export function sqliteWorkerTurns(store: SqliteStore, log: (message: string, err
         turn: {
           // Only what recording needs: the payloads and secrets stay on this side.
           completions: completions.map(({ delivery, attempt }) => ({
-            delivery: { id: delivery.id, userId: delivery.userId, endpointId: delivery.endpointId, attempts: delivery.attempts, endpointFailing: delivery.endpointFailing },
+            delivery: {
+              id: delivery.id,
+              userId: delivery.userId,
+              endpointId: delivery.endpointId,
+              attempts: delivery.attempts,
+              endpointFailing: delivery.endpointFailing,
+              ordered: delivery.ordered,
+            },
             attempt,
           })),
           requests,

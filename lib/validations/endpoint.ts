@@ -4,6 +4,7 @@ import { displayName, withoutNul } from "./text";
 import { env } from "../env";
 import { isOwnInboxUrl } from "../inbox/own-inbox";
 import { checkAddress, parseIp, type Cidr } from "../webhooks/ssrf-guard";
+import { ORDERINGS } from "../store/fifo";
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_EVENT_TYPE_FILTERS = 50;
@@ -93,6 +94,9 @@ export const customHeaders = z
     }
   });
 
+/** SPEC §11: `fifo` delivers one event at a time per ordering key, in order (lib/store/fifo.ts). */
+export const ordering = z.enum(ORDERINGS, { error: 'ordering must be "unordered" or "fifo"' });
+
 const name = displayName;
 const description = z
   .string({ error: "Description must be a string" })
@@ -116,6 +120,7 @@ export const createEndpointApiSchema = z
     enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
     eventTypes: eventTypeFilters.optional(),
     headers: customHeaders.optional(),
+    ordering: ordering.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.url === undefined && body.destination === undefined) ctx.addIssue({ code: "custom", path: ["url"], message: "URL is required" });
@@ -133,6 +138,7 @@ export const updateEndpointSchema = z.strictObject({
   enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
   eventTypes: eventTypeFilters.optional(),
   headers: customHeaders.optional(),
+  ordering: ordering.optional(),
 });
 
 export const recoverSchema = z.strictObject({
@@ -143,6 +149,7 @@ export type CreateEndpointInput = z.infer<typeof createEndpointSchema> & {
   enabled?: boolean;
   eventTypes?: string[];
   headers?: Record<string, string>;
+  ordering?: "unordered" | "fifo";
 };
 export type UpdateEndpointInput = z.infer<typeof updateEndpointSchema>;
 
@@ -168,6 +175,8 @@ export const endpointSettingsFormSchema = z.object({
   description,
   eventTypes: z.string().transform(splitEventTypes).pipe(eventTypeFilters),
   headers: headerLines.pipe(customHeaders),
+  // Absent: unchanged (a form without the field must not switch a FIFO endpoint back).
+  ordering: ordering.optional(),
 });
 
 /** The endpoint page's "Recover" form: a datetime-local value, read as UTC. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { withoutNul } from "./text";
+import { MAX_ORDERING_KEY_LENGTH } from "../store/fifo";
 import { pageQuerySchema, searchQuery } from "./delivery";
 
 export const EVENT_TYPE_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -15,11 +16,19 @@ export const idempotencyKey = z
   .max(255, "idempotencyKey must be at most 255 characters")
   .refine(...withoutNul("idempotencyKey"));
 
+/** FIFO endpoints deliver the events of one key in order, one at a time (SPEC §11, lib/store/fifo.ts). */
+export const orderingKey = z
+  .string({ error: "orderingKey must be a string" })
+  .min(1, "orderingKey must not be empty")
+  .max(MAX_ORDERING_KEY_LENGTH, `orderingKey must be at most ${MAX_ORDERING_KEY_LENGTH} characters`)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "orderingKey must not contain control characters");
+
 /** POST /api/v1/events. `data` is any JSON value (its size is checked after parsing: 413). */
 export const createEventSchema = z.strictObject({
   type: eventType,
   data: z.json({ error: "data must be a JSON value" }),
   idempotencyKey: idempotencyKey.optional(),
+  orderingKey: orderingKey.optional(),
 });
 
 export type CreateEventInput = z.infer<typeof createEventSchema>;
@@ -40,4 +49,9 @@ export const sendEventFormSchema = z.object({
         return z.NEVER;
       }
     }),
+  orderingKey: z
+    .string()
+    .trim()
+    .transform((text) => text || undefined)
+    .pipe(orderingKey.optional()),
 });

@@ -42,6 +42,7 @@ export async function warmUpDeliveryPath(timeoutMs: number): Promise<void> {
     previousSecret: null,
     previousSecretUntil: null,
     endpointFailing: false,
+    ordered: false,
   };
   // Only this sink is reachable for these requests; the worker's own policy is untouched.
   const network = { allowedCidrs: parseCidrList("127.0.0.1/32") };

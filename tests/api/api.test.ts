@@ -12,7 +12,7 @@ import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { apiClient, expectProblem, newApiAccount, newApiClient, startApiServer, stopServersAfterAll, type ApiAccount, type ApiClient, type ApiResponse } from "../helpers/api-client";
 import { setUpReceivers, waitFor, type Receiver } from "../helpers/receiver";
 
-const ENDPOINT_FIELDS = ["id", "name", "url", "description", "enabled", "eventTypes", "headers", "disabledReason", "createdAt"].sort();
+const ENDPOINT_FIELDS = ["id", "name", "url", "description", "enabled", "eventTypes", "headers", "disabledReason", "ordering", "createdAt"].sort();
 const ENDPOINT_WITH_SECRET_FIELDS = [...ENDPOINT_FIELDS, "secret"].sort();
 const EVENT_FIELDS = ["id", "type", "data", "createdAt"].sort();
 const DELIVERY_FIELDS = ["id", "eventId", "endpointId", "status", "attempts", "nextAttemptAt", "lastStatusCode", "lastError", "createdAt"].sort();
@@ -116,6 +116,7 @@ describe("endpoints", () => {
       headers: { "X-Tenant": "acme" },
       secret: expect.stringMatching(SECRET_FORMAT),
       disabledReason: null,
+      ordering: "unordered",
       createdAt: expect.stringMatching(ISO_TIME),
     });
     expect(Buffer.from(endpoint.secret.slice("whsec_".length), "base64")).toHaveLength(32);
@@ -145,6 +146,7 @@ describe("endpoints", () => {
       eventTypes: [],
       headers: {},
       disabledReason: null,
+      ordering: "unordered",
     });
     expect(response.body).not.toHaveProperty("destination");
   });
@@ -454,7 +456,7 @@ describe("deliveries", () => {
     const [delivery] = (await api.get(`/api/v1/deliveries?endpointId=${good.id}&eventId=${early.id}`)).body.data;
     const response = await api.get(`/api/v1/deliveries/${delivery.id}`);
     expect(response.status).toBe(200);
-    expect(Object.keys(response.body).sort()).toEqual([...DELIVERY_FIELDS, "attemptLog"].sort());
+    expect(Object.keys(response.body).sort()).toEqual([...DELIVERY_FIELDS, "attemptLog", "waitingBehind"].sort());
     expect(response.body).toMatchObject({ ...delivery, status: "succeeded", attempts: 1 });
     expect(response.body.attemptLog).toEqual([
       {

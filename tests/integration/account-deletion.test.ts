@@ -62,7 +62,8 @@ async function populatedAccount(label: string) {
   await createSession(user.id);
   await createApiKey(user.id, `${label} key`);
   const first = await createEndpoint(user.id, { name: "Orders", url: "http://127.0.0.1:9/orders", description: "" });
-  await createEndpoint(user.id, { name: "Billing", url: "http://127.0.0.1:9/billing", description: "" });
+  // FIFO: its deliveries have FifoQueue rows.
+  await createEndpoint(user.id, { name: "Billing", url: "http://127.0.0.1:9/billing", description: "", ordering: "fifo" });
   const schedule = await prisma.schedule.create({
     data: { id: newId("sch"), userId: user.id, name: "Ticker", cron: "*/5 * * * * *", type: "tick", payload: "{}", endpointId: first.id },
   });

@@ -78,7 +78,7 @@ describe.runIf(onSqlite)("the worker's SQLite statements", () => {
       const now = Date.now();
       recordAndClaimOnSqlite(
         db,
-        [{ delivery: { id: "dlv_none", userId: account.id, endpointId: good.id, attempts: 1, endpointFailing: false }, attempt: { startedAt: now, requestHeaders: {}, result: { durationMs: 1, status: 500 } } }],
+        [{ delivery: { id: "dlv_none", userId: account.id, endpointId: good.id, attempts: 1, endpointFailing: false, ordered: false }, attempt: { startedAt: now, requestHeaders: {}, result: { durationMs: 1, status: 500 } } }],
         [{ endpointId: good.id, limit: 1 }],
         {
           record: { workerId: "plans", now, schedule: [0], autoDisableAfterMs: 0, autoDisableMinFailures: 1_000, circuitBreaker: { failures: 1_000, minPauseMs: 1, maxPauseMs: 1 } },
@@ -168,7 +168,7 @@ describe.runIf(onPostgres)("the worker's claim on PostgreSQL", () => {
         db,
         recording,
         result.claimed.map((delivery, index) => ({
-          delivery: { id: delivery.id, userId: delivery.userId, endpointId: delivery.endpointId, attempts: delivery.attempts, endpointFailing: false },
+          delivery: { id: delivery.id, userId: delivery.userId, endpointId: delivery.endpointId, attempts: delivery.attempts, endpointFailing: false, ordered: false },
           attempt: { startedAt: now, requestHeaders: {}, result: { durationMs: 1, status: index % 2 ? 500 : 200 } },
         })),
         { workerId: "plans", now, schedule: [0, 1_000], autoDisableAfterMs: 0, autoDisableMinFailures: 1_000, circuitBreaker: { failures: 1_000, minPauseMs: 1, maxPauseMs: 1 } },

@@ -25,6 +25,7 @@ function delivery(overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery {
     previousSecret: null,
     previousSecretUntil: null,
     endpointFailing: false,
+    ordered: false,
     ...overrides,
   };
 }

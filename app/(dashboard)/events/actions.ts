@@ -6,7 +6,7 @@ import { eventDataErrors } from "@/lib/event-types/check-data";
 import { createEvent } from "@/lib/events/queries";
 import { sendEventFormSchema } from "@/lib/validations/event";
 
-export const sendEventAction = validatedActionWithUser(sendEventFormSchema, async ({ type, data }, user): Promise<ActionState> => {
+export const sendEventAction = validatedActionWithUser(sendEventFormSchema, async ({ type, data, orderingKey }, user): Promise<ActionState> => {
   // The same check as the API's ingest: data that does not match its type's schema in the catalog is refused, nothing is stored.
   const { errors, total } = await eventDataErrors(user.id, type, JSON.parse(data));
   if (total > 0) {
@@ -14,7 +14,7 @@ export const sendEventAction = validatedActionWithUser(sendEventFormSchema, asyn
     if (total > errors.length) lines.push(`…and ${total - errors.length} more.`);
     return { fieldErrors: { data: [`Does not match the schema of ${type} in your event-type catalog:`, ...lines].join("\n") } };
   }
-  const event = await createEvent(user.id, { type, payload: data });
+  const event = await createEvent(user.id, { type, payload: data, orderingKey });
   revalidatePath("/events");
   return {
     message:
