@@ -18,6 +18,8 @@
  *              endpoint subscribes to (accepting alone), then events fanned out to two
  *              endpoints that it delivers meanwhile; baseline = the same client loop against
  *              the bare receiver; and the server's peak RSS through it all (web + worker)
+ *   fifo       one FIFO endpoint (SPEC §11): FIFO_EVENTS events over 10 ordering keys, then over
+ *              one, each drained by a new worker process; fifo_keys_vs_one = 10 keys / one
  *   latency    end to end as a user sees it: the real server started from cold on a fresh
  *              database, events sent through POST /api/v1/events at OFFERED_RATE from this
  *              process; request sent → webhook arrived at the receiver, p50/p99 for the first
@@ -28,8 +30,8 @@
  *              scripts/bench/tenant-scenarios.ts. They print PASS or MISS and never fail the run.
  *
  * raw, durable, bullmq, isolation and memory run as one scenario, `engine`. `--only a,b` (or
- * HOOKLINE_BENCH_ONLY) runs just the named scenarios (engine, ingest, latency, noisy-neighbour,
- * dead-endpoint); `--quick` shortens every phase;
+ * HOOKLINE_BENCH_ONLY) runs just the named scenarios (engine, ingest, fifo, latency,
+ * noisy-neighbour, dead-endpoint); `--quick` shortens every phase;
  * `--noisy-seconds N` / HOOKLINE_BENCH_NOISY_SECONDS (default 30, quick 15) and
  * `--soak-seconds N` / HOOKLINE_BENCH_SOAK_SECONDS (default 60, quick 15) set how long the
  * tenant scenarios send events.
@@ -76,7 +78,7 @@ const quick = args.includes("--quick");
 const dbText = option("db", "HOOKLINE_BENCH_DB") ?? "sqlite";
 if (dbText !== "sqlite" && dbText !== "postgres") usageError(`--db must be sqlite or postgres, not "${dbText}"`);
 const DB: "sqlite" | "postgres" = dbText;
-const SCENARIOS = ["engine", "ingest", "latency", "noisy-neighbour", "dead-endpoint"] as const;
+const SCENARIOS = ["engine", "ingest", "fifo", "latency", "noisy-neighbour", "dead-endpoint"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const onlyText = option("only", "HOOKLINE_BENCH_ONLY");
 const selected = new Set<Scenario>(onlyText === undefined ? SCENARIOS : (onlyText.split(",").map((name) => name.trim()) as Scenario[]));
@@ -88,6 +90,9 @@ const SOAK_SECONDS = seconds("soak-seconds", "HOOKLINE_BENCH_SOAK_SECONDS", quic
 const SIZES = quick
   ? { raw: 10_000, durable: 10_000, latencySeconds: 20, slowBacklog: 300, ingest: 5_000 }
   : { raw: 50_000, durable: 50_000, latencySeconds: 40, slowBacklog: 1_000, ingest: 20_000 };
+/** Events per FIFO round (one round over 10 ordering keys, one over a single key). */
+const FIFO_EVENTS = quick ? 500 : 2_000;
+const FIFO_KEYS = 10;
 /** Clients posting events at once in the ingest phase. */
 const INGEST_CONNECTIONS = 32;
 const ENDPOINT_CONCURRENCY = 16;
@@ -172,12 +177,12 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
   const { USER_AGENT } = await import("../lib/version");
 
   let accounts = 0;
-  async function account(endpointPaths: string[]) {
+  async function account(endpointPaths: string[], ordering: "unordered" | "fifo" = "unordered") {
     const user = await createAccount(`bench-${++accounts}@example.test`, "bench password");
     if ("emailTaken" in user) throw new Error("bench account exists");
     const endpoints = [];
     for (const endpointPath of endpointPaths) {
-      endpoints.push(await createEndpoint(user.id, { name: endpointPath, url: `${receiver.origin}${endpointPath}`, description: "" }));
+      endpoints.push(await createEndpoint(user.id, { name: endpointPath, url: `${receiver.origin}${endpointPath}`, description: "", ordering }));
     }
     return { userId: user.id, endpointIds: endpoints.map((endpoint) => endpoint.id) };
   }
@@ -373,6 +378,31 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
     };
   }
 
+  /**
+   * 6. FIFO endpoints (SPEC §11): `events` events to one FIFO endpoint, over `keys` ordering keys,
+   *    written as ingest writes them (group commits, each numbered in its key's queue) while no
+   *    worker runs, then drained by a new worker process (as `npm run worker`), timed from its
+   *    start. A key is one delivery at a time (each waits for the previous one's answer and its
+   *    recording), so keys proceeding in parallel show as 10 keys ≈ up to 10 × one key.
+   */
+  async function fifoThroughput(keys: number, events: number): Promise<number> {
+    const { insertEvent } = await import("../lib/store/insert-events");
+    const { userId, endpointIds } = await account(["/fifo"], "fifo");
+    await Promise.all(
+      Array.from({ length: events }, (_, i) =>
+        insertEvent(store(), { userId, type: "bench.fifo", payload: `{"order":${i},"amount":4200,"currency":"EUR"}`, orderingKey: `key-${i % keys}`, now: new Date() }),
+      ),
+    );
+    const engine = startEngine();
+    await engine.ready;
+    const started = performance.now();
+    await engine.send({ cmd: "start" });
+    await untilDrained(() => remaining(endpointIds));
+    const perS = events / ((performance.now() - started) / 1000);
+    await engine.send({ cmd: "stop" }).catch(() => undefined);
+    return perS;
+  }
+
   const json: Record<string, number | null> = {};
   const rows: Row[] = [];
   if (selected.has("engine")) {
@@ -413,6 +443,22 @@ async function engineAndIngest(receiver: BenchReceiver): Promise<{ json: Record<
       ["  with the start script around it", `${json.server_tree_rss_mb} MB`, ""],
     );
   }
+  if (selected.has("fifo")) {
+    // A first round warms the page cache; each round's worker process starts cold alike.
+    await fifoThroughput(FIFO_KEYS, FIFO_EVENTS / 5);
+    const manyKeysPerS = await fifoThroughput(FIFO_KEYS, FIFO_EVENTS);
+    const oneKeyPerS = await fifoThroughput(1, FIFO_EVENTS);
+    Object.assign(json, {
+      fifo_keys_per_s: Math.round(manyKeysPerS),
+      fifo_one_key_per_s: Math.round(oneKeyPerS),
+      fifo_keys_vs_one: Number((manyKeysPerS / oneKeyPerS).toFixed(2)),
+    });
+    rows.push(
+      [`FIFO deliveries/s, ${FIFO_KEYS} ordering keys (one endpoint)`, String(json.fifo_keys_per_s), ""],
+      ["FIFO deliveries/s, one ordering key", String(json.fifo_one_key_per_s), ""],
+      [`  ${FIFO_KEYS} keys / one key`, String(json.fifo_keys_vs_one), "keys in parallel: > 1"],
+    );
+  }
   return { json, rows };
 }
 
@@ -426,7 +472,7 @@ async function main() {
   const receiver = await startReceiver();
   const json: Record<string, number | string | null> = { db: DB };
   const rows: Row[] = [];
-  if (selected.has("engine") || selected.has("ingest")) {
+  if (selected.has("engine") || selected.has("ingest") || selected.has("fifo")) {
     const result = await engineAndIngest(receiver);
     Object.assign(json, result.json);
     rows.push(...result.rows);

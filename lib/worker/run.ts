@@ -188,6 +188,9 @@ async function cycle(worker: Worker): Promise<void> {
   const batch = worker.completions;
   worker.completions = [];
   const now = worker.clock();
+  // A FIFO delivery that ends makes the next one of its key due in this very turn (recording
+  // comes first, lib/store/fifo.ts): claim for its endpoint in the same turn, not the next.
+  for (const { delivery } of batch) if (delivery.ordered) enqueue(worker.queue, delivery.endpointId, delivery.userId);
   const requests = worker.stopping ? [] : planClaims(worker);
   if (batch.length === 0 && requests.length === 0) return;
   let result: CycleResult;
