@@ -36,6 +36,47 @@ export async function startReceiver(
   };
 }
 
+/**
+ * An HTTP receiver on 127.0.0.1 that holds every request (no answer) until `release()`, then
+ * answers `status` to the held ones and at once to any later one. `afterRelease` says which
+ * side of the release a request arrived on. `close()` releases first, so nothing hangs.
+ */
+export async function startHoldingReceiver(
+  status = 200,
+): Promise<{ url: string; requests: Array<ReceivedRequest & { afterRelease: boolean }>; release: () => void; close: () => Promise<void> }> {
+  let released = false;
+  const held: Array<() => void> = [];
+  const requests: Array<ReceivedRequest & { afterRelease: boolean }> = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), afterRelease: released });
+      const answer = () => void res.writeHead(status, { "content-type": "text/plain" }).end("ok");
+      if (released) answer();
+      else held.push(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const release = () => {
+    released = true;
+    for (const answer of held.splice(0)) answer();
+  };
+  return {
+    url: `http://127.0.0.1:${port}/webhooks`,
+    requests,
+    release,
+    close: () => {
+      release();
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
 let counter = 0;
 export function uniqueEmail(): string {
   return `user-${Date.now()}-${process.pid}-${++counter}@example.com`;

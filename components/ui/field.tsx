@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 export const controlClass = (error?: string) =>
   `mt-1 block w-full rounded-md border px-3 py-2 text-sm shadow-sm focus:outline-none focus:ring-2 ${error ? "border-red-400 focus:ring-red-300" : "border-slate-300 focus:ring-indigo-300"}`;
@@ -73,6 +73,33 @@ export function TextAreaField({
         {...props}
         className={`${controlClass(error)} font-mono`}
       />
+      <FieldMessage id={id} error={error} hint={hint} />
+    </div>
+  );
+}
+
+/**
+ * Field's sibling for a choice among fixed options (the `<option>`s are its children). Keyed by
+ * its default: React applies a select's defaultValue only when it mounts, and a form action's
+ * reset returns the select to that first default, so a saved choice would show as undone.
+ */
+export function SelectField({
+  label,
+  name,
+  error,
+  hint,
+  children,
+  ...props
+}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; name: string; error?: string; hint?: string }) {
+  const id = `field-${name}`;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <select key={String(props.defaultValue)} id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...props} className={`${controlClass(error)} bg-white`}>
+        {children}
+      </select>
       <FieldMessage id={id} error={error} hint={hint} />
     </div>
   );

@@ -8,12 +8,14 @@ const styles: Record<string, string> = {
   active: "bg-emerald-50 text-emerald-800 ring-emerald-600/20",
   revoked: "bg-red-50 text-red-800 ring-red-600/20",
   deprecated: "bg-amber-50 text-amber-800 ring-amber-600/20",
+  fifo: "bg-indigo-50 text-indigo-800 ring-indigo-600/20",
 };
 
-export function StatusBadge({ status }: { status: string }) {
+/** `label`: the text shown, when it is not the status itself (e.g. "FIFO" for `fifo`). */
+export function StatusBadge({ status, label = status }: { status: string; label?: string }) {
   return (
     <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${styles[status] ?? styles.disabled}`}>
-      {status}
+      {label}
     </span>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { DELIVERY_STATUSES } from "../deliveries/queries";
-import { AHEAD_COUNTED, ORDERINGS } from "../store/fifo";
+import { AHEAD_COUNTED, ORDERINGS } from "../events/ordering";
 
 const time = z.iso.datetime();
 

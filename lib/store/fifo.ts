@@ -26,16 +26,11 @@
  *   whatever the backlog; deliveries towards other endpoints never touch the table.
  */
 import type Database from "better-sqlite3";
+import { AHEAD_COUNTED, type Ordering } from "../events/ordering";
 import type { PostgresStore, Store } from "./connection";
 import { sqlStatus } from "./delivery-states";
 import { at, query, transaction, type Queryable } from "./postgres";
 import { preparedStatements } from "./sqlite";
-
-export const ORDERINGS = ["unordered", "fifo"] as const;
-export type Ordering = (typeof ORDERINGS)[number];
-
-/** The longest ordering key an event may carry. */
-export const MAX_ORDERING_KEY_LENGTH = 128;
 
 export interface QueueEntry {
   deliveryId: string;
@@ -267,8 +262,6 @@ export interface WaitingBehind {
   /** Deliveries ahead of it in its key's queue, counted up to AHEAD_COUNTED. */
   ahead: number;
 }
-
-export const AHEAD_COUNTED = 10_000;
 
 /** What a delivery of the account waits behind in its FIFO queue; null when it is first or not queued. */
 export async function waitingBehind(store: Store, userId: string, deliveryId: string): Promise<WaitingBehind | null> {

@@ -4,7 +4,7 @@ import { displayName, withoutNul } from "./text";
 import { env } from "../env";
 import { isOwnInboxUrl } from "../inbox/own-inbox";
 import { checkAddress, parseIp, type Cidr } from "../webhooks/ssrf-guard";
-import { ORDERINGS } from "../store/fifo";
+import { ORDERINGS } from "../events/ordering";
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_EVENT_TYPE_FILTERS = 50;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { withoutNul } from "./text";
-import { MAX_ORDERING_KEY_LENGTH } from "../store/fifo";
+import { MAX_ORDERING_KEY_LENGTH } from "../events/ordering";
 import { pageQuerySchema, searchQuery } from "./delivery";
 
 export const EVENT_TYPE_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -52,6 +52,7 @@ export const sendEventFormSchema = z.object({
   orderingKey: z
     .string()
     .trim()
-    .transform((text) => text || undefined)
-    .pipe(orderingKey.optional()),
+    .max(MAX_ORDERING_KEY_LENGTH, `Ordering key must be at most ${MAX_ORDERING_KEY_LENGTH} characters`)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, "Ordering key must not contain control characters")
+    .transform((text) => text || undefined),
 });

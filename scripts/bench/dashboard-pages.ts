@@ -27,11 +27,13 @@ export async function getPage(origin: string, cookie: string, pagePath: string):
 }
 
 /**
- * Every page of the dashboard: the list pages, then one detail page of each kind, the first
- * one each list links to.
+ * Every page of the dashboard: the list pages, searches of the logs, then one detail page of
+ * each kind, the first one each list links to.
  */
 export async function dashboardPages(origin: string, cookie: string): Promise<string[]> {
-  const lists = ["/overview", "/endpoints", "/events", "/deliveries", "/schedules", "/inbox", "/settings", "/api-reference"];
+  const lists = ["/overview", "/endpoints", "/events", "/deliveries", "/event-types", "/schedules", "/inbox", "/settings", "/api-reference"];
+  // Search (SPEC §11): the demo data's currency is in every event, `4242` in about 1 in 10,000.
+  const searches = ["/events?q=EUR", "/events?q=4242", "/deliveries?q=EUR", "/deliveries?q=4242"];
   const detail = async (list: string, pattern: RegExp) => {
     const match = pattern.exec(await getPage(origin, cookie, list));
     if (!match) throw new Error(`${list} links to no ${pattern.source}`);
@@ -39,6 +41,7 @@ export async function dashboardPages(origin: string, cookie: string): Promise<st
   };
   return [
     ...lists,
+    ...searches,
     await detail("/endpoints", /href="(\/endpoints\/ep_[0-9A-Z]+)"/),
     await detail("/events", /href="(\/events\/msg_[0-9A-Z]+)"/),
     await detail("/deliveries", /href="(\/deliveries\/dlv_[0-9A-Z]+)"/),

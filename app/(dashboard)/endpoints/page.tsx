@@ -4,6 +4,7 @@ import { requireUser } from "@/lib/auth/current-user";
 import { listEndpoints } from "@/lib/endpoints/queries";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { AddEndpoint } from "./_components/add-endpoint";
+import { OrderingBadge } from "./_components/ordering-badge";
 
 export const metadata: Metadata = { title: "Endpoints" };
 
@@ -34,6 +35,7 @@ export default async function EndpointsPage() {
               <Link href={`/endpoints/${endpoint.id}`} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 py-4 hover:bg-slate-50">
                 <span className="font-medium">{endpoint.name}</span>
                 <span className="min-w-0 flex-1 truncate font-mono text-sm text-slate-600">{endpoint.url}</span>
+                <OrderingBadge ordering={endpoint.ordering} />
                 <StatusBadge status={endpoint.enabled ? "enabled" : "disabled"} />
               </Link>
             </li>

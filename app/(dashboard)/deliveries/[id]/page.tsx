@@ -3,6 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/current-user";
 import { getDelivery } from "@/lib/deliveries/queries";
+import { AHEAD_COUNTED } from "@/lib/events/ordering";
+import type { WaitingBehind } from "@/lib/store/fifo";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatTime } from "@/components/format";
 import { AutoRefresh } from "@/components/auto-refresh";
@@ -26,6 +28,29 @@ function prettyJson(text: string): string {
   } catch {
     return text;
   }
+}
+
+/** "1 delivery ahead", "3 deliveries ahead"; the count stops at AHEAD_COUNTED, shown as "10,000+". */
+function aheadText(ahead: number): string {
+  if (ahead >= AHEAD_COUNTED) return `${AHEAD_COUNTED.toLocaleString("en-US")}+ deliveries ahead`;
+  return `${ahead.toLocaleString("en-US")} deliver${ahead === 1 ? "y" : "ies"} ahead`;
+}
+
+/** A delivery to a FIFO endpoint waiting its turn: pending with no next attempt time is expected here, not stuck. */
+function WaitingNotice({ waiting }: { waiting: WaitingBehind }) {
+  return (
+    <div role="status" className="mt-4 space-y-1 rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-800">
+      <p>
+        <span className="font-semibold">Waits behind</span>{" "}
+        <Link href={`/deliveries/${waiting.deliveryId}`} className="font-mono font-medium underline">
+          {waiting.deliveryId}
+        </Link>{" "}
+        in ordering key {waiting.orderingKey === "" ? "(no key)" : <code className="break-all font-mono">{waiting.orderingKey}</code>}:{" "}
+        {aheadText(waiting.ahead)}.
+      </p>
+      <p>This endpoint delivers in order (FIFO): this delivery is sent once the ones ahead of it have ended, succeeded or failed for good.</p>
+    </div>
+  );
 }
 
 export default async function DeliveryPage({ params }: { params: Promise<{ id: string }> }) {
@@ -67,9 +92,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             <dd>
               {delivery.attempts}
               {delivery.nextAttemptAt && delivery.status === "pending" && <> · next at {formatTime(delivery.nextAttemptAt)}</>}
+              {delivery.waitingBehind && <> · waiting its turn (FIFO)</>}
             </dd>
           </div>
         </dl>
+        {delivery.waitingBehind && <WaitingNotice waiting={delivery.waitingBehind} />}
         <div className="mt-4">
           <RetryButton key={delivery.id} deliveryId={delivery.id} finished={delivery.status === "succeeded" || delivery.status === "failed"} />
         </div>
@@ -88,7 +115,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           Attempts
         </h2>
         {delivery.attemptLog.length === 0 ? (
-          <p className="text-sm text-slate-600">No attempt yet: the worker will pick this delivery up shortly.</p>
+          <p className="text-sm text-slate-600">
+            {delivery.waitingBehind
+              ? "No attempt yet: it is sent once the deliveries ahead of it in its ordering key have ended."
+              : "No attempt yet: the worker will pick this delivery up shortly."}
+          </p>
         ) : (
           <ol className="space-y-4">
             {delivery.attemptLog.map((attempt) => (

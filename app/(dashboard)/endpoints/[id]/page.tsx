@@ -14,6 +14,7 @@ import { formatTime } from "@/components/format";
 import { DeliveryLog } from "../../deliveries/_components/delivery-log";
 import { EndpointControls } from "../_components/endpoint-controls";
 import { EndpointSettings } from "../_components/endpoint-settings";
+import { OrderingBadge } from "../_components/ordering-badge";
 import { RecoverFailed } from "../_components/recover-failed";
 import { SecretReveal } from "../_components/secret-reveal";
 
@@ -54,6 +55,7 @@ export default async function EndpointPage({
         </Link>
         <h1 className="mt-2 flex flex-wrap items-center gap-3 text-2xl font-semibold tracking-tight">
           {endpoint.name} <StatusBadge status={endpoint.enabled ? "enabled" : "disabled"} />
+          <OrderingBadge ordering={endpoint.ordering} />
         </h1>
         <p className="mt-1 break-all font-mono text-sm text-slate-600">{endpoint.url}</p>
         {endpoint.description && <p className="mt-2 text-sm text-slate-700">{endpoint.description}</p>}

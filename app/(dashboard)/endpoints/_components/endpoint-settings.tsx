@@ -4,8 +4,9 @@ import Link from "next/link";
 import { useActionState, useState } from "react";
 import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
-import { Field, TextAreaField } from "@/components/ui/field";
+import { Field, SelectField, TextAreaField } from "@/components/ui/field";
 import type { EndpointDto } from "@/lib/endpoints/queries";
+import type { Ordering } from "@/lib/events/ordering";
 import { splitEventTypes } from "@/lib/validations/filter-text";
 import { updateEndpointAction } from "../actions";
 
@@ -68,6 +69,12 @@ function EventTypesFilter({ initial, error, catalog }: { initial: string; error?
   );
 }
 
+/** The Ordering choices (SPEC §11), as the settings form names them. */
+const ORDERING_LABELS: Record<Ordering, string> = {
+  unordered: "Unordered (parallel)",
+  fifo: "FIFO (in order per ordering key)",
+};
+
 export function EndpointSettings({ endpoint, catalog }: { endpoint: EndpointDto; catalog: CatalogType[] }) {
   const [state, formAction, pending] = useActionState(updateEndpointAction, {});
   useActionToast(state);
@@ -88,6 +95,19 @@ export function EndpointSettings({ endpoint, catalog }: { endpoint: EndpointDto;
         defaultValue={value("headers", Object.entries(endpoint.headers).map(([header, text]) => `${header}: ${text}`).join("\n"))}
         error={state.fieldErrors?.headers}
       />
+      <SelectField
+        label="Ordering"
+        name="ordering"
+        defaultValue={value("ordering", endpoint.ordering)}
+        hint="FIFO: one delivery at a time per ordering key, in the order the events were sent; other keys go in parallel. A change applies to events sent afterwards and releases the deliveries waiting their turn."
+        error={state.fieldErrors?.ordering}
+      >
+        {Object.entries(ORDERING_LABELS).map(([ordering, label]) => (
+          <option key={ordering} value={ordering}>
+            {label}
+          </option>
+        ))}
+      </SelectField>
       <div className="flex items-center gap-3 sm:col-span-2">
         <Button type="submit" disabled={pending}>
           Save changes

@@ -24,6 +24,12 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
         <p className="mt-1 font-mono text-sm text-slate-600">
           {event.id} · {formatTime(event.createdAt)}
         </p>
+        {event.orderingKey !== undefined && (
+          <dl className="mt-2 flex flex-wrap gap-x-2 text-sm">
+            <dt className="text-slate-500">Ordering key</dt>
+            <dd className="break-all font-mono">{event.orderingKey}</dd>
+          </dl>
+        )}
       </div>
       <section aria-labelledby="payload-heading" className="space-y-2">
         <h2 id="payload-heading" className="text-lg font-semibold">

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
 import { Field, TextAreaField } from "@/components/ui/field";
+import { MAX_ORDERING_KEY_LENGTH } from "@/lib/events/ordering";
 import { sendEventAction } from "../actions";
 
 /** `catalogTypes`: the account's catalog names, suggested as the type is typed (any type is accepted). */
@@ -21,6 +22,16 @@ export function SendEvent({ catalogTypes }: { catalogTypes: string[] }) {
         </datalist>
       </div>
       <TextAreaField label="Data (JSON)" name="data" rows={5} defaultValue={state.values?.data ?? '{\n  "id": 1234\n}'} error={state.fieldErrors?.data} />
+      <Field
+        label="Ordering key"
+        name="orderingKey"
+        maxLength={MAX_ORDERING_KEY_LENGTH}
+        placeholder="Optional, e.g. customer-42"
+        autoComplete="off"
+        defaultValue={state.values?.orderingKey}
+        hint="FIFO endpoints deliver events with the same key one at a time, in order."
+        error={state.fieldErrors?.orderingKey}
+      />
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={pending}>
           Send event
