@@ -18,3 +18,29 @@ export function Button({
     />
   );
 }
+
+/**
+ * The end of a two-column form: its form-wide error (one not about a single field), the submit
+ * button, and Cancel when the form can be closed.
+ */
+export function FormFooter({ error, submitLabel, pending, onCancel }: { error?: string; submitLabel: string; pending: boolean; onCancel?: () => void }) {
+  return (
+    <>
+      {error && (
+        <p role="alert" className="text-sm text-red-700 sm:col-span-2">
+          {error}
+        </p>
+      )}
+      <div className="flex flex-wrap items-center gap-3 sm:col-span-2">
+        <Button type="submit" disabled={pending}>
+          {submitLabel}
+        </Button>
+        {onCancel && (
+          <Button type="button" variant="secondary" onClick={onCancel}>
+            Cancel
+          </Button>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 export const controlClass = (error?: string) =>
   `mt-1 block w-full rounded-md border px-3 py-2 text-sm shadow-sm focus:outline-none focus:ring-2 ${error ? "border-red-400 focus:ring-red-300" : "border-slate-300 focus:ring-indigo-300"}`;
@@ -24,57 +24,46 @@ export function FieldMessage({ id, error, hint }: { id: string; error?: string; 
   ) : null;
 }
 
-/**
- * A labelled input with its error message right beneath it, tied together for screen readers.
- * `className` adds to the control's look (e.g. `bg-white` off a card), it does not replace it.
- */
-export function Field({
-  label,
-  name,
-  error,
-  hint,
-  className = "",
-  ...props
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; name: string; error?: string; hint?: string }) {
-  const id = `field-${name}`;
+/** The frame every field shares: its label above the control, its error or hint below. */
+function FieldFrame({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: ReactNode }) {
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...props} className={`${controlClass(error)} ${className}`} />
+      {children}
       <FieldMessage id={id} error={error} hint={hint} />
     </div>
   );
 }
 
-/** Field's multi-line sibling, in a monospace font: JSON, filters, header lines. */
-export function TextAreaField({
-  label,
-  name,
-  error,
-  hint,
-  rows = 3,
-  ...props
-}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; name: string; error?: string; hint?: string }) {
+/** What ties a control to its frame, for screen readers: its id, and its error and hint. */
+function controlProps(id: string, name: string, error?: string, hint?: string) {
+  return { id, name, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy(id, error, hint) };
+}
+
+type FieldProps = { label: string; name: string; error?: string; hint?: string };
+
+/**
+ * A labelled input with its error message right beneath it, tied together for screen readers.
+ * `className` adds to the control's look (e.g. `bg-white` off a card), it does not replace it.
+ */
+export function Field({ label, name, error, hint, className = "", ...props }: InputHTMLAttributes<HTMLInputElement> & FieldProps) {
   const id = `field-${name}`;
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        spellCheck={false}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        {...props}
-        className={`${controlClass(error)} font-mono`}
-      />
-      <FieldMessage id={id} error={error} hint={hint} />
-    </div>
+    <FieldFrame id={id} label={label} error={error} hint={hint}>
+      <input {...controlProps(id, name, error, hint)} {...props} className={`${controlClass(error)} ${className}`} />
+    </FieldFrame>
+  );
+}
+
+/** Field's multi-line sibling, in a monospace font: JSON, filters, header lines. */
+export function TextAreaField({ label, name, error, hint, rows = 3, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement> & FieldProps) {
+  const id = `field-${name}`;
+  return (
+    <FieldFrame id={id} label={label} error={error} hint={hint}>
+      <textarea {...controlProps(id, name, error, hint)} rows={rows} spellCheck={false} {...props} className={`${controlClass(error)} font-mono`} />
+    </FieldFrame>
   );
 }
 
@@ -83,24 +72,13 @@ export function TextAreaField({
  * its default: React applies a select's defaultValue only when it mounts, and a form action's
  * reset returns the select to that first default, so a saved choice would show as undone.
  */
-export function SelectField({
-  label,
-  name,
-  error,
-  hint,
-  children,
-  ...props
-}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; name: string; error?: string; hint?: string }) {
+export function SelectField({ label, name, error, hint, children, ...props }: SelectHTMLAttributes<HTMLSelectElement> & FieldProps) {
   const id = `field-${name}`;
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <select key={String(props.defaultValue)} id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...props} className={`${controlClass(error)} bg-white`}>
+    <FieldFrame id={id} label={label} error={error} hint={hint}>
+      <select key={String(props.defaultValue)} {...controlProps(id, name, error, hint)} {...props} className={`${controlClass(error)} bg-white`}>
         {children}
       </select>
-      <FieldMessage id={id} error={error} hint={hint} />
-    </div>
+    </FieldFrame>
   );
 }

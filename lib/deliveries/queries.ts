@@ -161,6 +161,9 @@ async function eventDeliveryIds(filter: DeliveryFilter): Promise<string[] | null
 
 /** The log's matches for `filter.q` (lib/store/search.ts), with every other filter. */
 async function searchDeliveryLog(userId: string, filter: DeliveryFilter & { q: string }, limit: number): Promise<{ data: DeliveryLogRow[]; nextCursor: string | null }> {
+  // A rare status: its few deliveries are checked against the search, not found by it.
+  const deliveryIds = await rareStatusIds(userId, filter);
+  if (deliveryIds?.length === 0) return { data: [], nextCursor: null };
   const found = await searchDeliveries(store(), {
     userId,
     terms: searchTerms(filter.q),
@@ -168,8 +171,9 @@ async function searchDeliveryLog(userId: string, filter: DeliveryFilter & { q: s
     eventId: filter.eventId,
     eventType: filter.eventType,
     status: filter.status,
-    idFrom: filter.since ? idAt("dlv", Date.parse(filter.since)) : undefined,
-    idBefore: filter.until ? idAt("dlv", Date.parse(filter.until)) : undefined,
+    since: filter.since ? Date.parse(filter.since) : undefined,
+    until: filter.until ? Date.parse(filter.until) : undefined,
+    deliveryIds: deliveryIds ?? undefined,
     cursor: filter.cursor,
     limit: limit + 1,
   });

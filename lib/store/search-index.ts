@@ -28,11 +28,26 @@ import pg from "pg";
 
 export const SEARCH_TABLE = "EventSearch";
 
-const SQLITE_DOCUMENT = (row: string) => `${row}.userId || ' ' || ${row}.type || ' ' || ${row}.id || ' ' || ${row}.payload`;
+/**
+ * What SQLite indexes of an event: also the ids of the endpoints it went to (its deliveries are
+ * written in its transaction, before it is indexed), so a delivery search filtered by endpoint
+ * asks the index for that endpoint's events instead of reading every match (search.ts).
+ */
+const SQLITE_DOCUMENT = (row: string) =>
+  `${row}.userId || ' ' || ${row}.type || ' ' || ${row}.id || ' ' ||
+   coalesce((SELECT group_concat(endpointId, ' ') FROM "Delivery" WHERE eventId = ${row}.id), '') || ' ' || ${row}.payload`;
 
 export const PENDING_TABLE = "EventSearchPending";
 
-const SQLITE_OBJECTS = [SEARCH_TABLE, PENDING_TABLE, "Event_search_pending", "Event_search_delete"];
+/**
+ * Part of the queue trigger's name: a release that indexes differently bumps it, and every
+ * database indexed the old way is remade at its next start (ensureSqliteSearchIndex).
+ * 1: type, id and data; 2: with the endpoints' ids.
+ */
+const SQLITE_INDEX_VERSION = 2;
+const QUEUE_TRIGGER = `Event_search_queue_v${SQLITE_INDEX_VERSION}`;
+
+const SQLITE_OBJECTS = [SEARCH_TABLE, PENDING_TABLE, QUEUE_TRIGGER, "Event_search_delete"];
 
 /** How often the writer thread (sqlite-writer-thread.ts) indexes what is pending. */
 export const INDEX_INTERVAL_MS = 200;
@@ -49,7 +64,7 @@ export function ensureSqliteSearchIndex(file: string): void {
   try {
     const complete = () => (db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN (${SQLITE_OBJECTS.map(() => "?").join(", ")})`).get(...SQLITE_OBJECTS) as { n: number }).n === SQLITE_OBJECTS.length;
     // A read first: once made (every start but the first), nothing waits for the write lock.
-    // A database indexed by an older release (its insert trigger indexed in the transaction) is remade.
+    // A database indexed by an older release (another trigger name) is remade.
     if (complete()) return;
     db.transaction(() => {
       if (complete()) return;
@@ -57,7 +72,7 @@ export function ensureSqliteSearchIndex(file: string): void {
       db.exec(`
         CREATE VIRTUAL TABLE "${SEARCH_TABLE}" USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
         CREATE TABLE "${PENDING_TABLE}" (rowid INTEGER PRIMARY KEY);
-        CREATE TRIGGER "Event_search_pending" AFTER INSERT ON "Event" BEGIN
+        CREATE TRIGGER "${QUEUE_TRIGGER}" AFTER INSERT ON "Event" BEGIN
           INSERT OR IGNORE INTO "${PENDING_TABLE}"(rowid) VALUES (new.rowid);
         END;
         -- Both: a deleted event's rowid can be reused by the next event, which must then be indexed anew.
@@ -78,10 +93,10 @@ export function ensureSqliteSearchIndex(file: string): void {
  * benchmark, which measures what keeping it costs ingest, and for a rebuild.
  */
 export function dropSqliteSearchIndex(db: Database.Database): void {
+  // Every release's triggers: all of them are named Event_search_….
+  const triggers = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'Event' AND name LIKE 'Event\\_search\\_%' ESCAPE '\\'`).pluck().all() as string[];
+  for (const trigger of triggers) db.exec(`DROP TRIGGER "${trigger}"`);
   db.exec(`
-    DROP TRIGGER IF EXISTS "Event_search_insert";
-    DROP TRIGGER IF EXISTS "Event_search_pending";
-    DROP TRIGGER IF EXISTS "Event_search_delete";
     DROP TABLE IF EXISTS "${PENDING_TABLE}";
     DROP TABLE IF EXISTS "${SEARCH_TABLE}";
   `);

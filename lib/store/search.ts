@@ -13,6 +13,7 @@
  * - `cursor` is the last row's id of the previous page; an unknown cursor gives an empty page.
  */
 import type Database from "better-sqlite3";
+import { idAt } from "../ids";
 import type { DeliveryStatus } from "./delivery-states";
 import type { Store } from "./connection";
 import { query } from "./postgres";
@@ -37,8 +38,14 @@ export interface FoundEvent {
 
 const phrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
 
-/** The FTS5 query: the account's id and every term, each a phrase (FTS5 syntax in the text is not interpreted). */
-const sqliteMatch = (userId: string, terms: string[]) => [userId, ...terms].map(phrase).join(" ");
+/**
+ * The FTS5 query: the account's id and every term, each a phrase (FTS5 syntax in the text is not
+ * interpreted). `narrowing`: filter values the document holds too (a type, an event's or an
+ * endpoint's id, search-index.ts), so the index returns only events that can pass the filter;
+ * the filter itself still applies exactly in SQL.
+ */
+const sqliteMatch = (userId: string, terms: string[], narrowing: Array<string | undefined> = []) =>
+  [userId, ...terms, ...narrowing.filter((value): value is string => value !== undefined)].map(phrase).join(" ");
 
 /** PostgreSQL: every term as a phrase of its alphanumeric runs, as the index splits them (search-index.ts). */
 function postgresQuery(terms: string[], firstParameter: number): string {
@@ -71,7 +78,7 @@ export async function searchEvents(store: Store, search: EventSearch): Promise<F
           LIMIT @limit`,
       )
       .all({
-        match: sqliteMatch(search.userId, search.terms),
+        match: sqliteMatch(search.userId, search.terms, [search.type]),
         userId: search.userId,
         limit: search.limit,
         ...(search.type ? { type: search.type } : {}),
@@ -93,9 +100,15 @@ export interface DeliverySearch {
   eventId?: string;
   eventType?: string;
   status?: DeliveryStatus;
-  /** Delivery id bounds for the creation-time range (time-sortable ids). */
-  idFrom?: string;
-  idBefore?: string;
+  /** Creation-time range, Unix ms: from `since`, before `until`. */
+  since?: number;
+  until?: number;
+  /**
+   * Only among these deliveries: the caller's probe found the status filter rare (at most
+   * ~1,000 rows, lib/deliveries/queries.ts), so they are checked against the index one by one
+   * instead of walking the matching events to find them.
+   */
+  deliveryIds?: string[];
   cursor?: string;
   limit: number;
 }
@@ -130,8 +143,9 @@ export async function searchDeliveries(store: Store, search: DeliverySearch): Pr
   if (search.eventId) filters.push(`e.id = $${values.push(search.eventId)}`);
   if (search.eventType) filters.push(`e.type = $${values.push(search.eventType)}`);
   if (search.status) filters.push(`d.status = $${values.push(search.status)}`);
-  if (search.idFrom) filters.push(`d.id >= $${values.push(search.idFrom)}`);
-  if (search.idBefore) filters.push(`d.id < $${values.push(search.idBefore)}`);
+  if (search.since !== undefined) filters.push(`d.id >= $${values.push(idAt("dlv", search.since))}`);
+  if (search.until !== undefined) filters.push(`d.id < $${values.push(idAt("dlv", search.until))}`);
+  if (search.deliveryIds) filters.push(`d.id = ANY($${values.push(search.deliveryIds)}::text[])`);
   if (search.cursor) filters.push(`(e.id, d.id) < (SELECT c."eventId", c.id FROM "Delivery" c WHERE c.id = $${values.push(search.cursor)} AND c."userId" = $1)`);
   const { rows } = await query<FoundDelivery>(
     store,
@@ -152,13 +166,28 @@ const FIRST_EVENT_STEP = 64;
 const LAST_EVENT_STEP = 4096;
 
 /**
+ * How far an event's arrival (its rowid) may lag behind its id's time: the id is stamped when
+ * the event is made and the row written within the same group commit (milliseconds). A time
+ * range is turned into rowids with this much room on either side.
+ */
+const ARRIVAL_SKEW_MS = 60_000;
+
+const EVENT_COLUMNS = `d.id, d.eventId, d.endpointId, d.status, d.attempts, d.nextAttemptAt, d.lastStatusCode, d.lastError, d.createdAt,
+            p.name AS endpointName, p.url AS endpointUrl`;
+
+type DeliveryRow = Omit<FoundDelivery, "eventType">;
+
+/**
  * SQLite cannot both read the index newest first and sort each event's deliveries (its plan
  * sorts every match first), so this walks the matching events newest first, a step at a time,
  * and takes each step's deliveries through Delivery(eventId) with the filters, until the page
- * is full or the matches end: the cost is the events read, however long the log.
+ * is full or the matches end: the cost is the events read, however long the log. The filters
+ * keep that read short: an endpoint, event or type filter is part of the index query
+ * (sqliteMatch), a time range bounds the walk, and a rare status is looked up the other way
+ * round (deliveryIds).
  */
 function searchDeliveriesOnSqlite(db: Database.Database, search: DeliverySearch): FoundDelivery[] {
-  const match = sqliteMatch(search.userId, search.terms);
+  const match = sqliteMatch(search.userId, search.terms, [search.endpointId, search.eventId, search.eventType]);
   // Where to resume: the cursor's event (its deliveries older than the cursor), then older events.
   let below = Number.MAX_SAFE_INTEGER;
   let cursorEvent: number | null = null;
@@ -168,21 +197,56 @@ function searchDeliveriesOnSqlite(db: Database.Database, search: DeliverySearch)
     cursorEvent = at.r;
     below = at.r + 1;
   }
+  const afterCursor = (eventRowid: number, deliveryId: string) => eventRowid !== cursorEvent || deliveryId < search.cursor!;
+  const optional = (name: keyof DeliverySearch) => (search[name] === undefined ? {} : { [name]: search[name] });
   const eventFilters = [search.eventType ? `AND e.type = @eventType` : "", search.eventId ? `AND e.id = @eventId` : ""].join(" ");
+  const deliveryFilters = [
+    search.endpointId ? `AND d.endpointId = @endpointId` : "",
+    search.status ? `AND d.status = @status` : "",
+    search.since !== undefined ? `AND d.id >= @idFrom` : "",
+    search.until !== undefined ? `AND d.id < @idBefore` : "",
+  ].join(" ");
+  const deliveryValues = {
+    userId: search.userId,
+    ...optional("endpointId"),
+    ...optional("status"),
+    ...(search.since === undefined ? {} : { idFrom: idAt("dlv", search.since) }),
+    ...(search.until === undefined ? {} : { idBefore: idAt("dlv", search.until) }),
+  };
+
+  if (search.deliveryIds) {
+    // Few candidates: each one's event is looked up in the index by its rowid.
+    const rows = db
+      .prepare(
+        `SELECT ${EVENT_COLUMNS}, e.type AS eventType, e.rowid AS r
+           FROM json_each(@deliveryIds) c JOIN "Delivery" d ON d.id = c.value JOIN "Event" e ON e.id = d.eventId JOIN "Endpoint" p ON p.id = d.endpointId
+          WHERE d.userId = @userId ${deliveryFilters} ${eventFilters}
+            AND EXISTS (SELECT 1 FROM "${SEARCH_TABLE}" WHERE "${SEARCH_TABLE}" MATCH @match AND rowid = e.rowid)`,
+      )
+      .all({ ...deliveryValues, ...optional("eventType"), ...optional("eventId"), match, deliveryIds: JSON.stringify(search.deliveryIds) }) as Array<FoundDelivery & { r: number }>;
+    return rows
+      .filter((row) => row.r < below && afterCursor(row.r, row.id))
+      .sort((a, b) => b.r - a.r || (a.id < b.id ? 1 : -1))
+      .slice(0, search.limit)
+      .map(({ r: _rowid, ...row }) => row);
+  }
+
+  // A time range: start below the first event after its end, stop past its start.
+  if (search.until !== undefined) {
+    const first = db.prepare(`SELECT rowid AS r FROM "Event" WHERE userId = ? AND id >= ? ORDER BY id LIMIT 1`).get(search.userId, idAt("msg", search.until + ARRIVAL_SKEW_MS)) as
+      | { r: number }
+      | undefined;
+    if (first) below = Math.min(below, first.r);
+  }
+  const oldestEvent = search.since === undefined ? null : idAt("msg", search.since - ARRIVAL_SKEW_MS);
+
   const events = db.prepare(
     `SELECT "${SEARCH_TABLE}".rowid AS r, e.id, e.type FROM "${SEARCH_TABLE}" JOIN "Event" e ON e.rowid = "${SEARCH_TABLE}".rowid
       WHERE "${SEARCH_TABLE}" MATCH @match AND e.userId = @userId ${eventFilters} AND "${SEARCH_TABLE}".rowid < @below
       ORDER BY "${SEARCH_TABLE}".rowid DESC LIMIT @step`,
   );
-  const deliveryFilters = [
-    search.endpointId ? `AND d.endpointId = @endpointId` : "",
-    search.status ? `AND d.status = @status` : "",
-    search.idFrom ? `AND d.id >= @idFrom` : "",
-    search.idBefore ? `AND d.id < @idBefore` : "",
-  ].join(" ");
   const deliveries = db.prepare(
-    `SELECT d.id, d.eventId, d.endpointId, d.status, d.attempts, d.nextAttemptAt, d.lastStatusCode, d.lastError, d.createdAt,
-            p.name AS endpointName, p.url AS endpointUrl
+    `SELECT ${EVENT_COLUMNS}
        FROM json_each(@eventIds) step
             -- The step's events drive (CROSS JOIN keeps that order), each through its deliveries' index:
             -- left to itself the planner may walk the account's or the endpoint's whole log instead.
@@ -190,20 +254,12 @@ function searchDeliveriesOnSqlite(db: Database.Database, search: DeliverySearch)
             JOIN "Endpoint" p ON p.id = d.endpointId
       WHERE d.userId = @userId ${deliveryFilters}`,
   );
-  const optional = (name: keyof DeliverySearch) => (search[name] === undefined ? {} : { [name]: search[name] });
   const found: FoundDelivery[] = [];
   for (let step = FIRST_EVENT_STEP; found.length < search.limit; step = Math.min(step * 4, LAST_EVENT_STEP)) {
     const batch = events.all({ match, userId: search.userId, below, step, ...optional("eventType"), ...optional("eventId") }) as Array<{ r: number; id: string; type: string }>;
     if (batch.length === 0) break;
-    const rows = deliveries.all({
-      eventIds: JSON.stringify(batch.map((event) => event.id)),
-      userId: search.userId,
-      ...optional("endpointId"),
-      ...optional("status"),
-      ...optional("idFrom"),
-      ...optional("idBefore"),
-    }) as Array<Omit<FoundDelivery, "eventType">>;
-    const byEvent = new Map<string, Array<Omit<FoundDelivery, "eventType">>>();
+    const rows = deliveries.all({ ...deliveryValues, eventIds: JSON.stringify(batch.map((event) => event.id)) }) as DeliveryRow[];
+    const byEvent = new Map<string, DeliveryRow[]>();
     for (const row of rows) {
       const list = byEvent.get(row.eventId);
       if (list) list.push(row);
@@ -211,13 +267,12 @@ function searchDeliveriesOnSqlite(db: Database.Database, search: DeliverySearch)
     }
     for (const event of batch) {
       const own = (byEvent.get(event.id) ?? []).sort((a, b) => (a.id < b.id ? 1 : -1));
-      for (const row of own) {
-        if (event.r === cursorEvent && row.id >= search.cursor!) continue;
-        found.push({ ...row, eventType: event.type });
-      }
+      for (const row of own) if (afterCursor(event.r, row.id)) found.push({ ...row, eventType: event.type });
     }
     below = batch[batch.length - 1].r;
     if (batch.length < step) break;
+    // Past the range's start (with room for arrival order): no older event can have a delivery in it.
+    if (oldestEvent !== null && batch[batch.length - 1].id < oldestEvent) break;
   }
   return found.slice(0, search.limit);
 }

@@ -86,7 +86,7 @@ describe.skipIf(!onSqlite)("the SQLite search index", () => {
     `);
     ensureSqliteSearchIndex(db.name);
     const triggers = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'Event' ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
-    expect(triggers).toEqual(["Event_search_delete", "Event_search_pending"]);
+    expect(triggers).toEqual(["Event_search_delete", "Event_search_queue_v2"]);
     expect(count(SEARCH_TABLE)).toBe(count("Event"));
     expect(await found(account.id, "echidna")).toEqual([id]);
   });

@@ -6,8 +6,7 @@ import { DELIVERY_STATUSES, listDeliveries, type DeliveryFilter } from "@/lib/de
 import { listEndpoints } from "@/lib/endpoints/queries";
 import { listHref, parseListFilters } from "@/lib/list-filters";
 import { deliveryListQuerySchema } from "@/lib/validations/delivery";
-import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
+import { LogFilterForm } from "@/components/log-filter-form";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { DeliveryLog } from "./_components/delivery-log";
 
@@ -18,8 +17,6 @@ const selectClass = "mt-1 block rounded-md border border-slate-300 bg-white px-3
 export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const { filter, errors, values } = parseListFilters(deliveryListQuerySchema, await searchParams);
-  // The search's message goes beside the Search box; any other rejected filter keeps the notice under the form.
-  const { q: searchError, ...addressErrors } = errors;
   const endpoints = await listEndpoints(user.id);
   const otherFilters = Boolean(filter.endpointId || filter.status || filter.eventType || filter.since || filter.until);
   const filtered = otherFilters || filter.q !== undefined;
@@ -30,12 +27,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
         <h1 className="text-2xl font-semibold tracking-tight">Deliveries</h1>
         <p className="mt-1 text-sm text-slate-600">Every event sent to every endpoint, with each attempt. Refreshes live.</p>
       </div>
-      {/* Keyed by the query: a link that changes it (Clear search, Clear filters) renders the fields
-          afresh, where new defaultValues alone would leave the old choices showing. */}
-      <form key={new URLSearchParams(values).toString()} className="flex flex-wrap items-end gap-3" aria-label="Filter deliveries">
-        <div className="w-full sm:w-72">
-          <Field label="Search" name="q" type="search" defaultValue={values.q} error={searchError} placeholder="Words in type, id or data" className="bg-white" />
-        </div>
+      <LogFilterForm label="Filter deliveries" values={values} errors={errors} filtered={filtered} clearHref="/deliveries">
         <div>
           <label htmlFor="filter-endpoint" className="block text-sm font-medium">
             Endpoint
@@ -80,20 +72,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
           </label>
           <input id="filter-until" type="datetime-local" name="until" defaultValue={filter.until?.slice(0, 16) ?? ""} className={selectClass} />
         </div>
-        <Button type="submit" variant="secondary">
-          Apply filters
-        </Button>
-        {(filtered || searchError !== undefined) && (
-          <Link href="/deliveries" className="py-2 text-sm font-medium text-indigo-700 underline">
-            Clear filters
-          </Link>
-        )}
-      </form>
-      {Object.keys(addressErrors).length > 0 && (
-        <p role="alert" className="text-sm text-red-700">
-          Some filters in the address were not valid and were ignored.
-        </p>
-      )}
+      </LogFilterForm>
       <Suspense fallback={<TableSkeleton label="Loading deliveries…" columns={["Status", "Event", "Endpoint", "Attempts", "Response", "Time"]} />}>
         <Log
           userId={user.id}

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { useActionToast } from "@/components/toaster";
-import { Button } from "@/components/ui/button";
+import { FormFooter } from "@/components/ui/button";
 import { Field, TextAreaField } from "@/components/ui/field";
 import type { ActionState } from "@/lib/actions";
 import { createEventTypeAction, updateEventTypeAction } from "../actions";
@@ -81,21 +81,7 @@ export function EventTypeForm({ mode, initial, onCancel }: { mode: "create" | "e
           Still accepted and delivered; marked deprecated in the catalog and its OpenAPI document, so receivers know to move off it.
         </p>
       </div>
-      {state.error && (
-        <p role="alert" className="text-sm text-red-700 sm:col-span-2">
-          {state.error}
-        </p>
-      )}
-      <div className="flex flex-wrap items-center gap-3 sm:col-span-2">
-        <Button type="submit" disabled={pending}>
-          {mode === "create" ? "Create event type" : "Save changes"}
-        </Button>
-        {onCancel && (
-          <Button type="button" variant="secondary" onClick={onCancel}>
-            Cancel
-          </Button>
-        )}
-      </div>
+      <FormFooter error={state.error} submitLabel={mode === "create" ? "Create event type" : "Save changes"} pending={pending} onCancel={onCancel} />
     </form>
   );
 }

@@ -2,8 +2,8 @@
 
 import { useActionState, useState } from "react";
 import { useActionToast } from "@/components/toaster";
-import { Button } from "@/components/ui/button";
-import { controlClass, describedBy, Field, FieldMessage, TextAreaField } from "@/components/ui/field";
+import { Button, FormFooter } from "@/components/ui/button";
+import { Field, SelectField, TextAreaField } from "@/components/ui/field";
 import type { ActionState } from "@/lib/actions";
 import { HELLO_TICKER_PRESET } from "@/lib/schedules/template";
 import { createScheduleAction, updateScheduleAction } from "../actions";
@@ -96,16 +96,12 @@ export function ScheduleForm({
         </datalist>
       </div>
       <div className="sm:col-span-2">
-        <label htmlFor="field-endpointId" className="block text-sm font-medium text-slate-800">
-          Endpoint
-        </label>
-        <select
-          id="field-endpointId"
+        <SelectField
+          label="Endpoint"
           name="endpointId"
           defaultValue={values.endpointId}
-          aria-invalid={errors.endpointId ? true : undefined}
-          aria-describedby={describedBy("field-endpointId", errors.endpointId, "hint")}
-          className={`${controlClass(errors.endpointId)} bg-white`}
+          error={errors.endpointId}
+          hint="All matching: every enabled endpoint whose event-type filter accepts the type."
         >
           <option value="">All matching endpoints</option>
           {endpoints.map((endpoint) => (
@@ -114,27 +110,12 @@ export function ScheduleForm({
             </option>
           ))}
           {values.endpointId && !endpoints.some((endpoint) => endpoint.id === values.endpointId) && <option value={values.endpointId}>Deleted endpoint</option>}
-        </select>
-        <FieldMessage id="field-endpointId" error={errors.endpointId} hint="All matching: every enabled endpoint whose event-type filter accepts the type." />
+        </SelectField>
       </div>
       <div className="sm:col-span-2">
         <TextAreaField label="Data (JSON)" name="data" rows={5} defaultValue={values.data} error={errors.data} hint={dataHint} />
       </div>
-      {state.error && !presetActive && (
-        <p role="alert" className="text-sm text-red-700 sm:col-span-2">
-          {state.error}
-        </p>
-      )}
-      <div className="flex flex-wrap items-center gap-3 sm:col-span-2">
-        <Button type="submit" disabled={pending}>
-          {mode === "create" ? "Create schedule" : "Save changes"}
-        </Button>
-        {onCancel && (
-          <Button type="button" variant="secondary" onClick={onCancel}>
-            Cancel
-          </Button>
-        )}
-      </div>
+      <FormFooter error={presetActive ? undefined : state.error} submitLabel={mode === "create" ? "Create schedule" : "Save changes"} pending={pending} onCancel={onCancel} />
     </form>
   );
 }

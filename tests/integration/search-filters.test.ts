@@ -1,0 +1,122 @@
+/**
+ * The delivery search combined with each filter (lib/store/search.ts), on both engines, against
+ * the answer worked out from the rows themselves: SQLite narrows its walk with them (an endpoint,
+ * event or type asked of the index, a time range turned into a span of events, a rare status
+ * looked up from its few deliveries), and every one of those shortcuts must give exactly what
+ * filtering every match would, page after page.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { listDeliveries, type DeliveryFilter } from "@/lib/deliveries/queries";
+import { createEndpoint } from "@/lib/endpoints/queries";
+import { idFromTime } from "@/lib/ids";
+import { store } from "@/lib/store/connection";
+import { insertRows, type DeliveryInsert, type EventInsert } from "@/lib/store/bulk-insert";
+import type { DeliveryStatus } from "@/lib/store/delivery-states";
+import { newAccount } from "../helpers/harness";
+
+const DAY = 86_400_000;
+const now = Date.now();
+
+let userId = "";
+let endpoints: string[] = [];
+const events: EventInsert[] = [];
+const deliveries: DeliveryInsert[] = [];
+
+/** Three days of events (a few an hour), half about "walrus", each delivered to both endpoints. */
+beforeAll(async () => {
+  userId = (await newAccount("search-filters")).id;
+  endpoints = [
+    (await createEndpoint(userId, { name: "A", url: "http://127.0.0.1:9/a", description: "" })).id,
+    (await createEndpoint(userId, { name: "B", url: "http://127.0.0.1:9/b", description: "" })).id,
+  ];
+  for (let index = 0; index < 120; index++) {
+    const createdAt = now - 3 * DAY + index * 36 * 60_000;
+    const event = {
+      id: idFromTime("msg", createdAt),
+      userId,
+      type: index % 3 === 0 ? "order.refunded" : "order.created",
+      payload: JSON.stringify({ n: index, note: index % 2 === 0 ? "walrus crossing" : "quiet day" }),
+      createdAt,
+    };
+    events.push(event);
+    endpoints.forEach((endpointId, which) => {
+      // Mostly succeeded; a few failed; two pending (a rare status).
+      const status: DeliveryStatus = index === 40 || index === 80 ? "pending" : (index + which) % 7 === 0 ? "failed" : "succeeded";
+      deliveries.push({
+        id: idFromTime("dlv", createdAt),
+        userId,
+        eventId: event.id,
+        endpointId,
+        status,
+        attempts: 1,
+        nextAttemptAt: status === "pending" ? now + DAY : null,
+        createdAt,
+        updatedAt: createdAt,
+        completedAt: status === "pending" ? null : createdAt,
+      });
+    });
+  }
+  await insertRows(store(), { events, deliveries });
+});
+
+/** What the search must answer: the walrus events' deliveries passing `filter`, newest event first, then newest delivery. */
+function expected(filter: DeliveryFilter): string[] {
+  const eventOf = new Map(events.map((event) => [event.id, event]));
+  return deliveries
+    .filter((delivery) => {
+      const event = eventOf.get(delivery.eventId)!;
+      if (!event.payload.includes("walrus")) return false;
+      if (filter.endpointId && delivery.endpointId !== filter.endpointId) return false;
+      if (filter.status && delivery.status !== filter.status) return false;
+      if (filter.eventType && event.type !== filter.eventType) return false;
+      if (filter.since && delivery.createdAt < Date.parse(filter.since)) return false;
+      if (filter.until && delivery.createdAt >= Date.parse(filter.until)) return false;
+      return true;
+    })
+    .sort((a, b) => (a.eventId === b.eventId ? (a.id < b.id ? 1 : -1) : a.eventId < b.eventId ? 1 : -1))
+    .map((delivery) => delivery.id);
+}
+
+/** Every page of the search with `filter`, `limit` rows a page, concatenated. */
+async function allPages(filter: DeliveryFilter, limit: number): Promise<string[]> {
+  const found: string[] = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 500; guard++) {
+    const page = await listDeliveries(userId, { ...filter, q: "walrus", limit, cursor });
+    found.push(...page.data.map((row) => row.id));
+    if (!page.nextCursor) return found;
+    cursor = page.nextCursor;
+  }
+  throw new Error("the pages never ended");
+}
+
+describe("delivery search with filters", () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const cases: Array<[string, () => DeliveryFilter]> = [
+    ["no filter", () => ({})],
+    ["one endpoint", () => ({ endpointId: endpoints[1] })],
+    ["an event type", () => ({ eventType: "order.refunded" })],
+    ["an endpoint and a type", () => ({ endpointId: endpoints[0], eventType: "order.refunded" })],
+    ["a common status", () => ({ status: "succeeded" })],
+    ["a rare status", () => ({ status: "pending" })],
+    ["a rare status at one endpoint", () => ({ status: "pending", endpointId: endpoints[0] })],
+    ["a day in the middle", () => ({ since: iso(now - 2 * DAY), until: iso(now - DAY) })],
+    ["until a day ago", () => ({ until: iso(now - DAY) })],
+    ["since a day ago, failed", () => ({ since: iso(now - DAY), status: "failed" })],
+  ];
+  for (const [name, filter] of cases) {
+    it(`${name}: the same rows as filtering every match, page by page`, async () => {
+      const answer = expected(filter());
+      expect(answer.length, "the fixture has matches for this case").toBeGreaterThan(0);
+      expect(await allPages(filter(), 200)).toEqual(answer);
+      expect(await allPages(filter(), 7)).toEqual(answer);
+    });
+  }
+
+  it("finds nothing where the filter excludes every match, without error", async () => {
+    const other = await createEndpoint(userId, { name: "C", url: "http://127.0.0.1:9/c", description: "" });
+    expect(await allPages({ endpointId: other.id }, 50)).toEqual([]);
+    expect(await allPages({ status: "delivering" }, 50)).toEqual([]);
+    expect(await allPages({ until: iso(now - 4 * DAY) }, 50)).toEqual([]);
+  });
+});
