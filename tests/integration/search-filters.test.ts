@@ -120,3 +120,58 @@ describe("delivery search with filters", () => {
     expect(await allPages({ until: iso(now - 4 * DAY) }, 50)).toEqual([]);
   });
 });
+
+describe("delivery and event search with many matches", () => {
+  // More matching events than PostgreSQL reads whole (search.ts, FEW_MATCHES): the walk newest first.
+  const MANY = 5_200;
+  let manyUser = "";
+  const manyDeliveries: DeliveryInsert[] = [];
+
+  beforeAll(async () => {
+    manyUser = (await newAccount("search-many")).id;
+    const endpointIds = [
+      (await createEndpoint(manyUser, { name: "A", url: "http://127.0.0.1:9/a", description: "" })).id,
+      (await createEndpoint(manyUser, { name: "B", url: "http://127.0.0.1:9/b", description: "" })).id,
+    ];
+    const manyEvents: EventInsert[] = [];
+    for (let index = 0; index < MANY; index++) {
+      const createdAt = now - DAY + index * 10_000;
+      const event = { id: idFromTime("msg", createdAt), userId: manyUser, type: "tide.turned", payload: JSON.stringify({ n: index, note: "narwhal" }), createdAt };
+      manyEvents.push(event);
+      // Every event to A; one in 100 to B, failed.
+      const targets = index % 100 === 0 ? endpointIds : endpointIds.slice(0, 1);
+      targets.forEach((endpointId, which) => {
+        const status: DeliveryStatus = which === 1 ? "failed" : "succeeded";
+        manyDeliveries.push({ id: idFromTime("dlv", createdAt), userId: manyUser, eventId: event.id, endpointId, status, attempts: 1, nextAttemptAt: null, createdAt, updatedAt: createdAt, completedAt: createdAt });
+      });
+    }
+    await insertRows(store(), { events: manyEvents, deliveries: manyDeliveries });
+  }, 60_000);
+
+  it("pages through them newest first, with and without a filter", async () => {
+    const newestFirst = [...manyDeliveries].sort((a, b) => (a.eventId === b.eventId ? (a.id < b.id ? 1 : -1) : a.eventId < b.eventId ? 1 : -1));
+    const pages = async (filter: DeliveryFilter, count: number) => {
+      const found: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < count; page++) {
+        const result = await listDeliveries(manyUser, { ...filter, q: "narwhal", limit: 50, cursor });
+        found.push(...result.data.map((row) => row.id));
+        if (!result.nextCursor) break;
+        cursor = result.nextCursor;
+      }
+      return found;
+    };
+    expect(await pages({}, 3)).toEqual(newestFirst.slice(0, 150).map((row) => row.id));
+    const failed = newestFirst.filter((row) => row.status === "failed").map((row) => row.id);
+    expect(await pages({ status: "failed" }, 3)).toEqual(failed.slice(0, 150));
+    // A range that still holds more than the count cap (the walk), and a short one (read whole).
+    for (const [from, to] of [[now - 2 * DAY, now - DAY + 51_000_000], [now - DAY + 26_000_000, now - DAY + 29_600_000]]) {
+      const inRange = newestFirst.filter((row) => row.createdAt >= from && row.createdAt < to).map((row) => row.id);
+      expect(await pages({ since: new Date(from).toISOString(), until: new Date(to).toISOString() }, 3)).toEqual(inRange.slice(0, 150));
+    }
+
+    const { listEvents } = await import("@/lib/events/queries");
+    const events = await listEvents(manyUser, { q: "narwhal", limit: 20 });
+    expect(events.data.map((event) => event.id)).toEqual([...new Set(newestFirst.map((row) => row.eventId))].slice(0, 20));
+  });
+});
