@@ -117,6 +117,7 @@ const schema = z.object({
   HOOKLINE_MAX_SCHEDULES: positiveInt(50),
   /** Entries of one account's event-type catalog. */
   HOOKLINE_MAX_EVENT_TYPES: positiveInt(200),
+  HOOKLINE_MAX_CONSUMERS: positiveInt(1000),
   /**
    * Shortest time allowed between two runs of a schedule; 1s (cron's resolution) allows any. At
    * most a day: the check looks eight days ahead (lib/schedules/cron.ts shortestGapMs).

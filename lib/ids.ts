@@ -46,7 +46,7 @@ function incremented(bytes: Uint8Array): Uint8Array {
   return next;
 }
 
-export type IdPrefix = "usr" | "ses" | "ep" | "msg" | "dlv" | "att" | "key" | "sch" | "inb" | "etp";
+export type IdPrefix = "usr" | "ses" | "ep" | "msg" | "dlv" | "att" | "key" | "sch" | "inb" | "etp" | "con";
 
 /** A new prefixed, time-sortable id such as `msg_01JD…`. */
 export function newId(prefix: IdPrefix, now = Date.now()): string {

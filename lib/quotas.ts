@@ -1,5 +1,6 @@
 /**
- * Quotas per account (SPEC §10): how many endpoints, live API keys and schedules one account may
+ * Quotas per account (SPEC §10): how many endpoints, live API keys, schedules, catalog entries and
+ * consumers one account may
  * have, how often a schedule may run, and how many API requests per second the account may make.
  * Every limit is set by the operator (lib/env.ts); the decisions and their messages are here,
  * pure. The queries apply the counted quotas in the same SQL statement as the insert (SQLite
@@ -9,13 +10,14 @@
 import { shortestGapMs } from "./schedules/cron";
 import { grantAttempts, type TokenBucket } from "./webhooks/rate-limit";
 
-export type CountedQuota = "endpoints" | "apiKeys" | "schedules" | "eventTypes";
+export type CountedQuota = "endpoints" | "apiKeys" | "schedules" | "eventTypes" | "consumers";
 
 const COUNTED: Record<CountedQuota, { variable: string; noun: string; freeOne: string }> = {
   endpoints: { variable: "HOOKLINE_MAX_ENDPOINTS", noun: "endpoint", freeOne: "Delete an endpoint you no longer need" },
   apiKeys: { variable: "HOOKLINE_MAX_API_KEYS", noun: "active API key", freeOne: "Revoke a key you no longer use" },
   schedules: { variable: "HOOKLINE_MAX_SCHEDULES", noun: "schedule", freeOne: "Delete a schedule you no longer need" },
   eventTypes: { variable: "HOOKLINE_MAX_EVENT_TYPES", noun: "event type", freeOne: "Delete an event type you no longer need" },
+  consumers: { variable: "HOOKLINE_MAX_CONSUMERS", noun: "consumer", freeOne: "Delete a consumer you no longer need" },
 };
 
 /** What the user reads when a create is refused: the limit, how to make room, who can raise it. */

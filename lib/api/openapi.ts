@@ -9,8 +9,10 @@ import { deliveryListQuerySchema, pageQuerySchema } from "../validations/deliver
 import { createEndpointApiSchema, recoverSchema, updateEndpointSchema } from "../validations/endpoint";
 import { createEventSchema, eventListQuerySchema } from "../validations/event";
 import { createEventTypeSchema, eventTypeListQuerySchema, updateEventTypeSchema } from "../validations/event-type";
+import { consumerListQuerySchema, createConsumerSchema, updateConsumerSchema } from "../validations/consumer";
 import { createScheduleSchema, scheduleListQuerySchema, updateScheduleSchema } from "../validations/schedule";
 import {
+  consumerDto,
   createdEventDto,
   deliveryDetailDto,
   deliveryDto,
@@ -56,6 +58,11 @@ export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/v1/event-types/openapi.json", summary: "The catalog as an OpenAPI 3.1 document, one `webhooks` entry per event type", status: 200, response: z.looseObject({ openapi: z.literal("3.1.0"), webhooks: z.record(z.string(), z.unknown()) }), errors: [] },
   { method: "get", path: "/api/v1/event-types/{name}", summary: "Get an event type", status: 200, response: eventTypeDto, errors: [404] },
   { method: "patch", path: "/api/v1/event-types/{name}", summary: "Update an event type's description, schema, example or deprecation", body: updateEventTypeSchema, status: 200, response: eventTypeDto, errors: [400, 404, 413, 415, 422] },
+  { method: "post", path: "/api/v1/consumers", summary: "Add a consumer: one of your customers, owning some of your endpoints", body: createConsumerSchema, status: 201, response: consumerDto, errors: [400, 403, 409, 413, 415, 422] },
+  { method: "get", path: "/api/v1/consumers", summary: "List consumers, by uid", query: consumerListQuerySchema, status: 200, response: pageOf(consumerDto), errors: [422] },
+  { method: "get", path: "/api/v1/consumers/{uid}", summary: "Get a consumer", status: 200, response: consumerDto, errors: [404] },
+  { method: "patch", path: "/api/v1/consumers/{uid}", summary: "Rename a consumer", body: updateConsumerSchema, status: 200, response: consumerDto, errors: [400, 404, 413, 415, 422] },
+  { method: "delete", path: "/api/v1/consumers/{uid}", summary: "Delete a consumer and its endpoints (their history stays in the log)", status: 204, errors: [404] },
   { method: "delete", path: "/api/v1/event-types/{name}", summary: "Remove an event type from the catalog (its events stay in the log; new ones are no longer validated)", status: 204, errors: [404] },
   { method: "get", path: "/api/v1/deliveries", summary: "List deliveries", query: deliveryListQuerySchema, status: 200, response: pageOf(deliveryDto), errors: [422] },
   { method: "get", path: "/api/v1/deliveries/{id}", summary: "Get a delivery with every attempt", status: 200, response: deliveryDetailDto, errors: [404] },

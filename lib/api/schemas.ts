@@ -18,6 +18,7 @@ export const endpointDto = z.object({
   headers: z.record(z.string(), z.string()),
   disabledReason: z.string().nullable().describe("Why the endpoint was disabled automatically, if it was."),
   ordering: z.enum(ORDERINGS).describe("`fifo`: per `orderingKey`, one delivery at a time, in event order; other keys in parallel."),
+  consumer: z.string().nullable().describe("The uid of the consumer it belongs to; null: an account-level endpoint."),
   createdAt: time,
 });
 
@@ -34,6 +35,7 @@ export const eventDto = z.object({
   type: z.string(),
   data: z.json(),
   orderingKey: z.string().optional().describe("Only on events sent with one: FIFO endpoints deliver one key's events in order."),
+  consumer: z.string().optional().describe("Only on events sent for a consumer: its uid."),
   createdAt: time,
 });
 
@@ -94,6 +96,13 @@ export const eventTypeDto = z.object({
   schema: eventDto.shape.data.nullable().describe("JSON Schema (2020-12) of the events' `data`; null: any data."),
   example: eventDto.shape.data.nullable().describe("An example of `data`, valid against `schema`."),
   deprecated: z.boolean(),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const consumerDto = z.object({
+  uid: z.string().describe("Your own identifier for this customer (SPEC §12)."),
+  name: z.string(),
   createdAt: time,
   updatedAt: time,
 });

@@ -26,6 +26,8 @@ export interface EndpointDto {
   disabledReason: string | null;
   /** `unordered` or `fifo` (SPEC §11). */
   ordering: Ordering;
+  /** The uid of the consumer it belongs to (SPEC §12); null: an account-level endpoint. */
+  consumer: string | null;
   createdAt: string;
 }
 
@@ -39,14 +41,18 @@ const dtoSelect = {
   headers: true,
   disabledReason: true,
   ordering: true,
+  consumer: { select: { uid: true } },
   createdAt: true,
 } as const;
 
-type EndpointRow = { [K in keyof typeof dtoSelect]: K extends "createdAt" ? Date : K extends "enabled" ? boolean : K extends "disabledReason" ? string | null : string };
+type EndpointRow = {
+  [K in Exclude<keyof typeof dtoSelect, "consumer">]: K extends "createdAt" ? Date : K extends "enabled" ? boolean : K extends "disabledReason" ? string | null : string;
+} & { consumer: { uid: string } | null };
 
 function toDto(row: EndpointRow): EndpointDto {
   return {
     ...row,
+    consumer: row.consumer?.uid ?? null,
     ordering: row.ordering as Ordering,
     eventTypes: JSON.parse(row.eventTypes) as string[],
     headers: JSON.parse(row.headers) as Record<string, string>,
@@ -125,6 +131,7 @@ export async function createEndpoint(userId: string, input: CreateEndpointInput)
       eventTypes: JSON.stringify(input.eventTypes ?? []),
       headers: JSON.stringify(input.headers ?? {}),
       ordering: input.ordering ?? "unordered",
+      consumerId: input.consumerId ?? null,
       now: Date.now(),
     },
     limit,
@@ -145,6 +152,7 @@ export async function updateEndpoint(userId: string, id: string, input: UpdateEn
     ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.eventTypes !== undefined ? { eventTypes: JSON.stringify(input.eventTypes) } : {}),
     ...(input.headers !== undefined ? { headers: JSON.stringify(input.headers) } : {}),
+    ...(input.consumerId !== undefined ? { consumerId: input.consumerId } : {}),
   };
   // Prisma reports count 0 for an updateMany with nothing to set, so only `enabled` (or
   // nothing) would read as "no such endpoint": check existence instead.

@@ -14,15 +14,18 @@ export interface FanOutEndpoint {
   eventTypes: string;
   /** `unordered` or `fifo` (lib/store/fifo.ts). */
   ordering: string;
+  /** The consumer it belongs to (SPEC §12); null: an account-level endpoint. */
+  consumerId: string | null;
 }
 
 /**
- * The endpoints an event of `type` goes to. Naming one endpoint (test events, a schedule aimed
- * at it) bypasses its filter: the user chose it explicitly.
+ * The endpoints an event of `type` goes to: those of its consumer (SPEC §12), or the
+ * account-level ones for an event without one, whose filter matches. Naming one endpoint (test
+ * events, a schedule aimed at it) bypasses both: the user chose it explicitly.
  */
-export function fanOutTargets<T extends FanOutEndpoint>(endpoints: T[], type: string, onlyEndpointId?: string | null): T[] {
+export function fanOutTargets<T extends FanOutEndpoint>(endpoints: T[], type: string, onlyEndpointId?: string | null, consumerId: string | null = null): T[] {
   if (onlyEndpointId) return endpoints.filter((endpoint) => endpoint.id === onlyEndpointId);
-  return endpoints.filter((endpoint) => matchesEventTypes(JSON.parse(endpoint.eventTypes) as string[], type));
+  return endpoints.filter((endpoint) => endpoint.consumerId === consumerId && matchesEventTypes(JSON.parse(endpoint.eventTypes) as string[], type));
 }
 
 export interface EventRow {
@@ -33,6 +36,7 @@ export interface EventRow {
   idempotencyKey: string | null;
   scheduleId: string | null;
   orderingKey: string | null;
+  consumerId: string | null;
   createdAt: Date;
 }
 
@@ -55,7 +59,7 @@ export interface EventRows {
 
 export function newEventRows(
   userId: string,
-  input: { type: string; payload: string; idempotencyKey?: string | null; scheduleId?: string | null; orderingKey?: string | null },
+  input: { type: string; payload: string; idempotencyKey?: string | null; scheduleId?: string | null; orderingKey?: string | null; consumerId?: string | null },
   targets: Array<Pick<FanOutEndpoint, "id" | "ordering">>,
   now: Date,
 ): EventRows {
@@ -69,6 +73,7 @@ export function newEventRows(
       idempotencyKey: input.idempotencyKey ?? null,
       scheduleId: input.scheduleId ?? null,
       orderingKey: input.orderingKey ?? null,
+      consumerId: input.consumerId ?? null,
       createdAt: now,
     },
     deliveries: targets.map((endpoint) => ({

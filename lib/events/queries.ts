@@ -17,6 +17,8 @@ export interface EventDto {
   data: unknown;
   /** Only on events sent with one (FIFO endpoints, SPEC §11). */
   orderingKey?: string;
+  /** Only on events sent for a consumer (its uid, SPEC §12). */
+  consumer?: string;
   createdAt: string;
 }
 
@@ -34,6 +36,8 @@ export interface NewEvent {
   idempotencyKey?: string;
   /** FIFO endpoints deliver the events of one key in order (lib/store/fifo.ts). */
   orderingKey?: string;
+  /** For one consumer (SPEC §12): only its endpoints get it. */
+  consumer?: { id: string; uid: string };
 }
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -54,14 +58,24 @@ async function findIdempotentEvent(userId: string, key: string, now: Date): Prom
   return { ...toEventDto(earlier), deliveries, replayed: true };
 }
 
-const eventSelect = { id: true, type: true, payload: true, orderingKey: true, createdAt: true } as const;
+const eventSelect = { id: true, type: true, payload: true, orderingKey: true, consumer: { select: { uid: true } }, createdAt: true } as const;
 
-function toEventDto(row: { id: string; type: string; payload: string; orderingKey: string | null; createdAt: Date }): EventDto {
+interface EventRow {
+  id: string;
+  type: string;
+  payload: string;
+  orderingKey: string | null;
+  consumer: { uid: string } | null;
+  createdAt: Date;
+}
+
+function toEventDto(row: EventRow): EventDto {
   return {
     id: row.id,
     type: row.type,
     data: JSON.parse(row.payload),
     ...(row.orderingKey === null ? {} : { orderingKey: row.orderingKey }),
+    ...(row.consumer === null ? {} : { consumer: row.consumer.uid }),
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -73,7 +87,8 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
     const earlier = await findIdempotentEvent(userId, input.idempotencyKey, now);
     if (earlier) return earlier;
   }
-  const inserted = await insertEvent(store(), { userId, ...input, onlyEndpointId: options.endpointId, now });
+  const { consumer, ...event } = input;
+  const inserted = await insertEvent(store(), { userId, ...event, consumerId: consumer?.id, onlyEndpointId: options.endpointId, now });
   if (inserted.duplicate) {
     // Two requests with the same new key raced: the unique index let one through; return it.
     const winner = await findIdempotentEvent(userId, input.idempotencyKey!, now);
@@ -81,7 +96,7 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
     throw new Error("idempotency key taken, but no event holds it");
   }
   return {
-    ...toEventDto({ id: inserted.eventId, type: input.type, payload: input.payload, orderingKey: input.orderingKey ?? null, createdAt: now }),
+    ...toEventDto({ id: inserted.eventId, type: input.type, payload: input.payload, orderingKey: input.orderingKey ?? null, consumer: consumer ?? null, createdAt: now }),
     deliveries: inserted.endpointIds.length,
   };
 }
@@ -94,7 +109,10 @@ export async function listEvents(userId: string, page: { cursor?: string; limit?
   const limit = page.limit ?? 50;
   if (page.q !== undefined) {
     const found = await searchEvents(store(), { userId, terms: searchTerms(page.q), type: page.type, cursor: page.cursor, limit: limit + 1 });
-    const data = found.slice(0, limit).map((row) => toEventDto({ ...row, createdAt: new Date(row.createdAt) }));
+    const rows = found.slice(0, limit);
+    const consumerIds = [...new Set(rows.flatMap((row) => (row.consumerId === null ? [] : [row.consumerId])))];
+    const uids = new Map((await prisma.consumer.findMany({ where: { userId, id: { in: consumerIds } }, select: { id: true, uid: true } })).map((row) => [row.id, row]));
+    const data = rows.map((row) => toEventDto({ ...row, consumer: row.consumerId === null ? null : (uids.get(row.consumerId) ?? null), createdAt: new Date(row.createdAt) }));
     return { data, nextCursor: found.length > limit ? data[data.length - 1].id : null };
   }
   const rows = await prisma.event.findMany({
@@ -134,18 +152,23 @@ export type TestEventTypeProblem = "unknown-type" | "no-example";
 export async function sendTestEvent(userId: string, endpointId: string): Promise<CreatedEvent | "disabled" | null>;
 export async function sendTestEvent(userId: string, endpointId: string, type?: string): Promise<CreatedEvent | "disabled" | TestEventTypeProblem | null>;
 export async function sendTestEvent(userId: string, endpointId: string, type?: string): Promise<CreatedEvent | "disabled" | TestEventTypeProblem | null> {
-  const endpoint = await prisma.endpoint.findFirst({ where: { userId, id: endpointId, deletedAt: null }, select: { name: true, enabled: true } });
+  const endpoint = await prisma.endpoint.findFirst({
+    where: { userId, id: endpointId, deletedAt: null },
+    select: { name: true, enabled: true, consumer: { select: { id: true, uid: true } } },
+  });
   if (!endpoint) return null;
   if (!endpoint.enabled) return "disabled";
+  // A consumer's endpoint: the event is that consumer's too (its log shows it).
+  const consumer = endpoint.consumer ?? undefined;
   if (type !== undefined) {
     const entry = await getEventType(userId, type);
     if (!entry) return "unknown-type";
     if (entry.example === null) return "no-example";
-    return createEvent(userId, { type, payload: JSON.stringify(entry.example) }, { endpointId });
+    return createEvent(userId, { type, payload: JSON.stringify(entry.example), consumer }, { endpointId });
   }
   const now = new Date();
   const data = { message: `Hello ${endpoint.name}, current time is ${now.toISOString()}` };
-  return createEvent(userId, { type: "webhook.test", payload: JSON.stringify(data) }, { endpointId });
+  return createEvent(userId, { type: "webhook.test", payload: JSON.stringify(data), consumer }, { endpointId });
 }
 
 export interface EventLogRow extends EventDto {

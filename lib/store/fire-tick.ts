@@ -54,7 +54,7 @@ export interface FireOptions {
 }
 
 /** The events one tick creates: one per target endpoint when the data names the endpoint, else one. */
-function tickEvents(schedule: ScheduleRow, endpoints: Array<{ id: string; name: string; eventTypes: string; ordering: string }>, tickAt: number, now: Date): EventRows[] {
+function tickEvents(schedule: ScheduleRow, endpoints: Array<{ id: string; name: string; eventTypes: string; ordering: string; consumerId: string | null }>, tickAt: number, now: Date): EventRows[] {
   const data = JSON.parse(schedule.payload) as unknown;
   const targets = fanOutTargets(endpoints, schedule.type, schedule.endpointId);
   const values = { time: new Date(tickAt).toISOString(), schedule: { id: schedule.id, name: schedule.name } };

@@ -17,6 +17,8 @@ export interface EventInsert {
   idempotencyKey?: string | null;
   /** FIFO endpoints deliver the events of one key in order (lib/store/fifo.ts). */
   orderingKey?: string | null;
+  /** For one consumer (SPEC §12): only its endpoints get it. */
+  consumerId?: string | null;
   /** Only this endpoint (test events), whatever its filter. */
   onlyEndpointId?: string;
   now: Date;
@@ -27,10 +29,10 @@ export type InsertedEvent = { duplicate: false; eventId: string; endpointIds: st
 export type LiveEndpoint = FanOutEndpoint & { name: string; userId: string };
 
 const sqliteStatements = preparedStatements((db) => ({
-  liveEndpoints: db.prepare(`SELECT id, userId, name, eventTypes, ordering FROM "Endpoint" WHERE userId = ? AND deletedAt IS NULL AND enabled = 1 ORDER BY id`),
+  liveEndpoints: db.prepare(`SELECT id, userId, name, eventTypes, ordering, consumerId FROM "Endpoint" WHERE userId = ? AND deletedAt IS NULL AND enabled = 1 ORDER BY id`),
   event: db.prepare(
-    `INSERT INTO "Event" (id, userId, type, payload, idempotencyKey, scheduleId, orderingKey, createdAt)
-     VALUES (@id, @userId, @type, @payload, @idempotencyKey, @scheduleId, @orderingKey, @createdAt) ON CONFLICT DO NOTHING`,
+    `INSERT INTO "Event" (id, userId, type, payload, idempotencyKey, scheduleId, orderingKey, consumerId, createdAt)
+     VALUES (@id, @userId, @type, @payload, @idempotencyKey, @scheduleId, @orderingKey, @consumerId, @createdAt) ON CONFLICT DO NOTHING`,
   ),
   // As Prisma writes them: times in Unix ms, updatedAt set on create.
   delivery: db.prepare(
@@ -59,7 +61,7 @@ export function insertEventRowsOnSqlite(store: Pick<SqliteStore, "sqlite">, rows
 }
 
 export function rowsFor(input: EventInsert, endpoints: LiveEndpoint[]): EventRows {
-  const targets = fanOutTargets(endpoints, input.type, input.onlyEndpointId);
+  const targets = fanOutTargets(endpoints, input.type, input.onlyEndpointId, input.consumerId);
   return newEventRows(input.userId, input, targets, input.now);
 }
 

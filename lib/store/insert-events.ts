@@ -34,12 +34,12 @@ export type { EventInsert, InsertedEvent };
 // Ingest's statements, prepared (postgres.ts says why).
 const LIVE_ENDPOINTS: PreparedStatement = {
   name: "hookline_live_endpoints",
-  text: `SELECT id, "userId", name, "eventTypes", ordering FROM "Endpoint" WHERE "userId" = ANY($1::text[]) AND "deletedAt" IS NULL AND enabled ORDER BY id`,
+  text: `SELECT id, "userId", name, "eventTypes", ordering, "consumerId" FROM "Endpoint" WHERE "userId" = ANY($1::text[]) AND "deletedAt" IS NULL AND enabled ORDER BY id`,
 };
 const INSERT_EVENTS: PreparedStatement = {
   name: "hookline_insert_events",
-  text: `INSERT INTO "Event" (id, "userId", type, payload, "idempotencyKey", "scheduleId", "orderingKey", "createdAt")
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp[])
+  text: `INSERT INTO "Event" (id, "userId", type, payload, "idempotencyKey", "scheduleId", "orderingKey", "consumerId", "createdAt")
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamp[])
      ON CONFLICT DO NOTHING
      RETURNING id`,
 };
@@ -82,6 +82,7 @@ export async function insertEventRowsOnPostgres(store: PostgresStore, client: pg
       events.map((event) => event.idempotencyKey),
       events.map((event) => event.scheduleId),
       events.map((event) => event.orderingKey),
+      events.map((event) => event.consumerId),
       events.map((event) => at(event.createdAt.getTime())),
     ],
   );

@@ -39,6 +39,7 @@ export interface EndpointInsert {
   /** JSON text, as stored. */
   headers: string;
   ordering: string;
+  consumerId: string | null;
   /** Unix ms: createdAt and updatedAt. */
   now: number;
 }
@@ -84,10 +85,19 @@ export interface EventTypeInsert {
   now: number;
 }
 
+export interface ConsumerInsert {
+  id: string;
+  userId: string;
+  uid: string;
+  name: string;
+  /** Unix ms: createdAt and updatedAt. */
+  now: number;
+}
+
 const statementsFor = preparedStatements((db) => ({
   endpoint: db.prepare(
-    `INSERT INTO "Endpoint" (id, userId, name, url, description, secret, enabled, eventTypes, headers, ordering, createdAt, updatedAt)
-     SELECT @id, @userId, @name, @url, @description, @secret, @enabled, @eventTypes, @headers, @ordering, @now, @now
+    `INSERT INTO "Endpoint" (id, userId, name, url, description, secret, enabled, eventTypes, headers, ordering, consumerId, createdAt, updatedAt)
+     SELECT @id, @userId, @name, @url, @description, @secret, @enabled, @eventTypes, @headers, @ordering, @consumerId, @now, @now
      WHERE (SELECT count(*) FROM "Endpoint" WHERE userId = @userId AND deletedAt IS NULL) < @limit`,
   ),
   schedule: db.prepare(
@@ -101,6 +111,13 @@ const statementsFor = preparedStatements((db) => ({
      SELECT @id, @userId, @name, @description, @schema, @example, @deprecated, @now, @now
      WHERE (SELECT count(*) FROM "EventType" WHERE userId = @userId) < @limit
      ON CONFLICT (userId, name) DO NOTHING`,
+  ),
+  // A uid the account already has inserts nothing too (the caller tells which it was).
+  consumer: db.prepare(
+    `INSERT INTO "Consumer" (id, userId, uid, name, createdAt, updatedAt)
+     SELECT @id, @userId, @uid, @name, @now, @now
+     WHERE (SELECT count(*) FROM "Consumer" WHERE userId = @userId) < @limit
+     ON CONFLICT (userId, uid) DO NOTHING`,
   ),
   apiKey: db.prepare(
     `INSERT INTO "ApiKey" (id, userId, name, keyHash, prefix, createdAt)
@@ -122,10 +139,10 @@ export async function insertEndpointWithinQuota(store: Store, row: EndpointInser
   return insertForAccount(
     store,
     row.userId,
-    `INSERT INTO "Endpoint" (id, "userId", name, url, description, secret, enabled, "eventTypes", headers, ordering, "createdAt", "updatedAt")
-     SELECT $1, $2, $3, $4, $5, $6, $7::boolean, $8, $9, $12, $10::timestamp, $10::timestamp
+    `INSERT INTO "Endpoint" (id, "userId", name, url, description, secret, enabled, "eventTypes", headers, ordering, "consumerId", "createdAt", "updatedAt")
+     SELECT $1, $2, $3, $4, $5, $6, $7::boolean, $8, $9, $12, $13, $10::timestamp, $10::timestamp
      WHERE (SELECT count(*) FROM "Endpoint" WHERE "userId" = $2 AND "deletedAt" IS NULL) < $11`,
-    [row.id, row.userId, row.name, row.url, row.description, row.secret, row.enabled, row.eventTypes, row.headers, at(row.now), limit, row.ordering],
+    [row.id, row.userId, row.name, row.url, row.description, row.secret, row.enabled, row.eventTypes, row.headers, at(row.now), limit, row.ordering, row.consumerId],
   );
 }
 
@@ -170,5 +187,18 @@ export async function insertEventTypeWithinQuota(store: Store, row: EventTypeIns
      WHERE (SELECT count(*) FROM "EventType" WHERE "userId" = $2) < $9
      ON CONFLICT ("userId", name) DO NOTHING`,
     [row.id, row.userId, row.name, row.description, row.schema, row.example, row.deprecated, at(row.now), limit],
+  );
+}
+
+export async function insertConsumerWithinQuota(store: Store, row: ConsumerInsert, limit: number): Promise<boolean> {
+  if (store.engine === "sqlite") return statementsFor(store.sqlite).consumer.run({ ...row, limit }).changes === 1;
+  return insertForAccount(
+    store,
+    row.userId,
+    `INSERT INTO "Consumer" (id, "userId", uid, name, "createdAt", "updatedAt")
+     SELECT $1, $2, $3, $4, $5::timestamp, $5::timestamp
+     WHERE (SELECT count(*) FROM "Consumer" WHERE "userId" = $2) < $6
+     ON CONFLICT ("userId", uid) DO NOTHING`,
+    [row.id, row.userId, row.uid, row.name, at(row.now), limit],
   );
 }

@@ -136,3 +136,54 @@ export async function retryDeliveryOfLiveEndpoint(store: Store, userId: string, 
     return rowCount === 1;
   });
 }
+
+/**
+ * Deletes a consumer (SPEC §12) with its endpoints, in one transaction: each live endpoint is
+ * deleted as deleteEndpointFailingWaiting deletes one, then the consumer row goes (its endpoints'
+ * and events' link is cleared). In one transaction so that no endpoint of the consumer can stay
+ * live and, its link cleared, start taking the account's own events: an endpoint being created
+ * for it meanwhile waits (PostgreSQL: the consumer's row lock) and then fails its foreign key.
+ * False when the account has no such consumer.
+ */
+export async function deleteConsumerAndEndpoints(store: Store, userId: string, consumerId: string, now: number): Promise<boolean> {
+  const t = sqlTransition("endpointDeleted");
+  if (store.engine === "sqlite") {
+    const db = store.sqlite;
+    return db
+      .transaction(() => {
+        const values = { userId, consumerId, now, error: ENDPOINT_DELETED_ERROR };
+        const endpoints = `SELECT id FROM "Endpoint" WHERE userId = @userId AND consumerId = @consumerId AND deletedAt IS NULL`;
+        db.prepare(
+          `UPDATE "Delivery" SET status = ${t.to}, nextAttemptAt = NULL, completedAt = @now, lastError = @error, updatedAt = @now
+            WHERE userId = @userId AND endpointId IN (${endpoints}) AND status IN ${t.from}`,
+        ).run(values);
+        db.prepare(`DELETE FROM "FifoQueue" WHERE endpointId IN (${endpoints})`).run(values);
+        db.prepare(`UPDATE "Endpoint" SET deletedAt = @now, enabled = 0, updatedAt = @now WHERE id IN (${endpoints})`).run(values);
+        return db.prepare(`DELETE FROM "Consumer" WHERE id = @consumerId AND userId = @userId`).run(values).changes === 1;
+      })
+      .immediate();
+  }
+  return transaction(store, async (client) => {
+    const { rowCount } = await query(store, client, `SELECT 1 FROM "Consumer" WHERE id = $1 AND "userId" = $2 FOR UPDATE`, [consumerId, userId]);
+    if (rowCount === 0) return false;
+    const { rows } = await query<{ id: string }>(
+      store,
+      client,
+      `UPDATE "Endpoint" SET "deletedAt" = $3::timestamp, enabled = false, "updatedAt" = $3::timestamp
+        WHERE "userId" = $1 AND "consumerId" = $2 AND "deletedAt" IS NULL RETURNING id`,
+      [userId, consumerId, at(now)],
+    );
+    for (const { id } of rows) {
+      await query(
+        store,
+        client,
+        `UPDATE "Delivery" SET status = ${t.to}, "nextAttemptAt" = NULL, "completedAt" = $3::timestamp, "lastError" = $4, "updatedAt" = $3::timestamp
+          WHERE "userId" = $1 AND "endpointId" = $2 AND status IN ${t.from}`,
+        [userId, id, at(now), ENDPOINT_DELETED_ERROR],
+      );
+      await clearEndpointQueueOnPostgres(store, client, id, now);
+    }
+    await query(store, client, `DELETE FROM "Consumer" WHERE id = $1 AND "userId" = $2`, [consumerId, userId]);
+    return true;
+  });
+}

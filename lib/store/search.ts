@@ -33,6 +33,7 @@ export interface FoundEvent {
   type: string;
   payload: string;
   orderingKey: string | null;
+  consumerId: string | null;
   createdAt: number;
 }
 
@@ -70,7 +71,7 @@ export async function searchEvents(store: Store, search: EventSearch): Promise<F
     await indexPending(store.sqlite);
     return store.sqlite
       .prepare(
-        `SELECT e.id, e.type, e.payload, e.orderingKey, e.createdAt
+        `SELECT e.id, e.type, e.payload, e.orderingKey, e.consumerId, e.createdAt
            FROM "${SEARCH_TABLE}" JOIN "Event" e ON e.rowid = "${SEARCH_TABLE}".rowid
           WHERE "${SEARCH_TABLE}" MATCH @match AND e.userId = @userId ${search.type ? "AND e.type = @type" : ""}
             AND "${SEARCH_TABLE}".rowid < ${search.cursor ? `coalesce((SELECT rowid FROM "Event" WHERE id = @cursor AND userId = @userId), -1)` : NO_CURSOR}
@@ -95,7 +96,7 @@ export async function searchEvents(store: Store, search: EventSearch): Promise<F
   const limit = `$${values.push(search.limit)}`;
   // Few: the page's ids are taken from the matches alone (no Event index order to walk), then read.
   const source = few ? `(${materialized(matches)} ORDER BY id DESC LIMIT ${limit}) page JOIN "Event" USING (id)` : `"Event" WHERE ${matches}`;
-  const { rows } = await query<FoundEvent>(store, store.pool, `SELECT id, type, payload, "orderingKey", "createdAt" FROM ${source} ORDER BY id DESC LIMIT ${limit}`, values);
+  const { rows } = await query<FoundEvent>(store, store.pool, `SELECT id, type, payload, "orderingKey", "consumerId", "createdAt" FROM ${source} ORDER BY id DESC LIMIT ${limit}`, values);
   return rows;
 }
 

@@ -5,6 +5,7 @@ import { env } from "../env";
 import { isOwnInboxUrl } from "../inbox/own-inbox";
 import { checkAddress, parseIp, type Cidr } from "../webhooks/ssrf-guard";
 import { ORDERINGS } from "../events/ordering";
+import { consumerUid } from "./consumer";
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_EVENT_TYPE_FILTERS = 50;
@@ -121,6 +122,7 @@ export const createEndpointApiSchema = z
     eventTypes: eventTypeFilters.optional(),
     headers: customHeaders.optional(),
     ordering: ordering.optional(),
+    consumer: consumerUid.nullable().optional().describe("The uid of the consumer it belongs to (SPEC §12); null or absent: an account-level endpoint."),
   })
   .superRefine((body, ctx) => {
     if (body.url === undefined && body.destination === undefined) ctx.addIssue({ code: "custom", path: ["url"], message: "URL is required" });
@@ -139,6 +141,7 @@ export const updateEndpointSchema = z.strictObject({
   eventTypes: eventTypeFilters.optional(),
   headers: customHeaders.optional(),
   ordering: ordering.optional(),
+  consumer: consumerUid.nullable().optional().describe("Move it to this consumer (its uid), or to the account with null."),
 });
 
 export const recoverSchema = z.strictObject({
@@ -150,8 +153,10 @@ export type CreateEndpointInput = z.infer<typeof createEndpointSchema> & {
   eventTypes?: string[];
   headers?: Record<string, string>;
   ordering?: "unordered" | "fifo";
+  /** The consumer it belongs to (its id, resolved from the API's uid); null: the account's own. */
+  consumerId?: string | null;
 };
-export type UpdateEndpointInput = z.infer<typeof updateEndpointSchema>;
+export type UpdateEndpointInput = Omit<z.infer<typeof updateEndpointSchema>, "consumer"> & { consumerId?: string | null };
 
 /** "X-Tenant: acme" lines → {"X-Tenant": "acme"}; malformed lines are reported by line number. */
 export const headerLines = z.string().transform((text, ctx) => {

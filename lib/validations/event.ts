@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { withoutNul } from "./text";
 import { MAX_ORDERING_KEY_LENGTH } from "../events/ordering";
+import { consumerUid } from "./consumer";
 import { pageQuerySchema, searchQuery } from "./delivery";
 
 export const EVENT_TYPE_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -29,6 +30,7 @@ export const createEventSchema = z.strictObject({
   data: z.json({ error: "data must be a JSON value" }),
   idempotencyKey: idempotencyKey.optional(),
   orderingKey: orderingKey.optional(),
+  consumer: consumerUid.optional().describe("The uid of the consumer it is for (SPEC §12): it goes to that consumer's matching endpoints only. Absent: the account-level endpoints."),
 });
 
 export type CreateEventInput = z.infer<typeof createEventSchema>;

@@ -12,7 +12,7 @@ import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { apiClient, expectProblem, newApiAccount, newApiClient, startApiServer, stopServersAfterAll, type ApiAccount, type ApiClient, type ApiResponse } from "../helpers/api-client";
 import { setUpReceivers, waitFor, type Receiver } from "../helpers/receiver";
 
-const ENDPOINT_FIELDS = ["id", "name", "url", "description", "enabled", "eventTypes", "headers", "disabledReason", "ordering", "createdAt"].sort();
+const ENDPOINT_FIELDS = ["id", "name", "url", "description", "enabled", "eventTypes", "headers", "disabledReason", "ordering", "consumer", "createdAt"].sort();
 const ENDPOINT_WITH_SECRET_FIELDS = [...ENDPOINT_FIELDS, "secret"].sort();
 const EVENT_FIELDS = ["id", "type", "data", "createdAt"].sort();
 const DELIVERY_FIELDS = ["id", "eventId", "endpointId", "status", "attempts", "nextAttemptAt", "lastStatusCode", "lastError", "createdAt"].sort();
@@ -117,6 +117,7 @@ describe("endpoints", () => {
       secret: expect.stringMatching(SECRET_FORMAT),
       disabledReason: null,
       ordering: "unordered",
+      consumer: null,
       createdAt: expect.stringMatching(ISO_TIME),
     });
     expect(Buffer.from(endpoint.secret.slice("whsec_".length), "base64")).toHaveLength(32);
@@ -147,6 +148,7 @@ describe("endpoints", () => {
       headers: {},
       disabledReason: null,
       ordering: "unordered",
+      consumer: null,
     });
     expect(response.body).not.toHaveProperty("destination");
   });

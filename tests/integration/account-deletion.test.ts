@@ -9,11 +9,12 @@ import { createApiKey } from "@/lib/auth/api-keys";
 import { createSession, userForSessionToken } from "@/lib/auth/session";
 import { createEventType } from "@/lib/event-types/queries";
 import { prisma } from "@/lib/db";
-import { createEndpoint } from "@/lib/endpoints/queries";
+import { createEndpoint, updateEndpoint } from "@/lib/endpoints/queries";
 import { createEvent } from "@/lib/events/queries";
 import { newId } from "@/lib/ids";
 import { inboxToken, receiveInboxRequest } from "@/lib/inbox/queries";
 import { verifyPassword } from "@/lib/auth/password";
+import { createConsumer } from "@/lib/consumers/queries";
 import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { waitFor } from "../helpers/receiver";
 import { columnNames, foreignKeyViolations, rowCounts, searchIndexEntries, tableNames, tableRows } from "../helpers/db";
@@ -76,6 +77,12 @@ async function populatedAccount(label: string) {
   await prisma.attempt.create({
     data: { id: newId("att"), deliveryId: delivery.id, number: 1, startedAt: new Date(), durationMs: 3, requestHeaders: "{}", responseStatus: 200 },
   });
+  // A consumer with an endpoint of its own and an event for it (SPEC §12).
+  const consumer = await createConsumer(user.id, { uid: `${label}-customer`, name: "Customer" });
+  expect(consumer).toHaveProperty("uid");
+  const consumerId = (await prisma.consumer.findFirstOrThrow({ where: { userId: user.id } })).id;
+  await updateEndpoint(user.id, first.id, { consumerId });
+  await createEvent(user.id, { type: "order.created", payload: "{}", consumer: { id: consumerId, uid: `${label}-customer` } });
   expect(await receiveInboxRequest(await inboxToken(user.id), { method: "POST", headers: {}, body: "{}" })).toBe(true);
   return user;
 }

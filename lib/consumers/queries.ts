@@ -1,0 +1,74 @@
+/**
+ * The account's consumers (SPEC §12): its own customers, each owning some of its endpoints.
+ * Always read and written through the owning account, keyed by uid, unique per account.
+ * Deleting one deletes its endpoints as deleting them by hand does (their waiting deliveries
+ * fail; their history stays readable), then the consumer, in one transaction.
+ */
+import { prisma } from "../db";
+import { env } from "../env";
+import { newId } from "../ids";
+import { QuotaExceededError } from "../quotas";
+import { store } from "../store/connection";
+import { insertConsumerWithinQuota } from "../store/insert-within-quota";
+import { deleteConsumerAndEndpoints } from "../store/manual-transitions";
+import type { CreateConsumerInput, UpdateConsumerInput } from "../validations/consumer";
+
+export interface ConsumerDto {
+  uid: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const dtoSelect = { uid: true, name: true, createdAt: true, updatedAt: true } as const;
+
+function toDto(row: { uid: string; name: string; createdAt: Date; updatedAt: Date }): ConsumerDto {
+  return { uid: row.uid, name: row.name, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+}
+
+/** A page of consumers in uid order (`uid > cursor`). */
+export async function listConsumers(userId: string, page: { cursor?: string; limit?: number } = {}): Promise<{ data: ConsumerDto[]; nextCursor: string | null }> {
+  const limit = page.limit ?? 50;
+  const rows = await prisma.consumer.findMany({
+    where: { userId, ...(page.cursor ? { uid: { gt: page.cursor } } : {}) },
+    select: dtoSelect,
+    orderBy: { uid: "asc" },
+    take: limit + 1,
+  });
+  const data = rows.slice(0, limit).map(toDto);
+  return { data, nextCursor: rows.length > limit ? data[data.length - 1].uid : null };
+}
+
+export async function getConsumer(userId: string, uid: string): Promise<ConsumerDto | null> {
+  const row = await prisma.consumer.findUnique({ where: { userId_uid: { userId, uid } }, select: dtoSelect });
+  return row ? toDto(row) : null;
+}
+
+/** The consumer's internal id, for the account's own uid; null when it has none by that uid. */
+export async function consumerIdOf(userId: string, uid: string): Promise<string | null> {
+  const row = await prisma.consumer.findUnique({ where: { userId_uid: { userId, uid } }, select: { id: true } });
+  return row?.id ?? null;
+}
+
+/** Creates the consumer, or says its uid is taken; throws QuotaExceededError past HOOKLINE_MAX_CONSUMERS. */
+export async function createConsumer(userId: string, input: CreateConsumerInput, now = Date.now()): Promise<ConsumerDto | { conflict: string }> {
+  const limit = env.HOOKLINE_MAX_CONSUMERS;
+  if (!(await insertConsumerWithinQuota(store(), { id: newId("con", now), userId, uid: input.uid, name: input.name, now }, limit))) {
+    // Either the uid is taken or the account is full: the uid says which.
+    if (await prisma.consumer.count({ where: { userId, uid: input.uid } })) return { conflict: `This account already has a consumer with uid ${input.uid}.` };
+    throw new QuotaExceededError("consumers", limit);
+  }
+  return toDto({ uid: input.uid, name: input.name, createdAt: new Date(now), updatedAt: new Date(now) });
+}
+
+/** Null when the account has no such consumer. */
+export async function updateConsumer(userId: string, uid: string, input: UpdateConsumerInput): Promise<ConsumerDto | null> {
+  const { count } = await prisma.consumer.updateMany({ where: { userId, uid }, data: { name: input.name } });
+  return count ? getConsumer(userId, uid) : null;
+}
+
+/** Deletes the consumer and its endpoints; false when the account has no such consumer. */
+export async function deleteConsumer(userId: string, uid: string, now = Date.now()): Promise<boolean> {
+  const id = await consumerIdOf(userId, uid);
+  return id !== null && deleteConsumerAndEndpoints(store(), userId, id, now);
+}
