@@ -11,7 +11,7 @@ import { env } from "./lib/env";
 import { securityHeaders, servedOverHttps } from "./lib/security/headers";
 
 /** Pages that need a signed-in user; public pages (/, /sign-in, /sign-up) are not among them. */
-const DASHBOARD_PATHS = ["/overview", "/inbox", "/endpoints", "/deliveries", "/events", "/event-types", "/schedules", "/settings", "/api-reference"];
+const DASHBOARD_PATHS = ["/overview", "/inbox", "/endpoints", "/consumers", "/deliveries", "/events", "/event-types", "/schedules", "/settings", "/api-reference"];
 
 function isDashboardPath(pathname: string): boolean {
   return DASHBOARD_PATHS.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));

@@ -19,6 +19,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <nav aria-label="Main" className="flex flex-wrap gap-1">
               <NavLink href="/overview">Overview</NavLink>
               <NavLink href="/endpoints">Endpoints</NavLink>
+              <NavLink href="/consumers">Consumers</NavLink>
               <NavLink href="/events">Events</NavLink>
               <NavLink href="/event-types">Event types</NavLink>
               <NavLink href="/schedules">Schedules</NavLink>

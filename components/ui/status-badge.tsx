@@ -9,6 +9,7 @@ const styles: Record<string, string> = {
   revoked: "bg-red-50 text-red-800 ring-red-600/20",
   deprecated: "bg-amber-50 text-amber-800 ring-amber-600/20",
   fifo: "bg-indigo-50 text-indigo-800 ring-indigo-600/20",
+  consumer: "bg-sky-50 text-sky-800 ring-sky-600/20",
 };
 
 /** `label`: the text shown, when it is not the status itself (e.g. "FIFO" for `fifo`). */

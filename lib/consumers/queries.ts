@@ -39,6 +39,11 @@ export async function listConsumers(userId: string, page: { cursor?: string; lim
   return { data, nextCursor: rows.length > limit ? data[data.length - 1].uid : null };
 }
 
+/** Every consumer's uid and name (at most HOOKLINE_MAX_CONSUMERS), by name, for the dashboard's pickers. */
+export async function consumerNames(userId: string): Promise<Array<{ uid: string; name: string }>> {
+  return prisma.consumer.findMany({ where: { userId }, select: { uid: true, name: true }, orderBy: [{ name: "asc" }, { uid: "asc" }] });
+}
+
 export async function getConsumer(userId: string, uid: string): Promise<ConsumerDto | null> {
   const row = await prisma.consumer.findUnique({ where: { userId_uid: { userId, uid } }, select: dtoSelect });
   return row ? toDto(row) : null;

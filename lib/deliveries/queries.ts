@@ -56,6 +56,8 @@ export interface DeliveryDetail extends DeliveryLogRow {
 
 export interface DeliveryFilter {
   endpointId?: string;
+  /** A consumer's uid (SPEC §12): the deliveries to its endpoints, deleted ones included. */
+  consumer?: string;
   eventId?: string;
   eventType?: string;
   status?: DeliveryStatus;
@@ -136,11 +138,11 @@ function idRange(filter: DeliveryFilter): { id?: { gte?: string; lt?: string } }
  */
 const RARE_STATUS_ROWS = 1000;
 
-async function rareStatusIds(userId: string, filter: DeliveryFilter): Promise<string[] | null> {
+async function rareStatusIds(userId: string, filter: DeliveryFilter, endpointsOfConsumer: string[] | null): Promise<string[] | null> {
   if (!filter.status) return null;
   const endpointIds = filter.endpointId
     ? [filter.endpointId]
-    : (await prisma.endpoint.findMany({ where: { userId }, select: { id: true } })).map((endpoint) => endpoint.id);
+    : (endpointsOfConsumer ?? (await prisma.endpoint.findMany({ where: { userId }, select: { id: true } })).map((endpoint) => endpoint.id));
   if (endpointIds.length === 0) return [];
   // Not through Prisma: it orders any `take` by id, which would steer SQLite to the
   // (endpointId, id) index, the very walk this probe exists to avoid (lib/store/delivery-log.ts).
@@ -160,14 +162,22 @@ async function eventDeliveryIds(filter: DeliveryFilter): Promise<string[] | null
 }
 
 /** The log's matches for `filter.q` (lib/store/search.ts), with every other filter. */
-async function searchDeliveryLog(userId: string, filter: DeliveryFilter & { q: string }, limit: number): Promise<{ data: DeliveryLogRow[]; nextCursor: string | null }> {
+async function searchDeliveryLog(
+  userId: string,
+  filter: DeliveryFilter & { q: string },
+  endpointsOfConsumer: string[] | null,
+  limit: number,
+): Promise<{ data: DeliveryLogRow[]; nextCursor: string | null }> {
   // A rare status: its few deliveries are checked against the search, not found by it.
-  const deliveryIds = await rareStatusIds(userId, filter);
+  const deliveryIds = await rareStatusIds(userId, filter, endpointsOfConsumer);
   if (deliveryIds?.length === 0) return { data: [], nextCursor: null };
+  // A consumer with one endpoint is that endpoint's filter (which the search narrows best).
+  const endpoints = filter.endpointId ? [filter.endpointId] : endpointsOfConsumer;
   const found = await searchDeliveries(store(), {
     userId,
     terms: searchTerms(filter.q),
-    endpointId: filter.endpointId,
+    endpointId: endpoints?.length === 1 ? endpoints[0] : undefined,
+    endpointIds: endpoints && endpoints.length > 1 ? endpoints : undefined,
     eventId: filter.eventId,
     eventType: filter.eventType,
     status: filter.status,
@@ -186,16 +196,26 @@ async function searchDeliveryLog(userId: string, filter: DeliveryFilter & { q: s
   return { data: page, nextCursor: found.length > limit ? page[page.length - 1].id : null };
 }
 
+/** The ids of a consumer's endpoints, deleted ones included (their history is its history); [] for an unknown uid. */
+async function consumerEndpointIds(userId: string, uid: string): Promise<string[]> {
+  const consumer = await prisma.consumer.findUnique({ where: { userId_uid: { userId, uid } }, select: { endpoints: { select: { id: true } } } });
+  return consumer?.endpoints.map((endpoint) => endpoint.id) ?? [];
+}
+
 export async function listDeliveries(userId: string, filter: DeliveryFilter = {}): Promise<{ data: DeliveryLogRow[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
-  if (filter.q !== undefined) return searchDeliveryLog(userId, { ...filter, q: filter.q }, limit);
+  const endpointsOfConsumer = filter.consumer === undefined ? null : await consumerEndpointIds(userId, filter.consumer);
+  if (endpointsOfConsumer && (endpointsOfConsumer.length === 0 || (filter.endpointId && !endpointsOfConsumer.includes(filter.endpointId)))) {
+    return { data: [], nextCursor: null };
+  }
+  if (filter.q !== undefined) return searchDeliveryLog(userId, { ...filter, q: filter.q }, endpointsOfConsumer, limit);
   // Each a short list of candidate ids, or null: not narrowed that way.
-  const narrowed = (await Promise.all([rareStatusIds(userId, filter), eventDeliveryIds(filter)])).filter((ids): ids is string[] => ids !== null);
+  const narrowed = (await Promise.all([rareStatusIds(userId, filter, endpointsOfConsumer), eventDeliveryIds(filter)])).filter((ids): ids is string[] => ids !== null);
   if (narrowed.some((ids) => ids.length === 0)) return { data: [], nextCursor: null };
   const rows = await prisma.delivery.findMany({
     where: {
       userId,
-      ...(filter.endpointId ? { endpointId: filter.endpointId } : {}),
+      ...(filter.endpointId ? { endpointId: filter.endpointId } : endpointsOfConsumer ? { endpointId: { in: endpointsOfConsumer } } : {}),
       ...(filter.eventId ? { eventId: filter.eventId } : {}),
       ...(filter.eventType ? { event: { type: filter.eventType } } : {}),
       ...(filter.status ? { status: filter.status } : {}),

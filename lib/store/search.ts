@@ -123,6 +123,8 @@ export interface DeliverySearch {
   userId: string;
   terms: string[];
   endpointId?: string;
+  /** Any of these endpoints (a consumer's, SPEC §12). */
+  endpointIds?: string[];
   eventId?: string;
   eventType?: string;
   status?: DeliveryStatus;
@@ -190,6 +192,7 @@ export async function searchDeliveries(store: Store, search: DeliverySearch): Pr
   const eventValues = [...values];
   const deliveryFilters = [`d."userId" = $1`, ...eventRange];
   if (search.endpointId) deliveryFilters.push(`d."endpointId" = $${values.push(search.endpointId)}`);
+  if (search.endpointIds) deliveryFilters.push(`d."endpointId" = ANY($${values.push(search.endpointIds)}::text[])`);
   if (search.status) deliveryFilters.push(`d.status = $${values.push(search.status)}`);
   if (search.since !== undefined) deliveryFilters.push(`d.id >= $${values.push(idAt("dlv", search.since))}`);
   if (search.until !== undefined) deliveryFilters.push(`d.id < $${values.push(idAt("dlv", search.until))}`);
@@ -259,6 +262,7 @@ function searchDeliveriesOnSqlite(db: Database.Database, search: DeliverySearch)
   const eventFilters = [search.eventType ? `AND e.type = @eventType` : "", search.eventId ? `AND e.id = @eventId` : ""].join(" ");
   const deliveryFilters = [
     search.endpointId ? `AND d.endpointId = @endpointId` : "",
+    search.endpointIds ? `AND d.endpointId IN (SELECT value FROM json_each(@endpointIds))` : "",
     search.status ? `AND d.status = @status` : "",
     search.since !== undefined ? `AND d.id >= @idFrom` : "",
     search.until !== undefined ? `AND d.id < @idBefore` : "",
@@ -266,6 +270,7 @@ function searchDeliveriesOnSqlite(db: Database.Database, search: DeliverySearch)
   const deliveryValues = {
     userId: search.userId,
     ...optional("endpointId"),
+    ...(search.endpointIds ? { endpointIds: JSON.stringify(search.endpointIds) } : {}),
     ...optional("status"),
     ...(search.since === undefined ? {} : { idFrom: idAt("dlv", search.since) }),
     ...(search.until === undefined ? {} : { idBefore: idAt("dlv", search.until) }),

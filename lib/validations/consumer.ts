@@ -24,5 +24,9 @@ export const updateConsumerSchema = z.strictObject({ name: displayName });
 
 export const consumerListQuerySchema = pageQuerySchema.extend({ cursor: consumerUid.optional() });
 
+/** The dashboard's forms: the same fields in a plain object (a form posts React's own fields beside its inputs). */
+export const consumerFormSchema = z.object(createConsumerSchema.shape);
+export const consumerNameFormSchema = z.object({ ...updateConsumerSchema.shape, uid: z.string().min(1) });
+
 export type CreateConsumerInput = z.infer<typeof createConsumerSchema>;
 export type UpdateConsumerInput = z.infer<typeof updateConsumerSchema>;

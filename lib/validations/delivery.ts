@@ -24,6 +24,7 @@ export const pageQuerySchema = z.strictObject({
 export const deliveryListQuerySchema = pageQuerySchema.extend({
   q: searchQuery.optional(),
   endpointId: z.string().max(64).optional(),
+  consumer: z.string().max(128, "consumer is at most 128 characters").optional().describe("A consumer's uid: the deliveries to its endpoints."),
   eventId: z.string().max(64).optional(),
   eventType: z.string().max(128).optional(),
   status: z.enum(DELIVERY_STATUSES, { error: `status must be one of ${DELIVERY_STATUSES.join(", ")}` }).optional(),

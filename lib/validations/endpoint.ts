@@ -182,6 +182,8 @@ export const endpointSettingsFormSchema = z.object({
   headers: headerLines.pipe(customHeaders),
   // Absent: unchanged (a form without the field must not switch a FIFO endpoint back).
   ordering: ordering.optional(),
+  // The Consumer select: "" for an account-level endpoint, else a consumer's uid; absent: unchanged.
+  consumer: z.union([z.literal(""), consumerUid]).optional(),
 });
 
 /** The endpoint page's "Recover" form: a datetime-local value, read as UTC. */

@@ -139,5 +139,13 @@ describe("targeted fan-out", () => {
     expect(idsAt("one-all")).toEqual([forOne.id, forOneOther.id].sort());
     expect(idsAt("one-orders")).toEqual([forOne.id]);
     expect(idsAt("two-all")).toEqual([forTwo.id]);
+
+    // The delivery log by consumer: its endpoints' deliveries only, with search and status too.
+    const eventsIn = async (query: string) => (await api.get(`/api/v1/deliveries?${query}`)).body.data.map((row: any) => row.eventId).sort();
+    expect(await eventsIn("consumer=one")).toEqual([forOne.id, forOne.id, forOneOther.id].sort());
+    expect(await eventsIn("consumer=two")).toEqual([forTwo.id]);
+    expect(await eventsIn("consumer=one&q=invoice.paid")).toEqual([forOneOther.id]);
+    expect(await eventsIn("consumer=one&status=failed")).toEqual([]);
+    expect(await eventsIn("consumer=nobody")).toEqual([]);
   });
 });

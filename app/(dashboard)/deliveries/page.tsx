@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Suspense, type ReactNode } from "react";
 import { requireUser } from "@/lib/auth/current-user";
 import { DELIVERY_STATUSES, listDeliveries, type DeliveryFilter } from "@/lib/deliveries/queries";
+import { consumerNames } from "@/lib/consumers/queries";
 import { listEndpoints } from "@/lib/endpoints/queries";
 import { listHref, parseListFilters } from "@/lib/list-filters";
 import { deliveryListQuerySchema } from "@/lib/validations/delivery";
@@ -17,8 +18,8 @@ const selectClass = "mt-1 block rounded-md border border-slate-300 bg-white px-3
 export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const { filter, errors, values } = parseListFilters(deliveryListQuerySchema, await searchParams);
-  const endpoints = await listEndpoints(user.id);
-  const otherFilters = Boolean(filter.endpointId || filter.status || filter.eventType || filter.since || filter.until);
+  const [endpoints, consumers] = await Promise.all([listEndpoints(user.id), consumerNames(user.id)]);
+  const otherFilters = Boolean(filter.endpointId || filter.consumer || filter.status || filter.eventType || filter.since || filter.until);
   const filtered = otherFilters || filter.q !== undefined;
 
   return (
@@ -41,6 +42,21 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
             ))}
           </select>
         </div>
+        {consumers.length > 0 && (
+          <div>
+            <label htmlFor="filter-consumer" className="block text-sm font-medium">
+              Consumer
+            </label>
+            <select id="filter-consumer" name="consumer" defaultValue={filter.consumer ?? ""} className={selectClass}>
+              <option value="">All consumers</option>
+              {consumers.map((consumer) => (
+                <option key={consumer.uid} value={consumer.uid}>
+                  {consumer.name} ({consumer.uid})
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div>
           <label htmlFor="filter-status" className="block text-sm font-medium">
             Status

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { setFlash, validatedActionWithUser, type ActionState } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/current-user";
+import { consumerIdOf } from "@/lib/consumers/queries";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -63,9 +64,20 @@ export async function revealSecretAction(endpointId: string): Promise<{ secret: 
 
 export const updateEndpointAction = validatedActionWithUser(
   endpointSettingsFormSchema.extend({ endpointId: z.string().min(1) }),
-  async ({ endpointId, ...changes }, user): Promise<ActionState> => {
-    if (!(await updateEndpoint(user.id, endpointId, changes))) return { error: "This endpoint no longer exists." };
+  async ({ endpointId, consumer, ...changes }, user): Promise<ActionState> => {
+    let consumerId: string | null | undefined;
+    if (consumer !== undefined) {
+      consumerId = consumer === "" ? null : await consumerIdOf(user.id, consumer);
+      if (consumerId === null && consumer !== "") {
+        return { fieldErrors: { consumer: `This account has no consumer with uid ${consumer} (deleted meanwhile?). Reload the page to see the current consumers.` } };
+      }
+    }
+    if (!(await updateEndpoint(user.id, endpointId, { ...changes, consumerId }))) return { error: "This endpoint no longer exists." };
     revalidatePath(`/endpoints/${endpointId}`);
+    if (consumer !== undefined) {
+      revalidatePath("/endpoints");
+      revalidatePath("/consumers", "layout");
+    }
     return { message: "Saved." };
   },
 );

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/current-user";
+import { consumerNames } from "@/lib/consumers/queries";
 import { listEndpoints } from "@/lib/endpoints/queries";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { AddEndpoint } from "./_components/add-endpoint";
@@ -11,6 +12,10 @@ export const metadata: Metadata = { title: "Endpoints" };
 export default async function EndpointsPage() {
   const user = await requireUser();
   const endpoints = await listEndpoints(user.id);
+  // Names for the consumers' badges, read only when some endpoint belongs to one.
+  const consumerNameOf = endpoints.some((endpoint) => endpoint.consumer !== null)
+    ? new Map((await consumerNames(user.id)).map((consumer) => [consumer.uid, consumer.name]))
+    : new Map<string, string>();
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
@@ -35,6 +40,7 @@ export default async function EndpointsPage() {
               <Link href={`/endpoints/${endpoint.id}`} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 py-4 hover:bg-slate-50">
                 <span className="font-medium">{endpoint.name}</span>
                 <span className="min-w-0 flex-1 truncate font-mono text-sm text-slate-600">{endpoint.url}</span>
+                {endpoint.consumer !== null && <StatusBadge status="consumer" label={`Consumer: ${consumerNameOf.get(endpoint.consumer) ?? endpoint.consumer}`} />}
                 <OrderingBadge ordering={endpoint.ordering} />
                 <StatusBadge status={endpoint.enabled ? "enabled" : "disabled"} />
               </Link>

@@ -23,7 +23,7 @@ function responseSummary(row: DeliveryLogRow): string {
 }
 
 /** Sent as is to the dashboard API on every refresh, so a search (`q`) stays applied while the log updates. */
-type LogFilter = { q?: string; endpointId?: string; eventId?: string; eventType?: string; status?: string; since?: string; until?: string; cursor?: string };
+type LogFilter = { q?: string; endpointId?: string; consumer?: string; eventId?: string; eventType?: string; status?: string; since?: string; until?: string; cursor?: string };
 
 function searchParamsOf(values: Record<string, string | undefined>): URLSearchParams {
   return new URLSearchParams(Object.entries(values).filter((entry): entry is [string, string] => Boolean(entry[1])));

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/current-user";
+import { consumerNames } from "@/lib/consumers/queries";
 import { listDeliveries } from "@/lib/deliveries/queries";
 import { endpointCircuit, getEndpoint, previousSecretValidUntil } from "@/lib/endpoints/queries";
 import { eventTypeNames } from "@/lib/event-types/queries";
@@ -39,11 +40,13 @@ export default async function EndpointPage({
   // cursor that is not valid shows the newest page.
   const cursorParam = (await searchParams).cursor;
   const cursor = pageQuerySchema.shape.cursor.safeParse(Array.isArray(cursorParam) ? cursorParam[0] : cursorParam).data || undefined;
-  const [overlapUntil, circuit, catalog] = await Promise.all([
+  const [overlapUntil, circuit, catalog, consumers] = await Promise.all([
     previousSecretValidUntil(user.id, endpoint.id),
     endpoint.enabled ? endpointCircuit(user.id, endpoint.id) : null,
     eventTypeNames(user.id),
+    consumerNames(user.id),
   ]);
+  const consumer = endpoint.consumer === null ? null : (consumers.find((choice) => choice.uid === endpoint.consumer) ?? { uid: endpoint.consumer, name: endpoint.consumer });
   const catalogChoices = catalog.map(({ name, deprecated }) => ({ name, deprecated }));
   const testTypes = catalog.filter((type) => type.hasExample).map(({ name, deprecated }) => ({ name, deprecated }));
 
@@ -58,6 +61,15 @@ export default async function EndpointPage({
           <OrderingBadge ordering={endpoint.ordering} />
         </h1>
         <p className="mt-1 break-all font-mono text-sm text-slate-600">{endpoint.url}</p>
+        {consumer && (
+          <p className="mt-2 text-sm text-slate-700">
+            Belongs to consumer{" "}
+            <Link href={`/consumers/${encodeURIComponent(consumer.uid)}`} className="font-medium text-indigo-700 underline">
+              {consumer.name}
+            </Link>{" "}
+            (<code className="font-mono">{consumer.uid}</code>): it receives only the events sent for this consumer.
+          </p>
+        )}
         {endpoint.description && <p className="mt-2 text-sm text-slate-700">{endpoint.description}</p>}
         {!endpoint.enabled && endpoint.disabledReason && (
           <p role="status" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -105,7 +117,7 @@ export default async function EndpointPage({
         <h2 id="settings-heading" className="text-lg font-semibold">
           Settings
         </h2>
-        <EndpointSettings endpoint={endpoint} catalog={catalogChoices} />
+        <EndpointSettings endpoint={endpoint} catalog={catalogChoices} consumers={consumers} />
       </section>
 
       <section aria-labelledby="recover-heading" className="space-y-2">

@@ -75,10 +75,19 @@ const ORDERING_LABELS: Record<Ordering, string> = {
   fifo: "FIFO (in order per ordering key)",
 };
 
-export function EndpointSettings({ endpoint, catalog }: { endpoint: EndpointDto; catalog: CatalogType[] }) {
+/** A consumer the endpoint can be moved to (SPEC §12). */
+export interface ConsumerChoice {
+  uid: string;
+  name: string;
+}
+
+export function EndpointSettings({ endpoint, catalog, consumers }: { endpoint: EndpointDto; catalog: CatalogType[]; consumers: ConsumerChoice[] }) {
   const [state, formAction, pending] = useActionState(updateEndpointAction, {});
   useActionToast(state);
   const value = (field: string, fallback: string) => state.values?.[field] ?? fallback;
+  // Its own consumer is always a choice, so saving other settings never moves it by accident.
+  const consumerChoices =
+    endpoint.consumer === null || consumers.some((consumer) => consumer.uid === endpoint.consumer) ? consumers : [...consumers, { uid: endpoint.consumer, name: endpoint.consumer }];
   return (
     <form action={formAction} className="grid gap-4 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2" noValidate>
       <input type="hidden" name="endpointId" value={endpoint.id} />
@@ -105,6 +114,20 @@ export function EndpointSettings({ endpoint, catalog }: { endpoint: EndpointDto;
         {Object.entries(ORDERING_LABELS).map(([ordering, label]) => (
           <option key={ordering} value={ordering}>
             {label}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        label="Consumer"
+        name="consumer"
+        defaultValue={value("consumer", endpoint.consumer ?? "")}
+        hint="The customer this endpoint belongs to: it then receives only the events sent for that consumer. None: it receives the events sent without one."
+        error={state.fieldErrors?.consumer}
+      >
+        <option value="">None (account-level endpoint)</option>
+        {consumerChoices.map((consumer) => (
+          <option key={consumer.uid} value={consumer.uid}>
+            {consumer.name === consumer.uid ? consumer.uid : `${consumer.name} (${consumer.uid})`}
           </option>
         ))}
       </SelectField>

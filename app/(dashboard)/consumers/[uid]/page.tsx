@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireUser } from "@/lib/auth/current-user";
+import { getConsumer } from "@/lib/consumers/queries";
+import { listEndpoints } from "@/lib/endpoints/queries";
+import { formatTime } from "@/components/format";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { ConsumerControls } from "../_components/consumer-controls";
+import { ConsumerNameForm } from "../_components/consumer-name-form";
+
+export const metadata: Metadata = { title: "Consumer" };
+
+export default async function ConsumerPage({ params }: { params: Promise<{ uid: string }> }) {
+  const user = await requireUser();
+  const consumer = await getConsumer(user.id, (await params).uid);
+  if (!consumer) notFound();
+  const endpoints = (await listEndpoints(user.id)).filter((endpoint) => endpoint.consumer === consumer.uid);
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <Link href="/consumers" className="text-sm text-indigo-700 underline">
+          ← Consumers
+        </Link>
+        <h1 className="mt-2 text-2xl font-semibold tracking-tight">{consumer.name}</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          UID <code className="font-mono text-slate-800">{consumer.uid}</code> · added {formatTime(consumer.createdAt)}
+        </p>
+      </div>
+
+      <ConsumerControls uid={consumer.uid} endpointCount={endpoints.length} />
+
+      <section aria-labelledby="endpoints-heading" className="space-y-3">
+        <h2 id="endpoints-heading" className="text-lg font-semibold">
+          Endpoints
+        </h2>
+        <p className="text-sm text-slate-600">
+          Events sent with <code className="font-mono">consumer: &quot;{consumer.uid}&quot;</code> go to these endpoints only.
+        </p>
+        {endpoints.length === 0 ? (
+          <div className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
+            No endpoints yet. Choose this consumer under Consumer in an{" "}
+            <Link href="/endpoints" className="text-indigo-700 underline">
+              endpoint&apos;s
+            </Link>{" "}
+            settings, or create one through the API with <code className="font-mono">&quot;consumer&quot;: &quot;{consumer.uid}&quot;</code>.
+          </div>
+        ) : (
+          <ul className="divide-y divide-slate-200 overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+            {endpoints.map((endpoint) => (
+              <li key={endpoint.id}>
+                <Link href={`/endpoints/${endpoint.id}`} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 py-4 hover:bg-slate-50">
+                  <span className="font-medium">{endpoint.name}</span>
+                  <span className="min-w-0 flex-1 truncate font-mono text-sm text-slate-600">{endpoint.url}</span>
+                  <StatusBadge status={endpoint.enabled ? "enabled" : "disabled"} />
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="rename-heading" className="space-y-3">
+        <h2 id="rename-heading" className="text-lg font-semibold">
+          Rename
+        </h2>
+        <ConsumerNameForm uid={consumer.uid} name={consumer.name} />
+      </section>
+    </div>
+  );
+}
