@@ -79,6 +79,8 @@ test("FIFO endpoint: the second event with the same ordering key waits behind th
   await page.goto(`/events/${second}`);
   await expect(page.getByText("Ordering key", { exact: true })).toBeVisible();
   await expect(page.getByText(KEY, { exact: true })).toBeVisible();
+  // In the log too, the delivery reads as waiting, not as stuck.
+  await expect(page.getByRole("region", { name: "Deliveries" }).getByText("waiting its turn")).toBeVisible();
   await page.getByRole("region", { name: "Deliveries" }).getByRole("link", { name: "ledger.entry" }).click();
   await expect(page).toHaveURL(/\/deliveries\/dlv_/);
   const heading = page.getByRole("heading", { level: 1 });

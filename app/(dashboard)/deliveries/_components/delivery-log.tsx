@@ -97,6 +97,8 @@ export function DeliveryLog({
                 <tr key={row.id} className="hover:bg-slate-50">
                   <td className="px-4 py-3">
                     <StatusBadge status={row.status} />
+                    {/* Pending with no time set: a FIFO delivery waiting for the one before it (lib/store/fifo.ts). */}
+                    {row.status === "pending" && row.nextAttemptAt === null && <div className="mt-1 text-xs text-slate-500">waiting its turn</div>}
                   </td>
                   <td className="px-4 py-3">
                     <Link href={`/deliveries/${row.id}`} className="font-medium text-indigo-700 hover:underline">
