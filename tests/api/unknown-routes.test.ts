@@ -30,7 +30,7 @@ function documentedRoutes(): Array<{ path: string; methods: RouteMethod[] }> {
 describe("unknown paths under /api/v1", () => {
   it("404 problem+json for every method, not Next's HTML page", async () => {
     for (const [method, path] of [
-      ["POST", "/api/v1/consumers"],
+      ["POST", "/api/v1/subscribers"],
       ["GET", "/api/v1/nope"],
       ["GET", "/api/v1"],
       ["DELETE", "/api/v1/webhooks/42"],
@@ -44,7 +44,7 @@ describe("unknown paths under /api/v1", () => {
   });
 
   it("401 problem+json without a key, as for any API path", async () => {
-    const response = await api.call("POST", "/api/v1/consumers", { key: null, json: { name: "x" } });
+    const response = await api.call("POST", "/api/v1/subscribers", { key: null, json: { name: "x" } });
     expectProblem(response, 401);
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
   });
