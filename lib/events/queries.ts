@@ -111,7 +111,8 @@ export async function listEvents(userId: string, page: { cursor?: string; limit?
     const found = await searchEvents(store(), { userId, terms: searchTerms(page.q), type: page.type, cursor: page.cursor, limit: limit + 1 });
     const rows = found.slice(0, limit);
     const consumerIds = [...new Set(rows.flatMap((row) => (row.consumerId === null ? [] : [row.consumerId])))];
-    const uids = new Map((await prisma.consumer.findMany({ where: { userId, id: { in: consumerIds } }, select: { id: true, uid: true } })).map((row) => [row.id, row]));
+    const consumers = consumerIds.length ? await prisma.consumer.findMany({ where: { userId, id: { in: consumerIds } }, select: { id: true, uid: true } }) : [];
+    const uids = new Map(consumers.map((row) => [row.id, row]));
     const data = rows.map((row) => toEventDto({ ...row, consumer: row.consumerId === null ? null : (uids.get(row.consumerId) ?? null), createdAt: new Date(row.createdAt) }));
     return { data, nextCursor: found.length > limit ? data[data.length - 1].id : null };
   }

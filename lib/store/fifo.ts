@@ -102,8 +102,8 @@ export function requeueOnSqlite(db: Database.Database, deliveryIds: string[]): v
   });
 }
 
-/** SQLite: the endpoint stops being FIFO (switched, or deleted): its waiting deliveries due now, its queue emptied. */
-export function clearEndpointQueueOnSqlite(db: Database.Database, endpointId: string, now: number): void {
+/** SQLite: the endpoint changes its ordering: its waiting deliveries due now, its queue emptied. */
+function clearEndpointQueueOnSqlite(db: Database.Database, endpointId: string, now: number): void {
   const sql = sqliteStatements(db);
   sql.releaseEndpoint.run({ endpointId, now });
   sql.clearEndpoint.run(endpointId);

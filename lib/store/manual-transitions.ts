@@ -22,10 +22,10 @@
  *   `"deletedAt" IS NULL` on the newest row version), or the delete waits for the re-queue to
  *   commit and its second statement then sees, and fails, the re-queued rows.
  */
-import type { Store } from "./connection";
+import type { PostgresStore, Store } from "./connection";
 import { prismaTransition, sqlTransition } from "./delivery-states";
 import { clearEndpointQueueOnPostgres, requeueOnPostgres, requeueOnSqlite } from "./fifo";
-import { at, query, transaction } from "./postgres";
+import { at, query, transaction, type Queryable } from "./postgres";
 
 export const ENDPOINT_DELETED_ERROR = "The endpoint was deleted";
 
@@ -46,7 +46,6 @@ export async function deleteEndpointFailingWaiting(store: Store, userId: string,
     store.sqlite.prepare(`DELETE FROM "FifoQueue" WHERE endpointId = ?`).run(endpointId);
     return true;
   }
-  const t = sqlTransition("endpointDeleted");
   return transaction(store, async (client) => {
     const { rowCount } = await query(
       store,
@@ -56,16 +55,22 @@ export async function deleteEndpointFailingWaiting(store: Store, userId: string,
       [userId, endpointId, at(now)],
     );
     if (rowCount === 0) return false;
-    await query(
-      store,
-      client,
-      `UPDATE "Delivery" SET status = ${t.to}, "nextAttemptAt" = NULL, "completedAt" = $3::timestamp, "lastError" = $4, "updatedAt" = $3::timestamp
-        WHERE "userId" = $1 AND "endpointId" = $2 AND status IN ${t.from}`,
-      [userId, endpointId, at(now), ENDPOINT_DELETED_ERROR],
-    );
-    await clearEndpointQueueOnPostgres(store, client, endpointId, now);
+    await failWaitingOnPostgres(store, client, userId, [endpointId], now);
     return true;
   });
+}
+
+/** PostgreSQL, in the caller's transaction: the pending deliveries of these endpoints (just marked deleted) fail, and their FIFO queues empty. */
+async function failWaitingOnPostgres(store: PostgresStore, client: Queryable, userId: string, endpointIds: string[], now: number): Promise<void> {
+  const t = sqlTransition("endpointDeleted");
+  await query(
+    store,
+    client,
+    `UPDATE "Delivery" SET status = ${t.to}, "nextAttemptAt" = NULL, "completedAt" = $3::timestamp, "lastError" = $4, "updatedAt" = $3::timestamp
+      WHERE "userId" = $1 AND "endpointId" = ANY($2::text[]) AND status IN ${t.from}`,
+    [userId, endpointIds, at(now), ENDPOINT_DELETED_ERROR],
+  );
+  for (const endpointId of endpointIds) await clearEndpointQueueOnPostgres(store, client, endpointId, now);
 }
 
 /** Re-queues, due `now`, the live endpoint's failed deliveries created at or after `since`; how many. */
@@ -173,16 +178,7 @@ export async function deleteConsumerAndEndpoints(store: Store, userId: string, c
         WHERE "userId" = $1 AND "consumerId" = $2 AND "deletedAt" IS NULL RETURNING id`,
       [userId, consumerId, at(now)],
     );
-    for (const { id } of rows) {
-      await query(
-        store,
-        client,
-        `UPDATE "Delivery" SET status = ${t.to}, "nextAttemptAt" = NULL, "completedAt" = $3::timestamp, "lastError" = $4, "updatedAt" = $3::timestamp
-          WHERE "userId" = $1 AND "endpointId" = $2 AND status IN ${t.from}`,
-        [userId, id, at(now), ENDPOINT_DELETED_ERROR],
-      );
-      await clearEndpointQueueOnPostgres(store, client, id, now);
-    }
+    await failWaitingOnPostgres(store, client, userId, rows.map((row) => row.id), now);
     await query(store, client, `DELETE FROM "Consumer" WHERE id = $1 AND "userId" = $2`, [consumerId, userId]);
     return true;
   });

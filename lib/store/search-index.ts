@@ -102,6 +102,12 @@ export function dropSqliteSearchIndex(db: Database.Database): void {
   `);
 }
 
+/** Whether events wait to be indexed: two reads, so a caller with nothing to index takes no write lock (most calls). */
+export function hasPendingEvents(db: Database.Database): boolean {
+  if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE name = ?`).get(PENDING_TABLE)) return false;
+  return db.prepare(`SELECT 1 FROM "${PENDING_TABLE}" LIMIT 1`).get() !== undefined;
+}
+
 /**
  * Indexes the pending events, oldest first, INDEX_BATCH per transaction, until none is left or
  * `batches` transactions have run; how many it indexed. Nothing when the index does not exist
@@ -109,7 +115,7 @@ export function dropSqliteSearchIndex(db: Database.Database): void {
  * number at once: each takes the write lock, and reads the queue under it.
  */
 export function indexPendingEvents(db: Database.Database, batches = Number.POSITIVE_INFINITY): number {
-  if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE name = ?`).get(PENDING_TABLE)) return 0;
+  if (!hasPendingEvents(db)) return 0;
   // Prepared here, not cached: the benchmark drops and remakes the tables under a running server.
   const index = db.prepare(
     `INSERT INTO "${SEARCH_TABLE}"(rowid, body)
@@ -122,8 +128,6 @@ export function indexPendingEvents(db: Database.Database, batches = Number.POSIT
   });
   let indexed = 0;
   for (let done = 0; done < batches; done += 1) {
-    // A read first: with nothing pending (most calls), no write lock is taken.
-    if (!db.prepare(`SELECT 1 FROM "${PENDING_TABLE}" LIMIT 1`).get()) break;
     const count = batch.immediate();
     indexed += count;
     if (count < INDEX_BATCH) break;

@@ -17,7 +17,7 @@ import { idAt } from "../ids";
 import type { DeliveryStatus } from "./delivery-states";
 import type { PostgresStore, Store } from "./connection";
 import { query } from "./postgres";
-import { indexPendingEvents, postgresSearchText, SEARCH_TABLE } from "./search-index";
+import { hasPendingEvents, indexPendingEvents, postgresSearchText, SEARCH_TABLE } from "./search-index";
 import { runningSqliteWriter } from "./sqlite-writer";
 
 export interface EventSearch {
@@ -61,6 +61,8 @@ const NO_CURSOR = Number.MAX_SAFE_INTEGER;
  * writer thread when it runs: the write lock is then never waited for on the event loop.
  */
 async function indexPending(db: Database.Database): Promise<void> {
+  // Usually the writer thread has indexed everything already: then no trip to it.
+  if (!hasPendingEvents(db)) return;
   const writer = runningSqliteWriter(db.name);
   if (writer) await writer.run({ indexSearch: true });
   else indexPendingEvents(db);

@@ -6,7 +6,7 @@ import { displayName } from "./text";
  * A consumer's uid: the account's own identifier for its customer (SPEC §12), in API paths and
  * events. URL-safe characters only, so it is its own path segment; "." and ".." would resolve away.
  */
-export const CONSUMER_UID_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
+const CONSUMER_UID_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
 
 export const consumerUid = z
   .string({ error: "uid must be a string" })

@@ -15,6 +15,25 @@ export const metadata: Metadata = { title: "Deliveries" };
 
 const selectClass = "mt-1 block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
+/** One of the log's choice filters: "any" (empty) or one of `options`. */
+function FilterSelect({ id, label, name, value, any, options }: { id: string; label: string; name: string; value?: string; any: string; options: Array<{ value: string; label: string }> }) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <select id={id} name={name} defaultValue={value ?? ""} className={selectClass}>
+        <option value="">{any}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const { filter, errors, values } = parseListFilters(deliveryListQuerySchema, await searchParams);
@@ -29,47 +48,25 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
         <p className="mt-1 text-sm text-slate-600">Every event sent to every endpoint, with each attempt. Refreshes live.</p>
       </div>
       <LogFilterForm label="Filter deliveries" values={values} errors={errors} filtered={filtered} clearHref="/deliveries">
-        <div>
-          <label htmlFor="filter-endpoint" className="block text-sm font-medium">
-            Endpoint
-          </label>
-          <select id="filter-endpoint" name="endpointId" defaultValue={filter.endpointId ?? ""} className={selectClass}>
-            <option value="">All endpoints</option>
-            {endpoints.map((endpoint) => (
-              <option key={endpoint.id} value={endpoint.id}>
-                {endpoint.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="filter-endpoint"
+          label="Endpoint"
+          name="endpointId"
+          value={filter.endpointId}
+          any="All endpoints"
+          options={endpoints.map((endpoint) => ({ value: endpoint.id, label: endpoint.name }))}
+        />
         {consumers.length > 0 && (
-          <div>
-            <label htmlFor="filter-consumer" className="block text-sm font-medium">
-              Consumer
-            </label>
-            <select id="filter-consumer" name="consumer" defaultValue={filter.consumer ?? ""} className={selectClass}>
-              <option value="">All consumers</option>
-              {consumers.map((consumer) => (
-                <option key={consumer.uid} value={consumer.uid}>
-                  {consumer.name} ({consumer.uid})
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id="filter-consumer"
+            label="Consumer"
+            name="consumer"
+            value={filter.consumer}
+            any="All consumers"
+            options={consumers.map((consumer) => ({ value: consumer.uid, label: `${consumer.name} (${consumer.uid})` }))}
+          />
         )}
-        <div>
-          <label htmlFor="filter-status" className="block text-sm font-medium">
-            Status
-          </label>
-          <select id="filter-status" name="status" defaultValue={filter.status ?? ""} className={selectClass}>
-            <option value="">Any status</option>
-            {DELIVERY_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="filter-status" label="Status" name="status" value={filter.status} any="Any status" options={DELIVERY_STATUSES.map((status) => ({ value: status, label: status }))} />
         <div>
           <label htmlFor="filter-type" className="block text-sm font-medium">
             Event type

@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { requireUser } from "@/lib/auth/current-user";
 import { consumerNames } from "@/lib/consumers/queries";
 import { listEndpoints } from "@/lib/endpoints/queries";
-import { StatusBadge } from "@/components/ui/status-badge";
 import { AddEndpoint } from "./_components/add-endpoint";
-import { OrderingBadge } from "./_components/ordering-badge";
+import { EndpointList } from "./_components/endpoint-list";
 
 export const metadata: Metadata = { title: "Endpoints" };
 
@@ -34,19 +32,7 @@ export default async function EndpointsPage() {
           <AddEndpoint />
         </div>
       ) : (
-        <ul className="divide-y divide-slate-200 overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-          {endpoints.map((endpoint) => (
-            <li key={endpoint.id}>
-              <Link href={`/endpoints/${endpoint.id}`} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 py-4 hover:bg-slate-50">
-                <span className="font-medium">{endpoint.name}</span>
-                <span className="min-w-0 flex-1 truncate font-mono text-sm text-slate-600">{endpoint.url}</span>
-                {endpoint.consumer !== null && <StatusBadge status="consumer" label={`Consumer: ${consumerNameOf.get(endpoint.consumer) ?? endpoint.consumer}`} />}
-                <OrderingBadge ordering={endpoint.ordering} />
-                <StatusBadge status={endpoint.enabled ? "enabled" : "disabled"} />
-              </Link>
-            </li>
-          ))}
-        </ul>
+        <EndpointList endpoints={endpoints} consumerNameOf={consumerNameOf} />
       )}
     </div>
   );

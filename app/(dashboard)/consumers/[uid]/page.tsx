@@ -5,7 +5,7 @@ import { requireUser } from "@/lib/auth/current-user";
 import { getConsumer } from "@/lib/consumers/queries";
 import { listEndpoints } from "@/lib/endpoints/queries";
 import { formatTime } from "@/components/format";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { EndpointList } from "../../endpoints/_components/endpoint-list";
 import { ConsumerControls } from "../_components/consumer-controls";
 import { ConsumerNameForm } from "../_components/consumer-name-form";
 
@@ -47,17 +47,7 @@ export default async function ConsumerPage({ params }: { params: Promise<{ uid: 
             settings, or create one through the API with <code className="font-mono">&quot;consumer&quot;: &quot;{consumer.uid}&quot;</code>.
           </div>
         ) : (
-          <ul className="divide-y divide-slate-200 overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-            {endpoints.map((endpoint) => (
-              <li key={endpoint.id}>
-                <Link href={`/endpoints/${endpoint.id}`} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 py-4 hover:bg-slate-50">
-                  <span className="font-medium">{endpoint.name}</span>
-                  <span className="min-w-0 flex-1 truncate font-mono text-sm text-slate-600">{endpoint.url}</span>
-                  <StatusBadge status={endpoint.enabled ? "enabled" : "disabled"} />
-                </Link>
-              </li>
-            ))}
-          </ul>
+          <EndpointList endpoints={endpoints} />
         )}
       </section>
 
