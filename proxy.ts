@@ -1,6 +1,8 @@
 // A cheap first gate in front of the app:
 // - every response gets the security headers (lib/security/headers.ts), pages with a per-request
 //   CSP nonce that Next reads back from the request's CSP header and puts on its inline scripts;
+// - portal pages (/portal/<token>/…, SPEC §12) may be framed by the origins the token's account
+//   allows, which takes a database read; any token that does not verify keeps 'none';
 // - dashboard pages without a session cookie go straight to sign-in (the real check, a valid
 //   and unexpired session, happens on the server in requireUser());
 // - API paths that are not valid percent-encoding get a 400 problem here, because Next fails
@@ -8,7 +10,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE } from "./lib/auth/cookie";
 import { env } from "./lib/env";
-import { securityHeaders, servedOverHttps } from "./lib/security/headers";
+import { verifyPortalToken } from "./lib/portal/queries";
+import { securityHeaders, servedOverHttps, type PortalFraming } from "./lib/security/headers";
 
 /** Pages that need a signed-in user; public pages (/, /sign-in, /sign-up) are not among them. */
 const DASHBOARD_PATHS = ["/overview", "/inbox", "/endpoints", "/consumers", "/deliveries", "/events", "/event-types", "/schedules", "/settings", "/api-reference"];
@@ -31,7 +34,19 @@ function withHeaders(response: NextResponse, headers: Record<string, string>): N
   return response;
 }
 
-export function proxy(request: NextRequest) {
+const PORTAL_PAGE = /^\/portal\/([^/]+)(?:\/|$)/;
+
+/** The framing a portal page's account allows; an expired link still says whose it was, so its page can say so inside the frame. */
+async function portalFraming(pathname: string): Promise<PortalFraming | undefined> {
+  const token = PORTAL_PAGE.exec(pathname)?.[1];
+  if (!token) return undefined;
+  const session = await verifyPortalToken(token);
+  if (!session) return { frameAncestors: [], imageOrigins: [] };
+  const { allowedOrigins, logoUrl } = session.settings;
+  return { frameAncestors: allowedOrigins, imageOrigins: logoUrl ? [new URL(logoUrl).origin] : [] };
+}
+
+export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const api = pathname.startsWith("/api/");
   // API responses are never documents, so they need no nonce.
@@ -41,6 +56,7 @@ export function proxy(request: NextRequest) {
     nonce,
     https: servedOverHttps(env.HOOKLINE_PUBLIC_URL, request.headers.get("x-forwarded-proto")),
     development: process.env.NODE_ENV === "development",
+    portal: api ? undefined : await portalFraming(pathname),
   });
 
   if (api && undecodablePath(pathname)) {

@@ -3,8 +3,13 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
-  const active = usePathname().startsWith(href);
+/**
+ * Marked current on its page and the pages under it; `exact`: on its own page only, and under
+ * `alsoUnder` (a portal's Endpoints link is its home page and the endpoints' pages).
+ */
+export function NavLink({ href, children, exact = false, alsoUnder }: { href: string; children: React.ReactNode; exact?: boolean; alsoUnder?: string }) {
+  const pathname = usePathname();
+  const active = (exact ? pathname === href : pathname.startsWith(href)) || (alsoUnder !== undefined && pathname.startsWith(alsoUnder));
   return (
     <Link
       href={href}

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { requireUser } from "./auth/current-user";
 import type { SessionUser } from "./auth/session";
 import { FLASH_COOKIE } from "./flash";
+import { portalSession, type PortalSession } from "./portal/queries";
 import { QuotaExceededError } from "./quotas";
 
 /** What every dashboard form action returns: a form-level error and/or per-field errors. */
@@ -14,6 +15,9 @@ export interface ActionState {
   values?: Record<string, string>;
   message?: string;
 }
+
+/** A form's server action as a client component receives it (the account's, or the portal's with its token bound). */
+export type FormAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
 const NOT_ECHOED = new Set(["password", "currentPassword", "newPassword"]);
 
@@ -65,6 +69,25 @@ export function validatedActionWithUser<S extends z.ZodType>(
   handler: (data: z.infer<S>, user: SessionUser, formData: FormData) => Promise<ActionState | void>,
 ) {
   return validatedAction(schema, async (data, formData) => handler(data, await requireUser(), formData));
+}
+
+/** What a portal form says once its link has expired or was revoked. */
+export const PORTAL_ENDED = "This portal link has expired or was revoked: ask for a new link to continue.";
+
+/**
+ * Like validatedAction, for the endpoint portal (SPEC §12): the first argument is the session's
+ * token (bound by the portal's page), checked on every call, so a revoked or expired link stops
+ * working mid-page; the handler gets the session, whose consumer scopes everything it does.
+ */
+export function validatedPortalAction<S extends z.ZodType>(
+  schema: S,
+  handler: (data: z.infer<S>, session: PortalSession, formData: FormData) => Promise<ActionState | void>,
+) {
+  return async (token: string, previous: ActionState, formData: FormData): Promise<ActionState> => {
+    const session = await portalSession(token);
+    if (!session) return { error: PORTAL_ENDED };
+    return validatedAction(schema, (data, form) => handler(data, session, form))(previous, formData);
+  };
 }
 
 /** Shows `message` as a toast on the page an action redirects to. */

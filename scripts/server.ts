@@ -22,7 +22,7 @@
  * checks a route handler makes come too late for a hostile body. This server is the first gate
  * instead, for every other request that carries a body:
  * - the credential is checked first, with at most UNCHECKED_BYTES of the body arrived: an API
- *   key for /api/v1 (401 problem+json), the token for /api/inbox (404);
+ *   key for /api/v1 (401 problem+json), the token for /api/inbox and /portal (404);
  * - the body is then held here up to its limit (lib/api/body-limits.ts) and Next gets the
  *   request only once it is complete; a longer body is refused with 413 at once if it declares
  *   its length, else as soon as it passes the limit, while the client is still sending;
@@ -45,6 +45,7 @@ import path from "node:path";
 import next from "next";
 import { MAX_BODY_BYTES, requestBodyLimit } from "../lib/api/body-limits";
 import { acceptEvent } from "../lib/api/accept-event";
+import { portalSession } from "../lib/portal/queries";
 import { PUBLIC_API_PATHS, readJson, serveApiRequest, unauthenticatedApiResponse, type ApiRequest, type CappedBody } from "../lib/api/http";
 import { prisma } from "../lib/db";
 import { env } from "../lib/env";
@@ -236,6 +237,9 @@ async function credentialRefusal(request: http.IncomingMessage, path: string): P
     }
     return (await inboxOwner(token)) ? null : noInboxResponse();
   }
+  // A portal's forms (SPEC §12): the link's token in the path is the credential.
+  const portal = /^\/portal\/([^/]+)/.exec(path);
+  if (portal && !(await portalSession(portal[1]))) return new Response("This portal link has expired or was revoked.", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
   return null;
 }
 

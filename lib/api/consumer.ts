@@ -5,6 +5,9 @@
 import { consumerIdOf } from "../consumers/queries";
 import { ApiError } from "./http";
 
+/** The answer for a consumer uid in the path that the account does not have. */
+export const noSuchConsumer = () => new ApiError(404, "Not Found", "No consumer with this uid in this account.");
+
 const unknownConsumer = (uid: string) =>
   new ApiError(422, "Unprocessable Content", "The request has invalid fields; see `errors`.", { errors: { consumer: [`No consumer with uid ${uid} in this account`] } });
 

@@ -10,6 +10,7 @@ import { createEndpointApiSchema, recoverSchema, updateEndpointSchema } from "..
 import { createEventSchema, eventListQuerySchema } from "../validations/event";
 import { createEventTypeSchema, eventTypeListQuerySchema, updateEventTypeSchema } from "../validations/event-type";
 import { consumerListQuerySchema, createConsumerSchema, updateConsumerSchema } from "../validations/consumer";
+import { createPortalLinkSchema } from "../validations/portal";
 import { createScheduleSchema, scheduleListQuerySchema, updateScheduleSchema } from "../validations/schedule";
 import {
   consumerDto,
@@ -21,6 +22,7 @@ import {
   eventDto,
   eventTypeDto,
   pageOf,
+  portalLinkDto,
   problemDto,
   recoveredDto,
   rotatedEndpointDto,
@@ -63,6 +65,8 @@ export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/v1/consumers/{uid}", summary: "Get a consumer", status: 200, response: consumerDto, errors: [404] },
   { method: "patch", path: "/api/v1/consumers/{uid}", summary: "Rename a consumer", body: updateConsumerSchema, status: 200, response: consumerDto, errors: [400, 404, 413, 415, 422] },
   { method: "delete", path: "/api/v1/consumers/{uid}", summary: "Delete a consumer and its endpoints (their history stays in the log)", status: 204, errors: [404] },
+  { method: "post", path: "/api/v1/consumers/{uid}/portal-links", summary: "Create a link to the consumer's endpoint portal (signed, default 1 hour, at most 7 days); the body is optional", body: createPortalLinkSchema, status: 201, response: portalLinkDto, errors: [400, 404, 413, 415, 422] },
+  { method: "delete", path: "/api/v1/consumers/{uid}/portal-links", summary: "Revoke every portal link of the consumer, ending the sessions opened from them", status: 204, errors: [404] },
   { method: "delete", path: "/api/v1/event-types/{name}", summary: "Remove an event type from the catalog (its events stay in the log; new ones are no longer validated)", status: 204, errors: [404] },
   { method: "get", path: "/api/v1/deliveries", summary: "List deliveries", query: deliveryListQuerySchema, status: 200, response: pageOf(deliveryDto), errors: [422] },
   { method: "get", path: "/api/v1/deliveries/{id}", summary: "Get a delivery with every attempt", status: 200, response: deliveryDetailDto, errors: [404] },

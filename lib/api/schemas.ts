@@ -107,6 +107,11 @@ export const consumerDto = z.object({
   updatedAt: time,
 });
 
+export const portalLinkDto = z.object({
+  url: z.string().describe("Opens the consumer's endpoint portal; hand it to that customer (or show it in an iframe). Whoever holds it is signed in as the consumer until it expires."),
+  expiresAt: time.describe("When the link and the sessions opened from it end."),
+});
+
 export const recoveredDto = z.object({ recovered: z.number().int().describe("Failed deliveries re-queued.") });
 
 export const problemDto = z.object({

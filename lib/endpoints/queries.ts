@@ -62,8 +62,9 @@ function toDto(row: EndpointRow): EndpointDto {
 
 const live = (userId: string, id?: string) => ({ userId, deletedAt: null, ...(id ? { id } : {}) });
 
-export async function listEndpoints(userId: string): Promise<EndpointDto[]> {
-  const rows = await prisma.endpoint.findMany({ where: live(userId), select: dtoSelect, orderBy: { id: "desc" } });
+/** The account's endpoints, newest first; `consumerId`: only that consumer's (SPEC §12). */
+export async function listEndpoints(userId: string, filter: { consumerId?: string } = {}): Promise<EndpointDto[]> {
+  const rows = await prisma.endpoint.findMany({ where: { ...live(userId), ...(filter.consumerId ? { consumerId: filter.consumerId } : {}) }, select: dtoSelect, orderBy: { id: "desc" } });
   return rows.map(toDto);
 }
 

@@ -15,6 +15,7 @@ import { newId } from "@/lib/ids";
 import { inboxToken, receiveInboxRequest } from "@/lib/inbox/queries";
 import { verifyPassword } from "@/lib/auth/password";
 import { createConsumer } from "@/lib/consumers/queries";
+import { createPortalLink, updatePortalSettings } from "@/lib/portal/queries";
 import { deliveryIdOf, finishedDelivery, newAccount, newEndpoint, setUpHarness } from "../helpers/harness";
 import { waitFor } from "../helpers/receiver";
 import { columnNames, foreignKeyViolations, rowCounts, searchIndexEntries, tableNames, tableRows } from "../helpers/db";
@@ -83,6 +84,9 @@ async function populatedAccount(label: string) {
   const consumerId = (await prisma.consumer.findFirstOrThrow({ where: { userId: user.id } })).id;
   await updateEndpoint(user.id, first.id, { consumerId });
   await createEvent(user.id, { type: "order.created", payload: "{}", consumer: { id: consumerId, uid: `${label}-customer` } });
+  // Its portal link (the consumer's key) and the account's portal settings.
+  expect(await createPortalLink(user.id, `${label}-customer`, 3600, "http://127.0.0.1:9")).toHaveProperty("url");
+  await updatePortalSettings(user.id, { brandName: label, accentColor: null, logoUrl: null, allowedOrigins: ["https://app.example.com"] });
   expect(await receiveInboxRequest(await inboxToken(user.id), { method: "POST", headers: {}, body: "{}" })).toBe(true);
   return user;
 }

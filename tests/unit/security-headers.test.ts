@@ -34,3 +34,21 @@ describe("security headers", () => {
     expect(servedOverHttps(undefined, null)).toBe(false);
   });
 });
+
+describe("portal pages (SPEC §12)", () => {
+  const portal = { frameAncestors: ["https://app.example.com", "https://*.example.org"], imageOrigins: ["https://cdn.example.com"] };
+
+  it("may be framed by the allowed origins only, with no X-Frame-Options to contradict them", () => {
+    const headers = securityHeaders({ api: false, nonce: "n", https: true, portal });
+    expect(headers["Content-Security-Policy"]).toContain("frame-ancestors https://app.example.com https://*.example.org");
+    expect(headers["Content-Security-Policy"]).toContain("img-src 'self' data: blob: https://cdn.example.com");
+    expect(headers).not.toHaveProperty("X-Frame-Options");
+    expect(headers["Referrer-Policy"]).toBe("no-referrer");
+  });
+
+  it("with no allowed origin, are never framed", () => {
+    const headers = securityHeaders({ api: false, nonce: "n", https: true, portal: { frameAncestors: [], imageOrigins: [] } });
+    expect(headers["Content-Security-Policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["X-Frame-Options"]).toBe("DENY");
+  });
+});

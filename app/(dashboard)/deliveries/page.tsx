@@ -9,7 +9,7 @@ import { listHref, parseListFilters } from "@/lib/list-filters";
 import { deliveryListQuerySchema } from "@/lib/validations/delivery";
 import { LogFilterForm } from "@/components/log-filter-form";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { DeliveryLog } from "./_components/delivery-log";
+import { DeliveryLog } from "@/components/deliveries/delivery-log";
 
 export const metadata: Metadata = { title: "Deliveries" };
 

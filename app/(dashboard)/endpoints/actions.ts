@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { rotatedMessage, testEventProblem } from "@/lib/action-messages";
 import { setFlash, validatedActionWithUser, type ActionState } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/current-user";
 import { consumerIdOf } from "@/lib/consumers/queries";
@@ -31,10 +32,7 @@ const testEventSchema = endpointIdSchema.extend({ type: z.string().optional().tr
 
 export const sendTestEventAction = validatedActionWithUser(testEventSchema, async ({ endpointId, type }, user): Promise<ActionState> => {
   const event = await sendTestEvent(user.id, endpointId, type);
-  if (!event) return { error: "This endpoint no longer exists." };
-  if (event === "disabled") return { error: "The endpoint is disabled: enable it to send a test event." };
-  if (event === "unknown-type") return { fieldErrors: { type: `${type} is not in the event-type catalog (deleted meanwhile?). Reload the page to see the current types.` } };
-  if (event === "no-example") return { fieldErrors: { type: `${type} has no example to send: add one on its event type page.` } };
+  if (!event || typeof event === "string") return testEventProblem(event, type);
   revalidatePath(`/endpoints/${endpointId}`);
   return { message: `Test event ${event.id} queued.` };
 });
@@ -86,7 +84,7 @@ export const rotateSecretAction = validatedActionWithUser(endpointIdSchema, asyn
   const rotated = await rotateEndpointSecret(user.id, endpointId);
   if (!rotated) return { error: "This endpoint no longer exists." };
   revalidatePath(`/endpoints/${endpointId}`);
-  return { message: `New secret in use. The previous one keeps signing alongside it until ${rotated.previousSecretExpiresAt.replace("T", " ").slice(0, 16)} UTC.` };
+  return { message: rotatedMessage(rotated.previousSecretExpiresAt) };
 });
 
 export const recoverAction = validatedActionWithUser(recoverFormSchema.extend({ endpointId: z.string().min(1) }), async ({ endpointId, since }, user): Promise<ActionState> => {

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/current-user";
 import { consumerNames } from "@/lib/consumers/queries";
 import { listEndpoints } from "@/lib/endpoints/queries";
-import { AddEndpoint } from "./_components/add-endpoint";
-import { EndpointList } from "./_components/endpoint-list";
+import { EndpointsIndex } from "@/components/endpoints/endpoint-list";
+import { createEndpointAction } from "./actions";
 
 export const metadata: Metadata = { title: "Endpoints" };
 
@@ -15,25 +15,12 @@ export default async function EndpointsPage() {
     ? new Map((await consumerNames(user.id)).map((consumer) => [consumer.uid, consumer.name]))
     : new Map<string, string>();
   return (
-    <div className="space-y-6">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight">Endpoints</h1>
-          <p className="mt-1 text-sm text-slate-600">The URLs that receive your events.</p>
-        </div>
-        {endpoints.length > 0 && <AddEndpoint />}
-      </div>
-      {endpoints.length === 0 ? (
-        <div className="space-y-4">
-          <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center">
-            <h2 className="font-medium">No endpoints yet</h2>
-            <p className="mt-1 text-sm text-slate-600">Add the URL that should receive your events, then send it a test event.</p>
-          </div>
-          <AddEndpoint />
-        </div>
-      ) : (
-        <EndpointList endpoints={endpoints} consumerNameOf={consumerNameOf} />
-      )}
-    </div>
+    <EndpointsIndex
+      intro="The URLs that receive your events."
+      emptyText="Add the URL that should receive your events, then send it a test event."
+      endpoints={endpoints}
+      create={createEndpointAction}
+      consumerNameOf={consumerNameOf}
+    />
   );
 }

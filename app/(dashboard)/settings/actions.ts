@@ -9,8 +9,10 @@ import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { clearSessionCookie, currentSessionToken } from "@/lib/auth/current-user";
 import { throttledMessage } from "@/lib/auth/throttle";
 import { accountPasswordKey, accountPasswordThrottle } from "@/lib/auth/throttles";
+import { updatePortalSettings } from "@/lib/portal/queries";
 import { createApiKeySchema } from "@/lib/validations/api-key";
 import { changePasswordSchema, deleteAccountSchema } from "@/lib/validations/auth";
+import { portalSettingsFormSchema } from "@/lib/validations/portal";
 
 export interface CreateApiKeyState extends ActionState {
   /**
@@ -36,6 +38,13 @@ export const revokeApiKeyAction = validatedActionWithUser(apiKeyIdSchema, async 
   if (!(await revokeApiKey(user.id, keyId))) return { error: "This API key no longer exists." };
   revalidatePath("/settings");
   return { message: "API key revoked." };
+});
+
+export const updatePortalSettingsAction = validatedActionWithUser(portalSettingsFormSchema, async (input, user): Promise<ActionState> => {
+  await updatePortalSettings(user.id, input);
+  // The page reloads the settings as stored (origins deduplicated, colour lower-cased).
+  revalidatePath("/settings");
+  return { message: "Portal settings saved." };
 });
 
 /**

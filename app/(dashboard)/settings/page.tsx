@@ -2,24 +2,17 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { requireUser } from "@/lib/auth/current-user";
 import { listApiKeys, type ApiKeyDto } from "@/lib/auth/api-keys";
-import { env } from "@/lib/env";
+import { getPortalSettings } from "@/lib/portal/queries";
+import { publicOrigin } from "@/lib/public-origin";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatTime } from "@/components/format";
 import { ChangePassword } from "./_components/change-password";
 import { CreateApiKey } from "./_components/create-api-key";
 import { DeleteAccount } from "./_components/delete-account";
+import { PortalSettings } from "./_components/portal-settings";
 import { RevokeApiKey } from "./_components/revoke-api-key";
 
 export const metadata: Metadata = { title: "Settings" };
-
-/** Where API clients reach this Hookline: the configured public URL, else the address this page was asked for. */
-async function publicOrigin(): Promise<string> {
-  if (env.HOOKLINE_PUBLIC_URL) return env.HOOKLINE_PUBLIC_URL.replace(/\/+$/, "");
-  const requestHeaders = await headers();
-  const first = (name: string) => requestHeaders.get(name)?.split(",")[0]?.trim() || null;
-  const host = first("x-forwarded-host") ?? first("host") ?? `localhost:${env.PORT}`;
-  return `${first("x-forwarded-proto") ?? "http"}://${host}`;
-}
 
 function ApiKeyTable({ apiKeys }: { apiKeys: ApiKeyDto[] }) {
   return (
@@ -71,13 +64,13 @@ function ApiKeyTable({ apiKeys }: { apiKeys: ApiKeyDto[] }) {
 
 export default async function SettingsPage() {
   const user = await requireUser();
-  const [apiKeys, origin] = await Promise.all([listApiKeys(user.id), publicOrigin()]);
+  const [apiKeys, portalSettings, origin] = await Promise.all([listApiKeys(user.id), getPortalSettings(user.id), publicOrigin(await headers())]);
 
   return (
     <div className="space-y-10">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
-        <p className="mt-1 text-sm text-slate-600">Your account, and the keys your services use to call the API.</p>
+        <p className="mt-1 text-sm text-slate-600">Your account, the keys your services use to call the API, and how your customers&apos; endpoint portal looks.</p>
       </div>
 
       <section aria-labelledby="api-keys-heading" className="space-y-4">
@@ -107,6 +100,20 @@ export default async function SettingsPage() {
           <h3 className="mb-4 text-base font-semibold">Create an API key</h3>
           <CreateApiKey />
         </div>
+      </section>
+
+      <section aria-labelledby="portal-heading" className="space-y-4">
+        <div>
+          <h2 id="portal-heading" className="text-lg font-semibold">
+            Endpoint portal
+          </h2>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600">
+            The pages your consumers open with a portal link (created on a consumer&apos;s page or through the API) show this
+            brand name, colour and logo. They may be embedded in an iframe only by pages on the allowed origins; browsers refuse
+            to show them inside any other site.
+          </p>
+        </div>
+        <PortalSettings settings={portalSettings} labelledBy="portal-heading" />
       </section>
 
       <section aria-labelledby="account-heading" className="space-y-4">

@@ -5,9 +5,10 @@ import { requireUser } from "@/lib/auth/current-user";
 import { getConsumer } from "@/lib/consumers/queries";
 import { listEndpoints } from "@/lib/endpoints/queries";
 import { formatTime } from "@/components/format";
-import { EndpointList } from "../../endpoints/_components/endpoint-list";
+import { EndpointList } from "@/components/endpoints/endpoint-list";
 import { ConsumerControls } from "../_components/consumer-controls";
 import { ConsumerNameForm } from "../_components/consumer-name-form";
+import { PortalLink } from "../_components/portal-link";
 
 export const metadata: Metadata = { title: "Consumer" };
 
@@ -49,6 +50,22 @@ export default async function ConsumerPage({ params }: { params: Promise<{ uid: 
         ) : (
           <EndpointList endpoints={endpoints} />
         )}
+      </section>
+
+      <section aria-labelledby="portal-heading" className="space-y-3">
+        <h2 id="portal-heading" className="text-lg font-semibold">
+          Endpoint portal
+        </h2>
+        <p className="max-w-3xl text-sm text-slate-600">
+          A portal link signs this customer in to pages where they manage their own endpoints and see their deliveries, and
+          nothing else of your account. Whoever has the link is signed in until it expires, so send it only to them, or open it
+          from your own app. The portal shows the brand set in{" "}
+          <Link href="/settings" className="text-indigo-700 underline">
+            Settings
+          </Link>
+          . Revoking ends every link and every portal session of this consumer at once.
+        </p>
+        <PortalLink uid={consumer.uid} />
       </section>
 
       <section aria-labelledby="rename-heading" className="space-y-3">

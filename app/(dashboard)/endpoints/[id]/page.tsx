@@ -4,20 +4,17 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/current-user";
 import { consumerNames } from "@/lib/consumers/queries";
-import { listDeliveries } from "@/lib/deliveries/queries";
 import { endpointCircuit, getEndpoint, previousSecretValidUntil } from "@/lib/endpoints/queries";
 import { eventTypeNames } from "@/lib/event-types/queries";
 import { ESTIMATE_NOTE, getEndpointStats } from "@/lib/stats/queries";
 import { pageQuerySchema } from "@/lib/validations/delivery";
 import { Skeleton, SectionSkeleton, TableSkeleton } from "@/components/ui/skeleton";
-import { StatusBadge } from "@/components/ui/status-badge";
 import { formatTime } from "@/components/format";
-import { DeliveryLog } from "../../deliveries/_components/delivery-log";
-import { EndpointControls } from "../_components/endpoint-controls";
-import { EndpointSettings } from "../_components/endpoint-settings";
-import { OrderingBadge } from "../_components/ordering-badge";
+import { EndpointControls } from "@/components/endpoints/endpoint-controls";
+import { EndpointHeading, RecentDeliveries, SigningSecretSection } from "@/components/endpoints/endpoint-sections";
+import { EndpointSettings } from "@/components/endpoints/endpoint-settings";
 import { RecoverFailed } from "../_components/recover-failed";
-import { SecretReveal } from "../_components/secret-reveal";
+import { deleteEndpointAction, revealSecretAction, rotateSecretAction, sendTestEventAction, setEnabledAction, updateEndpointAction } from "../actions";
 
 export const metadata: Metadata = { title: "Endpoint" };
 
@@ -52,15 +49,7 @@ export default async function EndpointPage({
 
   return (
     <div className="space-y-8">
-      <div>
-        <Link href="/endpoints" className="text-sm text-indigo-700 underline">
-          ← Endpoints
-        </Link>
-        <h1 className="mt-2 flex flex-wrap items-center gap-3 text-2xl font-semibold tracking-tight">
-          {endpoint.name} <StatusBadge status={endpoint.enabled ? "enabled" : "disabled"} />
-          <OrderingBadge ordering={endpoint.ordering} />
-        </h1>
-        <p className="mt-1 break-all font-mono text-sm text-slate-600">{endpoint.url}</p>
+      <EndpointHeading endpoint={endpoint} base="">
         {consumer && (
           <p className="mt-2 text-sm text-slate-700">
             Belongs to consumer{" "}
@@ -68,12 +57,6 @@ export default async function EndpointPage({
               {consumer.name}
             </Link>{" "}
             (<code className="font-mono">{consumer.uid}</code>): it receives only the events sent for this consumer.
-          </p>
-        )}
-        {endpoint.description && <p className="mt-2 text-sm text-slate-700">{endpoint.description}</p>}
-        {!endpoint.enabled && endpoint.disabledReason && (
-          <p role="status" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-            {endpoint.disabledReason}
           </p>
         )}
         {circuit && (
@@ -84,7 +67,7 @@ export default async function EndpointPage({
             resume as soon as a probe succeeds.
           </p>
         )}
-      </div>
+      </EndpointHeading>
 
       <Suspense
         fallback={
@@ -96,28 +79,21 @@ export default async function EndpointPage({
         <EndpointStats userId={user.id} endpointId={endpoint.id} />
       </Suspense>
 
-      <EndpointControls key={String(endpoint.enabled)} endpointId={endpoint.id} enabled={endpoint.enabled} testTypes={testTypes} />
+      <EndpointControls
+        key={String(endpoint.enabled)}
+        endpointId={endpoint.id}
+        enabled={endpoint.enabled}
+        testTypes={testTypes}
+        actions={{ sendTestEvent: sendTestEventAction, setEnabled: setEnabledAction, deleteEndpoint: deleteEndpointAction }}
+      />
 
-      <section aria-labelledby="secret-heading" className="space-y-2">
-        <h2 id="secret-heading" className="text-lg font-semibold">
-          Signing secret
-        </h2>
-        <p className="text-sm text-slate-600">
-          Verify the <code>webhook-signature</code> header with this secret (Standard Webhooks).
-        </p>
-        <SecretReveal endpointId={endpoint.id} />
-        {overlapUntil && (
-          <p className="text-sm text-slate-700">
-            The previous secret is still valid: it keeps signing alongside this one (two signatures per delivery) until {formatTime(overlapUntil.toISOString())}.
-          </p>
-        )}
-      </section>
+      <SigningSecretSection endpointId={endpoint.id} overlapUntil={overlapUntil} revealSecret={revealSecretAction} rotateSecret={rotateSecretAction} />
 
       <section aria-labelledby="settings-heading" className="space-y-3">
         <h2 id="settings-heading" className="text-lg font-semibold">
           Settings
         </h2>
-        <EndpointSettings endpoint={endpoint} catalog={catalogChoices} consumers={consumers} />
+        <EndpointSettings endpoint={endpoint} catalog={catalogChoices} consumers={consumers} update={updateEndpointAction} />
       </section>
 
       <section aria-labelledby="recover-heading" className="space-y-2">
@@ -133,7 +109,7 @@ export default async function EndpointPage({
           Recent deliveries
         </h2>
         <Suspense fallback={<TableSkeleton label="Loading recent deliveries…" columns={["Status", "Event", "Attempts", "Response", "Time"]} rows={5} />}>
-          <RecentDeliveries userId={user.id} endpointId={endpoint.id} cursor={cursor} />
+          <RecentDeliveries userId={user.id} endpointId={endpoint.id} cursor={cursor} base="" />
         </Suspense>
       </section>
     </div>
@@ -169,19 +145,5 @@ async function EndpointStats({ userId, endpointId }: { userId: string; endpointI
       </dl>
       {stats.estimated && <p className="text-xs text-slate-500">{ESTIMATE_NOTE}</p>}
     </div>
-  );
-}
-
-async function RecentDeliveries({ userId, endpointId, cursor }: { userId: string; endpointId: string; cursor?: string }) {
-  const deliveries = await listDeliveries(userId, { endpointId, cursor });
-  return (
-    <DeliveryLog
-      filter={{ endpointId, cursor }}
-      initial={deliveries}
-      showEndpoint={false}
-      pageQuery={{}}
-      anchor="#recent-heading"
-      emptyText="Nothing sent to this endpoint yet. Click “Send test event” to try it."
-    />
   );
 }

@@ -5,7 +5,7 @@ import { requireUser } from "@/lib/auth/current-user";
 import { listDeliveries } from "@/lib/deliveries/queries";
 import { getEvent } from "@/lib/events/queries";
 import { formatTime } from "@/components/format";
-import { DeliveryLog } from "../../deliveries/_components/delivery-log";
+import { DeliveryLog } from "@/components/deliveries/delivery-log";
 
 export const metadata: Metadata = { title: "Event" };
 

@@ -1,10 +1,9 @@
-import { ApiError, apiRoute, json, methodNotAllowed, noContent, readJson } from "@/lib/api/http";
+import { noSuchConsumer } from "@/lib/api/consumer";
+import { apiRoute, json, methodNotAllowed, noContent, readJson } from "@/lib/api/http";
 import { deleteConsumer, getConsumer, updateConsumer } from "@/lib/consumers/queries";
 import { updateConsumerSchema } from "@/lib/validations/consumer";
 
 type Params = { uid: string };
-
-const noSuchConsumer = () => new ApiError(404, "Not Found", "No consumer with this uid in this account.");
 
 export const GET = apiRoute<Params>(async ({ userId, params }) => {
   const consumer = await getConsumer(userId, params.uid);

@@ -3,10 +3,10 @@
 import { useActionState } from "react";
 import { useActionToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
-import { retryDeliveryAction } from "../actions";
+import type { FormAction } from "@/lib/actions";
 
-export function RetryButton({ deliveryId, finished }: { deliveryId: string; finished: boolean }) {
-  const [state, action, pending] = useActionState(retryDeliveryAction, {});
+export function RetryButton({ deliveryId, finished, retry }: { deliveryId: string; finished: boolean; retry: FormAction }) {
+  const [state, action, pending] = useActionState(retry, {});
   useActionToast(state);
   return (
     <form action={action} className="flex flex-wrap items-center gap-3">

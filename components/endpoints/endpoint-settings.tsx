@@ -8,7 +8,7 @@ import { Field, SelectField, TextAreaField } from "@/components/ui/field";
 import type { EndpointDto } from "@/lib/endpoints/queries";
 import type { Ordering } from "@/lib/events/ordering";
 import { splitEventTypes } from "@/lib/validations/filter-text";
-import { updateEndpointAction } from "../actions";
+import type { FormAction } from "@/lib/actions";
 
 export interface CatalogType {
   name: string;
@@ -19,7 +19,7 @@ export interface CatalogType {
  * The filter text stays the one source of truth (wildcards and types outside the catalog are
  * typed there); the catalog's checkboxes only add or remove their exact name from it.
  */
-function EventTypesFilter({ initial, error, catalog }: { initial: string; error?: string; catalog: CatalogType[] }) {
+function EventTypesFilter({ initial, error, catalog, catalogHref }: { initial: string; error?: string; catalog: CatalogType[]; catalogHref: string | null }) {
   const [text, setText] = useState(initial);
   const listed = new Set(splitEventTypes(text));
   const toggle = (name: string, checked: boolean) => {
@@ -36,35 +36,37 @@ function EventTypesFilter({ initial, error, catalog }: { initial: string; error?
         hint="Separated by spaces or lines; order.* matches every order event. Empty: all events."
         error={error}
       />
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-800">From your catalog</legend>
-        {catalog.length === 0 ? (
-          <p className="mt-1 text-xs text-slate-500">
-            Types you describe under{" "}
-            <Link href="/event-types" className="text-indigo-700 underline">
-              Event types
-            </Link>{" "}
-            can be picked here.
-          </p>
-        ) : (
-          <ul className="mt-1 max-h-48 space-y-1 overflow-y-auto rounded-md border border-slate-200 px-3 py-2">
-            {catalog.map((type) => (
-              <li key={type.name}>
-                <label className="flex items-center gap-2 text-sm">
-                  <input
-                    type="checkbox"
-                    checked={listed.has(type.name)}
-                    onChange={(event) => toggle(type.name, event.target.checked)}
-                    className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-2 focus:ring-indigo-300"
-                  />
-                  <span className="font-mono">{type.name}</span>
-                  {type.deprecated && <span className="text-xs text-amber-800">(deprecated)</span>}
-                </label>
-              </li>
-            ))}
-          </ul>
-        )}
-      </fieldset>
+      {(catalog.length > 0 || catalogHref) && (
+        <fieldset>
+          <legend className="text-sm font-medium text-slate-800">From your catalog</legend>
+          {catalog.length === 0 ? (
+            <p className="mt-1 text-xs text-slate-500">
+              Types you describe under{" "}
+              <Link href={catalogHref ?? ""} className="text-indigo-700 underline">
+                Event types
+              </Link>{" "}
+              can be picked here.
+            </p>
+          ) : (
+            <ul className="mt-1 max-h-48 space-y-1 overflow-y-auto rounded-md border border-slate-200 px-3 py-2">
+              {catalog.map((type) => (
+                <li key={type.name}>
+                  <label className="flex items-center gap-2 text-sm">
+                    <input
+                      type="checkbox"
+                      checked={listed.has(type.name)}
+                      onChange={(event) => toggle(type.name, event.target.checked)}
+                      className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-2 focus:ring-indigo-300"
+                    />
+                    <span className="font-mono">{type.name}</span>
+                    {type.deprecated && <span className="text-xs text-amber-800">(deprecated)</span>}
+                  </label>
+                </li>
+              ))}
+            </ul>
+          )}
+        </fieldset>
+      )}
     </div>
   );
 }
@@ -81,13 +83,32 @@ export interface ConsumerChoice {
   name: string;
 }
 
-export function EndpointSettings({ endpoint, catalog, consumers }: { endpoint: EndpointDto; catalog: CatalogType[]; consumers: ConsumerChoice[] }) {
-  const [state, formAction, pending] = useActionState(updateEndpointAction, {});
+/**
+ * `consumers`: the account's, to move the endpoint between them; null in the portal, where the
+ * consumer is the session's and is not a setting. `catalogHref`: where the catalog is described
+ * (null in the portal, where it is only read: with no catalog there is nothing to pick).
+ */
+export function EndpointSettings({
+  endpoint,
+  catalog,
+  consumers,
+  update,
+  catalogHref = "/event-types",
+}: {
+  endpoint: EndpointDto;
+  catalog: CatalogType[];
+  consumers: ConsumerChoice[] | null;
+  update: FormAction;
+  catalogHref?: string | null;
+}) {
+  const [state, formAction, pending] = useActionState(update, {});
   useActionToast(state);
   const value = (field: string, fallback: string) => state.values?.[field] ?? fallback;
   // Its own consumer is always a choice, so saving other settings never moves it by accident.
   const consumerChoices =
-    endpoint.consumer === null || consumers.some((consumer) => consumer.uid === endpoint.consumer) ? consumers : [...consumers, { uid: endpoint.consumer, name: endpoint.consumer }];
+    consumers === null || endpoint.consumer === null || consumers.some((consumer) => consumer.uid === endpoint.consumer)
+      ? consumers
+      : [...consumers, { uid: endpoint.consumer, name: endpoint.consumer }];
   return (
     <form action={formAction} className="grid gap-4 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2" noValidate>
       <input type="hidden" name="endpointId" value={endpoint.id} />
@@ -96,7 +117,7 @@ export function EndpointSettings({ endpoint, catalog, consumers }: { endpoint: E
       <div className="sm:col-span-2">
         <Field label="Description" name="description" defaultValue={value("description", endpoint.description)} error={state.fieldErrors?.description} />
       </div>
-      <EventTypesFilter initial={value("eventTypes", endpoint.eventTypes.join("\n"))} error={state.fieldErrors?.eventTypes} catalog={catalog} />
+      <EventTypesFilter initial={value("eventTypes", endpoint.eventTypes.join("\n"))} error={state.fieldErrors?.eventTypes} catalog={catalog} catalogHref={catalogHref} />
       <TextAreaField
         label="Custom headers"
         name="headers"
@@ -117,20 +138,22 @@ export function EndpointSettings({ endpoint, catalog, consumers }: { endpoint: E
           </option>
         ))}
       </SelectField>
-      <SelectField
-        label="Consumer"
-        name="consumer"
-        defaultValue={value("consumer", endpoint.consumer ?? "")}
-        hint="The customer this endpoint belongs to: it then receives only the events sent for that consumer. None: it receives the events sent without one."
-        error={state.fieldErrors?.consumer}
-      >
-        <option value="">None (account-level endpoint)</option>
-        {consumerChoices.map((consumer) => (
-          <option key={consumer.uid} value={consumer.uid}>
-            {consumer.name === consumer.uid ? consumer.uid : `${consumer.name} (${consumer.uid})`}
-          </option>
-        ))}
-      </SelectField>
+      {consumerChoices && (
+        <SelectField
+          label="Consumer"
+          name="consumer"
+          defaultValue={value("consumer", endpoint.consumer ?? "")}
+          hint="The customer this endpoint belongs to: it then receives only the events sent for that consumer. None: it receives the events sent without one."
+          error={state.fieldErrors?.consumer}
+        >
+          <option value="">None (account-level endpoint)</option>
+          {consumerChoices.map((consumer) => (
+            <option key={consumer.uid} value={consumer.uid}>
+              {consumer.name === consumer.uid ? consumer.uid : `${consumer.name} (${consumer.uid})`}
+            </option>
+          ))}
+        </SelectField>
+      )}
       <div className="flex items-center gap-3 sm:col-span-2">
         <Button type="submit" disabled={pending}>
           Save changes

@@ -30,6 +30,8 @@ function searchParamsOf(values: Record<string, string | undefined>): URLSearchPa
 }
 
 /**
+ * `base` is where the log's pages live: "" in the dashboard, `/portal/<token>` in a consumer's
+ * portal, whose log data comes from its own route under /api/portal/<token>.
  * `pageQuery` is what this page's own URL carries besides the cursor (default: the filter), so
  * "Older deliveries" stays on the same page: on an endpoint's page the endpoint is in the path,
  * not the query. `anchor` brings the reader back to the log after the page changes.
@@ -41,6 +43,7 @@ export function DeliveryLog({
   emptyText,
   pageQuery,
   anchor = "",
+  base = "",
 }: {
   filter: LogFilter;
   initial: DeliveryPage;
@@ -48,6 +51,7 @@ export function DeliveryLog({
   emptyText: ReactNode;
   pageQuery?: Record<string, string>;
   anchor?: string;
+  base?: string;
 }) {
   const pathname = usePathname();
   const params = searchParamsOf(filter);
@@ -56,9 +60,9 @@ export function DeliveryLog({
     return `${pathname}${query ? `?${query}` : ""}${anchor}`;
   };
   const { data, isError } = useQuery({
-    queryKey: ["deliveries", params.toString()],
+    queryKey: ["deliveries", base, params.toString()],
     queryFn: async (): Promise<DeliveryPage> => {
-      const response = await fetch(`/api/dashboard/deliveries?${params}`, { cache: "no-store" });
+      const response = await fetch(`${base ? `/api${base}` : "/api/dashboard"}/deliveries?${params}`, { cache: "no-store" });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return response.json();
     },
@@ -101,7 +105,7 @@ export function DeliveryLog({
                     {row.status === "pending" && row.nextAttemptAt === null && <div className="mt-1 text-xs text-slate-500">waiting its turn</div>}
                   </td>
                   <td className="px-4 py-3">
-                    <Link href={`/deliveries/${row.id}`} className="font-medium text-indigo-700 hover:underline">
+                    <Link href={`${base}/deliveries/${row.id}`} className="font-medium text-indigo-700 hover:underline">
                       {row.eventType}
                     </Link>
                     <div className="font-mono text-xs text-slate-500">{row.eventId}</div>

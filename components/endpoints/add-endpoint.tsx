@@ -3,11 +3,11 @@
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { createEndpointAction } from "../actions";
+import type { FormAction } from "@/lib/actions";
 
-export function AddEndpoint({ startOpen = false }: { startOpen?: boolean }) {
+export function AddEndpoint({ create, startOpen = false }: { create: FormAction; startOpen?: boolean }) {
   const [open, setOpen] = useState(startOpen);
-  const [state, formAction, pending] = useActionState(createEndpointAction, {});
+  const [state, formAction, pending] = useActionState(create, {});
   if (!open) {
     return <Button onClick={() => setOpen(true)}>Add endpoint</Button>;
   }
@@ -16,7 +16,7 @@ export function AddEndpoint({ startOpen = false }: { startOpen?: boolean }) {
       <h2 id="add-endpoint-heading" className="text-base font-semibold">
         Add endpoint
       </h2>
-      <p className="mt-1 text-sm text-slate-600">Hookline will POST signed events to this URL.</p>
+      <p className="mt-1 text-sm text-slate-600">Each event is POSTed to this URL, signed (Standard Webhooks).</p>
       <form action={formAction} className="mt-4 grid gap-4 sm:grid-cols-2" noValidate>
         <Field label="Name" name="name" required placeholder="Orders service" defaultValue={state.values?.name} error={state.fieldErrors?.name} />
         <Field

@@ -1,14 +1,22 @@
 "use client";
 
 import { useActionState, useState, useTransition } from "react";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState, FormAction } from "@/lib/actions";
 import { useActionToast, useToast } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
-import { revealSecretAction, rotateSecretAction } from "../actions";
 
 /** The signing secret: hidden until asked for, copyable, and rotatable. */
-export function SecretReveal({ endpointId }: { endpointId: string }) {
-  const [rotation, rotate, rotating] = useActionState(rotateSecretAction, {});
+export function SecretReveal({
+  endpointId,
+  revealSecret,
+  rotateSecret,
+}: {
+  endpointId: string;
+  /** Null: the endpoint no longer exists. */
+  revealSecret: (endpointId: string) => Promise<{ secret: string | null }>;
+  rotateSecret: FormAction;
+}) {
+  const [rotation, rotate, rotating] = useActionState(rotateSecret, {});
   useActionToast(rotation);
   // A revealed secret belongs to the rotation state it was revealed under: once the secret is
   // rotated it is stale and hidden, so "Reveal" fetches the new one.
@@ -22,7 +30,7 @@ export function SecretReveal({ endpointId }: { endpointId: string }) {
   // until closed.
   const reveal = () =>
     startLoading(async () => {
-      const { secret: revealedSecret } = await revealSecretAction(endpointId).catch(() => ({ secret: undefined }));
+      const { secret: revealedSecret } = await revealSecret(endpointId).catch(() => ({ secret: undefined }));
       if (revealedSecret) setSecret(revealedSecret);
       else if (revealedSecret === null) toast("This endpoint no longer exists (deleted elsewhere), so there is no secret to show.", "error");
       else toast("Could not reach Hookline to reveal the secret. Try again in a moment.", "error");

@@ -4,13 +4,29 @@ import { useActionState } from "react";
 import { ConfirmDelete } from "@/components/confirm-delete";
 import { ActionFeedback } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
-import { deleteEndpointAction, sendTestEventAction, setEnabledAction } from "../actions";
+import type { FormAction } from "@/lib/actions";
+
+export interface EndpointControlActions {
+  sendTestEvent: FormAction;
+  setEnabled: FormAction;
+  deleteEndpoint: FormAction;
+}
 
 /** `testTypes`: the catalog's types that have an example, which a test event can carry instead of the greeting. */
-export function EndpointControls({ endpointId, enabled, testTypes }: { endpointId: string; enabled: boolean; testTypes: Array<{ name: string; deprecated: boolean }> }) {
-  const [testState, sendTest, sendingTest] = useActionState(sendTestEventAction, {});
-  const [enabledState, setEnabled, switching] = useActionState(setEnabledAction, {});
-  const [deleteState, deleteEndpoint, deleting] = useActionState(deleteEndpointAction, {});
+export function EndpointControls({
+  endpointId,
+  enabled,
+  testTypes,
+  actions,
+}: {
+  endpointId: string;
+  enabled: boolean;
+  testTypes: Array<{ name: string; deprecated: boolean }>;
+  actions: EndpointControlActions;
+}) {
+  const [testState, sendTest, sendingTest] = useActionState(actions.sendTestEvent, {});
+  const [enabledState, setEnabled, switching] = useActionState(actions.setEnabled, {});
+  const [deleteState, deleteEndpoint, deleting] = useActionState(actions.deleteEndpoint, {});
   const typeError = testState.fieldErrors?.type;
 
   return (
