@@ -6,7 +6,9 @@ import { defineConfig } from "@playwright/test";
 // This file is evaluated by the runner and again by each worker: keep values chosen once in
 // process.env so every evaluation agrees (workers inherit the runner's environment).
 process.env.HOOKLINE_E2E_DIR ??= mkdtempSync(path.join(os.tmpdir(), "hookline-e2e-"));
-process.env.HOOKLINE_E2E_PORT ??= String(41000 + (process.pid % 9000));
+// Below the ephemeral range (scripts/bench/harness.ts UNEPHEMERAL_PORTS): the receivers' listen(0)
+// and outgoing connections of runs going on beside this one cannot take it first.
+process.env.HOOKLINE_E2E_PORT ??= String(20_000 + (process.pid % 12_000));
 const port = Number(process.env.HOOKLINE_E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 

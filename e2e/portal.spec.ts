@@ -232,6 +232,7 @@ test("a consumer's portal: only its endpoints, a signed test event, its log with
     await page.goto("/settings");
     const form = page.getByRole("form", { name: "Endpoint portal" });
     await form.getByLabel("Brand name").fill("Acme Webhooks");
+    await form.getByLabel("Accent colour").fill("#0f766e");
     await form.getByLabel("Allowed origins").fill(allowedSite.origin);
     await form.getByRole("button", { name: "Save portal settings" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Portal settings saved." })).toBeVisible();
@@ -255,6 +256,8 @@ test("a consumer's portal: only its endpoints, a signed test event, its log with
     await expect(frame.getByRole("heading", { level: 1, name: "Endpoints" })).toBeVisible();
     await expect(frame.getByRole("banner")).toContainText("Acme Webhooks");
     await expect(frame.getByRole("banner")).not.toContainText("Hookline");
+    // The accent colour themes the primary buttons (white text on it stays readable: the settings check).
+    await expect(frame.getByRole("button", { name: "Add endpoint" })).toHaveCSS("background-color", "rgb(15, 118, 110)");
     await expect(frame.getByRole("link", { name: /^Acme local/ })).toBeVisible();
     expect(embedder.frames().find((child) => child !== embedder.mainFrame())?.url()).toBe(embedLink.url);
     expect(violations).toEqual([]);

@@ -5,20 +5,12 @@
 //
 // These limits are small, so this file runs its own server (its own database, same build)
 // instead of changing the shared one's configuration under every other spec.
-import { createServer } from "node:net";
 import { expect, test as base } from "@playwright/test";
 import { addEndpoint, signUp } from "./helpers";
+import { freePort } from "../scripts/bench/harness";
 import { createE2eDatabase, startHookline } from "./support/hookline";
 
 const LIMITS = { HOOKLINE_MAX_ENDPOINTS: "2", HOOKLINE_MAX_API_KEYS: "2", HOOKLINE_MAX_SCHEDULES: "1", HOOKLINE_MAX_EVENT_TYPES: "1", HOOKLINE_MIN_SCHEDULE_INTERVAL: "10s" };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const test = base.extend<object, { limitedOrigin: string }>({
   limitedOrigin: [

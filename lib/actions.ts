@@ -2,6 +2,8 @@ import "server-only";
 import { cookies } from "next/headers";
 import type { z } from "zod";
 import { requireUser } from "./auth/current-user";
+import { throttledMessage } from "./auth/throttle";
+import { portalActionThrottle } from "./auth/throttles";
 import type { SessionUser } from "./auth/session";
 import { FLASH_COOKIE } from "./flash";
 import { portalSession, type PortalSession } from "./portal/queries";
@@ -78,6 +80,7 @@ export const PORTAL_ENDED = "This portal link has expired or was revoked: ask fo
  * Like validatedAction, for the endpoint portal (SPEC §12): the first argument is the session's
  * token (bound by the portal's page), checked on every call, so a revoked or expired link stops
  * working mid-page; the handler gets the session, whose consumer scopes everything it does.
+ * Each call counts against the consumer's HOOKLINE_PORTAL_ACTIONS_PER_MINUTE.
  */
 export function validatedPortalAction<S extends z.ZodType>(
   schema: S,
@@ -86,6 +89,8 @@ export function validatedPortalAction<S extends z.ZodType>(
   return async (token: string, previous: ActionState, formData: FormData): Promise<ActionState> => {
     const session = await portalSession(token);
     if (!session) return { error: PORTAL_ENDED };
+    const wait = await portalActionThrottle.take([`consumer:${session.consumer.id}`], Date.now());
+    if (wait > 0) return { error: throttledMessage(wait, "changes from this portal") };
     return validatedAction(schema, (data, form) => handler(data, session, form))(previous, formData);
   };
 }

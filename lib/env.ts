@@ -119,6 +119,13 @@ const schema = z.object({
   HOOKLINE_MAX_EVENT_TYPES: positiveInt(200),
   HOOKLINE_MAX_CONSUMERS: positiveInt(1000),
   /**
+   * Endpoints one consumer may have for its portal to add another (SPEC §12): a customer holding
+   * a portal link cannot take the whole account's HOOKLINE_MAX_ENDPOINTS from the others.
+   */
+  HOOKLINE_MAX_PORTAL_ENDPOINTS: positiveInt(20),
+  /** Changes one consumer's portal may make per minute (forms: test events, retries, rotations, …). */
+  HOOKLINE_PORTAL_ACTIONS_PER_MINUTE: positiveInt(60),
+  /**
    * Shortest time allowed between two runs of a schedule; 1s (cron's resolution) allows any. At
    * most a day: the check looks eight days ahead (lib/schedules/cron.ts shortestGapMs).
    */

@@ -10,20 +10,22 @@
 import { shortestGapMs } from "./schedules/cron";
 import { grantAttempts, type TokenBucket } from "./webhooks/rate-limit";
 
-export type CountedQuota = "endpoints" | "apiKeys" | "schedules" | "eventTypes" | "consumers";
+export type CountedQuota = "endpoints" | "apiKeys" | "schedules" | "eventTypes" | "consumers" | "portalEndpoints";
 
-const COUNTED: Record<CountedQuota, { variable: string; noun: string; freeOne: string }> = {
+const COUNTED: Record<CountedQuota, { variable: string; noun: string; freeOne: string; owner?: string }> = {
   endpoints: { variable: "HOOKLINE_MAX_ENDPOINTS", noun: "endpoint", freeOne: "Delete an endpoint you no longer need" },
   apiKeys: { variable: "HOOKLINE_MAX_API_KEYS", noun: "active API key", freeOne: "Revoke a key you no longer use" },
   schedules: { variable: "HOOKLINE_MAX_SCHEDULES", noun: "schedule", freeOne: "Delete a schedule you no longer need" },
   eventTypes: { variable: "HOOKLINE_MAX_EVENT_TYPES", noun: "event type", freeOne: "Delete an event type you no longer need" },
   consumers: { variable: "HOOKLINE_MAX_CONSUMERS", noun: "consumer", freeOne: "Delete a consumer you no longer need" },
+  // Read in a consumer's portal (SPEC §12), by the account's customer.
+  portalEndpoints: { variable: "HOOKLINE_MAX_PORTAL_ENDPOINTS", noun: "endpoint", freeOne: "Delete an endpoint you no longer need", owner: "This portal" },
 };
 
 /** What the user reads when a create is refused: the limit, how to make room, who can raise it. */
 export function quotaExceededMessage(quota: CountedQuota, limit: number): string {
-  const { variable, noun, freeOne } = COUNTED[quota];
-  return `This account has reached its limit of ${limit} ${noun}${limit === 1 ? "" : "s"}. ${freeOne}, or ask the operator of this Hookline to raise the limit (${variable}).`;
+  const { variable, noun, freeOne, owner = "This account" } = COUNTED[quota];
+  return `${owner} has reached its limit of ${limit} ${noun}${limit === 1 ? "" : "s"}. ${freeOne}, or ask the operator of this Hookline to raise the limit (${variable}).`;
 }
 
 /** Thrown by a create that would pass its quota: 403 problem+json in the API, a message beside the button in the dashboard. */

@@ -43,5 +43,11 @@ export const signUpThrottle = throttle("sign-up", { maxFailures: env.HOOKLINE_SI
  */
 export const accountPasswordThrottle = throttle("account-password", { maxFailures: env.HOOKLINE_SIGN_IN_MAX_FAILURES, windowMs: env.HOOKLINE_SIGN_IN_WINDOW });
 
+/**
+ * Changes made through one consumer's portal (SPEC §12): a customer holding a link cannot flood
+ * the account with test events, retries or rotations.
+ */
+export const portalActionThrottle = throttle("portal-actions", { maxFailures: env.HOOKLINE_PORTAL_ACTIONS_PER_MINUTE, windowMs: 60_000 });
+
 /** The key of an account's password checks. */
 export const accountPasswordKey = (userId: string) => `account:${userId}`;

@@ -114,8 +114,11 @@ export async function listEndpointsPage(userId: string, page: { cursor?: string;
   return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
 }
 
-/** Creates the endpoint, or throws QuotaExceededError when the account has HOOKLINE_MAX_ENDPOINTS already. */
-export async function createEndpoint(userId: string, input: CreateEndpointInput): Promise<EndpointDto & { secret: string }> {
+/**
+ * Creates the endpoint, or throws QuotaExceededError when the account has HOOKLINE_MAX_ENDPOINTS
+ * already, or (`portal`: a consumer's portal adds it) its consumer HOOKLINE_MAX_PORTAL_ENDPOINTS.
+ */
+export async function createEndpoint(userId: string, input: CreateEndpointInput, options: { portal?: boolean } = {}): Promise<EndpointDto & { secret: string }> {
   const secret = generateSigningSecret();
   const id = newId("ep");
   const limit = env.HOOKLINE_MAX_ENDPOINTS;
@@ -133,11 +136,17 @@ export async function createEndpoint(userId: string, input: CreateEndpointInput)
       headers: JSON.stringify(input.headers ?? {}),
       ordering: input.ordering ?? "unordered",
       consumerId: input.consumerId ?? null,
+      consumerLimit: options.portal && input.consumerId ? env.HOOKLINE_MAX_PORTAL_ENDPOINTS : null,
       now: Date.now(),
     },
     limit,
   );
-  if (!inserted) throw new QuotaExceededError("endpoints", limit);
+  if (!inserted) {
+    // Which limit refused it, for the message: counted again, after the refusal.
+    const consumerFull =
+      options.portal && input.consumerId && (await prisma.endpoint.count({ where: { ...live(userId), consumerId: input.consumerId } })) >= env.HOOKLINE_MAX_PORTAL_ENDPOINTS;
+    throw consumerFull ? new QuotaExceededError("portalEndpoints", env.HOOKLINE_MAX_PORTAL_ENDPOINTS) : new QuotaExceededError("endpoints", limit);
+  }
   const row = await prisma.endpoint.findFirstOrThrow({ where: { id, userId }, select: dtoSelect });
   return { ...toDto(row), secret };
 }

@@ -40,6 +40,8 @@ export interface EndpointInsert {
   headers: string;
   ordering: string;
   consumerId: string | null;
+  /** Also: fewer than this many live endpoints of `consumerId` (a portal's create, SPEC §12). */
+  consumerLimit: number | null;
   /** Unix ms: createdAt and updatedAt. */
   now: number;
 }
@@ -98,7 +100,8 @@ const statementsFor = preparedStatements((db) => ({
   endpoint: db.prepare(
     `INSERT INTO "Endpoint" (id, userId, name, url, description, secret, enabled, eventTypes, headers, ordering, consumerId, createdAt, updatedAt)
      SELECT @id, @userId, @name, @url, @description, @secret, @enabled, @eventTypes, @headers, @ordering, @consumerId, @now, @now
-     WHERE (SELECT count(*) FROM "Endpoint" WHERE userId = @userId AND deletedAt IS NULL) < @limit`,
+     WHERE (SELECT count(*) FROM "Endpoint" WHERE userId = @userId AND deletedAt IS NULL) < @limit
+       AND (@consumerLimit IS NULL OR (SELECT count(*) FROM "Endpoint" WHERE userId = @userId AND consumerId = @consumerId AND deletedAt IS NULL) < @consumerLimit)`,
   ),
   schedule: db.prepare(
     `INSERT INTO "Schedule" (id, userId, name, cron, timezone, type, payload, endpointId, paused, nextRunAt, createdAt, updatedAt)
@@ -141,8 +144,9 @@ export async function insertEndpointWithinQuota(store: Store, row: EndpointInser
     row.userId,
     `INSERT INTO "Endpoint" (id, "userId", name, url, description, secret, enabled, "eventTypes", headers, ordering, "consumerId", "createdAt", "updatedAt")
      SELECT $1, $2, $3, $4, $5, $6, $7::boolean, $8, $9, $12, $13, $10::timestamp, $10::timestamp
-     WHERE (SELECT count(*) FROM "Endpoint" WHERE "userId" = $2 AND "deletedAt" IS NULL) < $11`,
-    [row.id, row.userId, row.name, row.url, row.description, row.secret, row.enabled, row.eventTypes, row.headers, at(row.now), limit, row.ordering, row.consumerId],
+     WHERE (SELECT count(*) FROM "Endpoint" WHERE "userId" = $2 AND "deletedAt" IS NULL) < $11
+       AND ($14::int IS NULL OR (SELECT count(*) FROM "Endpoint" WHERE "userId" = $2 AND "consumerId" = $13 AND "deletedAt" IS NULL) < $14::int)`,
+    [row.id, row.userId, row.name, row.url, row.description, row.secret, row.enabled, row.eventTypes, row.headers, at(row.now), limit, row.ordering, row.consumerId, row.consumerLimit],
   );
 }
 

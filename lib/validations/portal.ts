@@ -72,6 +72,17 @@ const allowedOrigins = z
     return origins;
   });
 
+const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
+
+/** WCAG 2 contrast ratio of white text on the colour `#rrggbb`. */
+export function contrastWithWhite(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((at) => {
+    const channel = parseInt(hex.slice(at, at + 2), 16) / 255;
+    return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+  });
+  return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+}
+
 /** Empty text clears the setting. */
 const optionalText = <T extends z.ZodType<string>>(schema: T) => z.union([z.literal("").transform(() => null), schema]);
 
@@ -84,7 +95,14 @@ export const portalSettingsFormSchema = z.object({
       .max(60, "Brand name must be at most 60 characters")
       .refine(...withoutNul("Brand name")),
   ).transform((name) => name || null),
-  accentColor: optionalText(z.string().regex(/^#[0-9a-fA-F]{6}$/, "Accent colour must be a hex colour like #4f46e5")).transform((colour) => colour?.toLowerCase() ?? null),
+  // The portal's primary buttons take it, with white text, which must stay readable (WCAG AA).
+  accentColor: optionalText(
+    z
+      .string()
+      .regex(HEX_COLOUR, "Accent colour must be a hex colour like #4f46e5")
+      // Only a hex colour has a contrast to judge (zod runs every check, even after one fails).
+      .refine((colour) => !HEX_COLOUR.test(colour) || contrastWithWhite(colour) >= 4.5, "Accent colour must be dark enough for white text on it (contrast 4.5:1 or more), like #4f46e5"),
+  ).transform((colour) => colour?.toLowerCase() ?? null),
   logoUrl: optionalText(
     z
       .string()

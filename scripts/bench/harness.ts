@@ -96,11 +96,27 @@ export function processTree(pid: number): number[] {
 }
 
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = UNEPHEMERAL_PORTS.from + Math.floor(Math.random() * (UNEPHEMERAL_PORTS.to - UNEPHEMERAL_PORTS.from));
+    if (await canListen(port)) return port;
+  }
+}
+
+/**
+ * Ports a server is started on later, below Linux's ephemeral range (32768–60999): the ports
+ * the kernel hands to `listen(0)` (receivers) and to outgoing connections come from that range,
+ * so none of them can take the port between this check and the server's own listen, as they
+ * did when runs on both engines went side by side.
+ */
+export const UNEPHEMERAL_PORTS = { from: 20_000, to: 32_000 };
+
+/** Whether a server could listen on `port` on every interface, as Hookline's server does. */
+function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return new Promise((resolve) => {
+    server.once("error", () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { newId } from "@/lib/ids";
 import { generatePortalKey, parsePortalToken, portalTokenSignedWith, signPortalToken } from "@/lib/portal/token";
-import { MAX_ALLOWED_ORIGINS, parseAllowedOrigin, portalSettingsFormSchema } from "@/lib/validations/portal";
+import { MAX_ALLOWED_ORIGINS, contrastWithWhite, parseAllowedOrigin, portalSettingsFormSchema } from "@/lib/validations/portal";
 
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const IN_AN_HOUR = new Date("2030-01-02T03:04:05.000Z");
@@ -267,6 +267,16 @@ describe("portalSettingsFormSchema", () => {
     for (const colour of ["red", "#fff", "#12345g", "4f46e5", "#4f46e5ff", "#4f46e5;", "rgb(0,0,0)"]) {
       expect(messages({ accentColor: colour }), colour).toEqual([{ path: "accentColor", message: expect.stringMatching(/colour/i) }]);
     }
+  });
+
+  it("refuses an accent colour white text is not readable on (WCAG AA, 4.5:1)", () => {
+    expect(contrastWithWhite("#000000")).toBeCloseTo(21, 5);
+    expect(contrastWithWhite("#ffffff")).toBeCloseTo(1, 5);
+    expect(contrastWithWhite("#767676")).toBeCloseTo(4.54, 2);
+    for (const colour of ["#ffff00", "#ff0000", "#777777", "#a5b4fc"]) {
+      expect(messages({ accentColor: colour }), colour).toEqual([{ path: "accentColor", message: expect.stringMatching(/dark enough for white text/) }]);
+    }
+    for (const colour of ["#4f46e5", "#000000", "#767676", "#0F766E"]) expect(parse({ accentColor: colour }).success, colour).toBe(true);
   });
 
   it("refuses a logo URL that is not http(s)", () => {

@@ -23,7 +23,7 @@ function revalidatePortal(session: PortalSession): void {
 }
 
 export const createEndpointPortalAction = validatedPortalAction(createEndpointSchema, async (input, session) => {
-  const endpoint = await createEndpoint(session.userId, { ...input, consumerId: session.consumer.id });
+  const endpoint = await createEndpoint(session.userId, { ...input, consumerId: session.consumer.id }, { portal: true });
   revalidatePortal(session);
   redirect(`/portal/${session.token}/endpoints/${endpoint.id}`);
 });

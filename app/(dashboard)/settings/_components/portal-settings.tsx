@@ -29,7 +29,7 @@ function AccentColour({ initial, error }: { initial: string; error?: string }) {
           className="font-mono"
           value={text}
           onChange={(event) => setText(event.target.value)}
-          hint="The portal's buttons and links, as #rrggbb. Empty: Hookline's indigo."
+          hint="The portal's buttons and top stripe, as #rrggbb, dark enough for white text. Empty: Hookline's indigo."
           error={error}
         />
       </div>
