@@ -1,11 +1,12 @@
 // The parts of an endpoint's page that the dashboard and a consumer's portal (SPEC §12) share.
 // `base` is where the pages live: "" in the dashboard, `/portal/<token>` in a portal.
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import type { FormAction } from "@/lib/actions";
 import { listDeliveries } from "@/lib/deliveries/queries";
 import type { EndpointDto } from "@/lib/endpoints/queries";
 import { DeliveryLog } from "@/components/deliveries/delivery-log";
+import { TableSkeleton } from "@/components/ui/skeleton";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatTime } from "@/components/format";
 import { OrderingBadge } from "./ordering-badge";
@@ -63,8 +64,21 @@ export function SigningSecretSection({
   );
 }
 
-/** The endpoint's deliveries, newest first, paged by a cursor in the page's URL (render it in a Suspense). */
-export async function RecentDeliveries({ userId, endpointId, cursor, base }: { userId: string; endpointId: string; cursor?: string; base: string }) {
+/** The endpoint's deliveries, newest first, paged by a cursor in the page's URL; the page shows while they load. */
+export function RecentDeliveriesSection(props: { userId: string; endpointId: string; cursor?: string; base: string }) {
+  return (
+    <section aria-labelledby="recent-heading" className="space-y-3">
+      <h2 id="recent-heading" className="text-lg font-semibold">
+        Recent deliveries
+      </h2>
+      <Suspense fallback={<TableSkeleton label="Loading recent deliveries…" columns={["Status", "Event", "Attempts", "Response", "Time"]} rows={5} />}>
+        <RecentDeliveries {...props} />
+      </Suspense>
+    </section>
+  );
+}
+
+async function RecentDeliveries({ userId, endpointId, cursor, base }: { userId: string; endpointId: string; cursor?: string; base: string }) {
   const deliveries = await listDeliveries(userId, { endpointId, cursor });
   return (
     <DeliveryLog

@@ -5,7 +5,6 @@
  * deleted consumer), then the framing headers the portal pages carry: `frame-ancestors` lists
  * the account's allowed origins on a live portal page only.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON whose shape is asserted */
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { newId } from "@/lib/ids";

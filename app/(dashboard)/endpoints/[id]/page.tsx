@@ -8,10 +8,10 @@ import { endpointCircuit, getEndpoint, previousSecretValidUntil } from "@/lib/en
 import { eventTypeNames } from "@/lib/event-types/queries";
 import { ESTIMATE_NOTE, getEndpointStats } from "@/lib/stats/queries";
 import { pageQuerySchema } from "@/lib/validations/delivery";
-import { Skeleton, SectionSkeleton, TableSkeleton } from "@/components/ui/skeleton";
+import { Skeleton, SectionSkeleton } from "@/components/ui/skeleton";
 import { formatTime } from "@/components/format";
 import { EndpointControls } from "@/components/endpoints/endpoint-controls";
-import { EndpointHeading, RecentDeliveries, SigningSecretSection } from "@/components/endpoints/endpoint-sections";
+import { EndpointHeading, RecentDeliveriesSection, SigningSecretSection } from "@/components/endpoints/endpoint-sections";
 import { EndpointSettings } from "@/components/endpoints/endpoint-settings";
 import { RecoverFailed } from "../_components/recover-failed";
 import { deleteEndpointAction, revealSecretAction, rotateSecretAction, sendTestEventAction, setEnabledAction, updateEndpointAction } from "../actions";
@@ -104,14 +104,7 @@ export default async function EndpointPage({
         <RecoverFailed endpointId={endpoint.id} defaultSince={aDayAgoUtc()} />
       </section>
 
-      <section aria-labelledby="recent-heading" className="space-y-3">
-        <h2 id="recent-heading" className="text-lg font-semibold">
-          Recent deliveries
-        </h2>
-        <Suspense fallback={<TableSkeleton label="Loading recent deliveries…" columns={["Status", "Event", "Attempts", "Response", "Time"]} rows={5} />}>
-          <RecentDeliveries userId={user.id} endpointId={endpoint.id} cursor={cursor} base="" />
-        </Suspense>
-      </section>
+      <RecentDeliveriesSection userId={user.id} endpointId={endpoint.id} cursor={cursor} base="" />
     </div>
   );
 }

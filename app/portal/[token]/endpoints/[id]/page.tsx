@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Suspense } from "react";
 import { EndpointControls } from "@/components/endpoints/endpoint-controls";
-import { EndpointHeading, RecentDeliveries, SigningSecretSection } from "@/components/endpoints/endpoint-sections";
+import { EndpointHeading, RecentDeliveriesSection, SigningSecretSection } from "@/components/endpoints/endpoint-sections";
 import { EndpointSettings } from "@/components/endpoints/endpoint-settings";
-import { TableSkeleton } from "@/components/ui/skeleton";
 import { getEndpoint, previousSecretValidUntil } from "@/lib/endpoints/queries";
 import { eventTypeNames } from "@/lib/event-types/queries";
 import { requirePortalSession } from "@/lib/portal/current-session";
@@ -66,14 +64,7 @@ export default async function PortalEndpointPage({
         />
       </section>
 
-      <section aria-labelledby="recent-heading" className="space-y-3">
-        <h2 id="recent-heading" className="text-lg font-semibold">
-          Recent deliveries
-        </h2>
-        <Suspense fallback={<TableSkeleton label="Loading recent deliveries…" columns={["Status", "Event", "Attempts", "Response", "Time"]} rows={5} />}>
-          <RecentDeliveries userId={session.userId} endpointId={endpoint.id} cursor={cursor} base={base} />
-        </Suspense>
-      </section>
+      <RecentDeliveriesSection userId={session.userId} endpointId={endpoint.id} cursor={cursor} base={base} />
     </div>
   );
 }
