@@ -12,7 +12,7 @@
  * - `startHookline(env)`: `node scripts/start.mjs` in its own process group, resolved once it
  *   prints "Hookline is running"; rejects with its output when it exits first or does not get
  *   there in time (`output()` is everything it printed). `stop()` sends SIGTERM (the worker drains) and waits; SIGKILL after 15 s.
- *   A runner that exits without stopping it kills the group anyway.
+ *   A runner that exits without stopping it, or is ended by SIGTERM, kills the group anyway.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -67,9 +67,19 @@ export async function startHookline(port: number, env: Record<string, string>, o
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const killOnExit = () => killGroup(child, "SIGKILL");
   process.on("exit", killOnExit);
+  // A runner ended by SIGTERM (scripts/test.mjs stopping the other engine's pass after a failure,
+  // a CI timeout) gets no "exit" event, and its server outlived it: stop the group, then let the
+  // signal end the runner as it would have.
+  const killOnTerm = () => {
+    killGroup(child, "SIGKILL");
+    process.off("SIGTERM", killOnTerm);
+    process.kill(process.pid, "SIGTERM");
+  };
+  process.on("SIGTERM", killOnTerm);
 
   const stop = async () => {
     process.off("exit", killOnExit);
+    process.off("SIGTERM", killOnTerm);
     if (child.exitCode !== null || child.signalCode !== null) return;
     killGroup(child, "SIGTERM");
     const timer = setTimeout(() => killGroup(child, "SIGKILL"), STOP_GRACE_MS);
