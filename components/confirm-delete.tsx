@@ -1,12 +1,13 @@
 "use client";
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 
 /**
- * **Delete** that asks first: the button opens an inline confirmation with the consequence in
- * words, the real delete button (`confirmLabel`) and **Cancel**. Nothing is deleted until the
- * confirmation is submitted.
+ * **Delete** (or `label`: **Revoke**…) that asks first: the button opens an inline confirmation
+ * with the consequence in words, the real button (`confirmLabel`) and **Cancel**. Nothing happens
+ * until the confirmation is submitted. `children` go inside the confirmation, after its buttons
+ * (an error the action answered). To close it after a successful action, give it a new `key`.
  */
 export function ConfirmDelete({
   action,
@@ -14,6 +15,9 @@ export function ConfirmDelete({
   question,
   confirmLabel,
   pending,
+  label = "Delete",
+  describedBy,
+  children,
 }: {
   action: (formData: FormData) => void;
   /** Hidden form fields, e.g. the id of what is deleted. */
@@ -21,12 +25,16 @@ export function ConfirmDelete({
   question: string;
   confirmLabel: string;
   pending: boolean;
+  label?: string;
+  /** Names what the first button acts on, when its label alone does not (a list of keys). */
+  describedBy?: string;
+  children?: ReactNode;
 }) {
   const [confirming, setConfirming] = useState(false);
   if (!confirming) {
     return (
-      <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
-        Delete
+      <Button type="button" variant="danger" aria-describedby={describedBy} onClick={() => setConfirming(true)}>
+        {label}
       </Button>
     );
   }
@@ -42,6 +50,7 @@ export function ConfirmDelete({
       <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
         Cancel
       </Button>
+      {children}
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { eventTypeNames } from "../event-types/queries";
 import { portalSession, type PortalSession } from "./queries";
 
 /**
@@ -15,3 +16,6 @@ export const requirePortalSession = cache(async (token: string): Promise<PortalS
 
 /** The session or null, for the layout (which must not 404 itself: its not-found page is inside it). */
 export const currentPortalSession = cache((token: string): Promise<PortalSession | null> => portalSession(token));
+
+/** The account's event-type catalog, read once per request (the layout and the endpoint page both show it). */
+export const portalCatalog = cache((userId: string) => eventTypeNames(userId));

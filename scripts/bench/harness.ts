@@ -108,7 +108,7 @@ export async function freePort(): Promise<number> {
  * so none of them can take the port between this check and the server's own listen, as they
  * did when runs on both engines went side by side.
  */
-export const UNEPHEMERAL_PORTS = { from: 20_000, to: 32_000 };
+const UNEPHEMERAL_PORTS = { from: 20_000, to: 32_000 };
 
 /** Whether a server could listen on `port` on every interface, as Hookline's server does. */
 function canListen(port: number): Promise<boolean> {

@@ -3,8 +3,7 @@ import { NavLink } from "@/components/nav-link";
 import { QueryProvider } from "@/components/query-provider";
 import { Toaster } from "@/components/toaster";
 import { formatTime } from "@/components/format";
-import { eventTypeNames } from "@/lib/event-types/queries";
-import { currentPortalSession } from "@/lib/portal/current-session";
+import { currentPortalSession, portalCatalog } from "@/lib/portal/current-session";
 
 type Params = { params: Promise<{ token: string }> };
 
@@ -24,7 +23,7 @@ export default async function PortalLayout({ children, params }: { children: Rea
   if (!session) return <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>;
   const base = `/portal/${session.token}`;
   const { brandName, accentColor, logoUrl } = session.settings;
-  const hasCatalog = (await eventTypeNames(session.userId)).length > 0;
+  const hasCatalog = (await portalCatalog(session.userId)).length > 0;
   const accent = accentColor ? ({ "--color-indigo-600": accentColor, "--color-indigo-500": accentColor } as React.CSSProperties) : undefined;
   return (
     <QueryProvider>

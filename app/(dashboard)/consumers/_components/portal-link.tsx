@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useRef, useState } from "react";
+import { ConfirmDelete } from "@/components/confirm-delete";
 import { formatTime } from "@/components/format";
 import { ActionFeedback } from "@/components/toaster";
 import { Button } from "@/components/ui/button";
@@ -74,17 +75,18 @@ function NewPortalLink({ url, expiresAt }: { url: string; expiresAt: string }) {
 export function PortalLink({ uid }: { uid: string }) {
   const [created, create, creating] = useActionState(createPortalLinkAction, {});
   const [revoked, revoke, revoking] = useActionState(revokePortalLinksAction, {});
-  const [confirming, setConfirming] = useState(false);
   // A revocation hides the link created before it (it no longer opens anything) and closes its
-  // confirmation; a link created afterwards is a new state, so it shows. Adjusted while
-  // rendering, when the revocation's result arrives (React's "adjust state when a prop changes").
+  // confirmation (a new key: a fresh ConfirmDelete); a link created afterwards is a new state, so
+  // it shows. Adjusted while rendering, when the revocation's result arrives (React's "adjust
+  // state when a prop changes").
   const [revocationSeen, setRevocationSeen] = useState(revoked);
   const [revokedLink, setRevokedLink] = useState<CreatePortalLinkState | null>(null);
+  const [revocations, setRevocations] = useState(0);
   if (revocationSeen !== revoked) {
     setRevocationSeen(revoked);
     if (revoked.message) {
       setRevokedLink(created);
-      setConfirming(false);
+      setRevocations(revocations + 1);
     }
   }
   const link = created.link && created !== revokedLink ? created.link : null;
@@ -114,22 +116,15 @@ export function PortalLink({ uid }: { uid: string }) {
       {link && <NewPortalLink key={link.url} url={link.url} expiresAt={link.expiresAt} />}
 
       <div className="space-y-2 border-t border-slate-200 pt-4">
-        {confirming ? (
-          <form action={revoke} className="flex flex-wrap items-center gap-2 rounded-md bg-red-50 px-3 py-1">
-            <input type="hidden" name="uid" value={uid} />
-            <span className="text-sm text-red-900">Revoke every portal link of this consumer? Anyone signed in with one is signed out at once.</span>
-            <Button type="submit" variant="danger" disabled={revoking}>
-              Revoke links
-            </Button>
-            <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-          </form>
-        ) : (
-          <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
-            Revoke portal links
-          </Button>
-        )}
+        <ConfirmDelete
+          key={revocations}
+          action={revoke}
+          hidden={{ uid }}
+          question="Revoke every portal link of this consumer? Anyone signed in with one is signed out at once."
+          label="Revoke portal links"
+          confirmLabel="Revoke links"
+          pending={revoking}
+        />
         <ActionFeedback state={revoked} />
       </div>
     </div>

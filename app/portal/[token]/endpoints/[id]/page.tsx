@@ -4,8 +4,7 @@ import { EndpointControls } from "@/components/endpoints/endpoint-controls";
 import { EndpointHeading, RecentDeliveriesSection, SigningSecretSection } from "@/components/endpoints/endpoint-sections";
 import { EndpointSettings } from "@/components/endpoints/endpoint-settings";
 import { getEndpoint, previousSecretValidUntil } from "@/lib/endpoints/queries";
-import { eventTypeNames } from "@/lib/event-types/queries";
-import { requirePortalSession } from "@/lib/portal/current-session";
+import { portalCatalog, requirePortalSession } from "@/lib/portal/current-session";
 import { pageQuerySchema } from "@/lib/validations/delivery";
 import {
   deleteEndpointPortalAction,
@@ -34,7 +33,7 @@ export default async function PortalEndpointPage({
   const base = `/portal/${session.token}`;
   const cursorParam = (await searchParams).cursor;
   const cursor = pageQuerySchema.shape.cursor.safeParse(Array.isArray(cursorParam) ? cursorParam[0] : cursorParam).data || undefined;
-  const [overlapUntil, catalog] = await Promise.all([previousSecretValidUntil(session.userId, endpoint.id), eventTypeNames(session.userId)]);
+  const [overlapUntil, catalog] = await Promise.all([previousSecretValidUntil(session.userId, endpoint.id), portalCatalog(session.userId)]);
   const bound = <A extends unknown[], R>(action: (token: string, ...args: A) => R) => action.bind(null, session.token) as (...args: A) => R;
 
   return (
