@@ -292,7 +292,7 @@ function searchDeliveriesOnSqlite(db: Database.Database, search: DeliverySearch)
       .filter((row) => row.r < below && afterCursor(row.r, row.id))
       .sort((a, b) => b.r - a.r || (a.id < b.id ? 1 : -1))
       .slice(0, search.limit)
-      .map(({ r: _rowid, ...row }) => row);
+      .map(({ r, ...row }) => row);
   }
 
   // A time range: start below the first event after its end, stop past its start.

@@ -4,7 +4,6 @@
  * validation (422 naming the field), and a waiting delivery's `waitingBehind` until the one
  * before it is answered; then both arrive, in order.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON whose shape is asserted */
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectProblem, newApiClient, startApiServer, stopServersAfterAll } from "../helpers/api-client";
 import { setUpReceivers, waitFor } from "../helpers/receiver";
