@@ -68,12 +68,13 @@ export async function startHookline(port: number, env: Record<string, string>, o
   const killOnExit = () => killGroup(child, "SIGKILL");
   process.on("exit", killOnExit);
   // A runner ended by SIGTERM (scripts/test.mjs stopping the other engine's pass after a failure,
-  // a CI timeout) gets no "exit" event, and its server outlived it: stop the group, then let the
-  // signal end the runner as it would have.
+  // a CI timeout) gets no "exit" event, and its server outlived it: stop the group, then, as the
+  // throw-away cluster does (lib/store/postgres/cluster.ts), die of the signal unless someone
+  // else handles it (another server of this process, or the runner itself).
   const killOnTerm = () => {
     killGroup(child, "SIGKILL");
     process.off("SIGTERM", killOnTerm);
-    process.kill(process.pid, "SIGTERM");
+    if (process.listenerCount("SIGTERM") === 0) process.kill(process.pid, "SIGTERM");
   };
   process.on("SIGTERM", killOnTerm);
 
