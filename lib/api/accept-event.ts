@@ -7,7 +7,7 @@ import { z } from "zod";
 import { eventDataErrors } from "../event-types/check-data";
 import { createEvent } from "../events/queries";
 import { idempotencyKey, MAX_EVENT_DATA_BYTES, type createEventSchema } from "../validations/event";
-import { consumerIdFromBody, whileConsumerExists } from "./consumer";
+import { consumerIdFromBody } from "./consumer";
 import { ApiError, jsonAnswer, parseWith, type ApiAnswer } from "./http";
 
 /** `body` is the request's, read with createEventSchema (the route documents it). */
@@ -27,9 +27,7 @@ export async function acceptEvent(userId: string, body: z.infer<typeof createEve
   const key = body.idempotencyKey ?? (header === undefined ? undefined : parseWith(z.object({ idempotencyKey }), { idempotencyKey: header }).idempotencyKey);
   const consumerId = await consumerIdFromBody(userId, body.consumer);
   const consumer = consumerId ? { id: consumerId, uid: body.consumer! } : undefined;
-  const { replayed, ...event } = await whileConsumerExists(body.consumer, () =>
-    createEvent(userId, { type: body.type, payload, idempotencyKey: key, orderingKey: body.orderingKey, consumer }),
-  );
+  const { replayed, ...event } = await createEvent(userId, { type: body.type, payload, idempotencyKey: key, orderingKey: body.orderingKey, consumer });
   return jsonAnswer(event, 202, replayed ? { "idempotent-replayed": "true" } : {});
 }
 

@@ -18,20 +18,3 @@ export async function consumerIdFromBody(userId: string, uid: string | null | un
   if (id === null) throw unknownConsumer(uid);
   return id;
 }
-
-// A foreign key refused: SQLite's, PostgreSQL's, Prisma's.
-const FOREIGN_KEY_REFUSED = new Set(["SQLITE_CONSTRAINT_FOREIGNKEY", "23503", "P2003"]);
-
-/**
- * Runs a write that links to the consumer `uid` (found a moment before): if it was deleted
- * meanwhile, its foreign key refuses the write, which is answered as the unknown consumer it now
- * is, not as a server error.
- */
-export async function whileConsumerExists<T>(uid: string | null | undefined, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (typeof uid === "string" && FOREIGN_KEY_REFUSED.has(String((error as { code?: unknown }).code))) throw unknownConsumer(uid);
-    throw error;
-  }
-}

@@ -11,6 +11,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { authenticateApiKey, type ApiKeyIdentity } from "../auth/api-keys";
+import { ConsumerGoneError } from "../consumers/queries";
 import { env } from "../env";
 import { logger, requestIdFrom, requestLogger } from "../log";
 import { QuotaExceededError } from "../quotas";
@@ -228,6 +229,10 @@ export interface ApiContext<P> {
 function errorAnswer(error: unknown, requestId: string): ApiAnswer {
   if (error instanceof ApiError) return problemAnswer(error.status, error.title, error.detail, error.extra);
   if (error instanceof QuotaExceededError) return problemAnswer(403, "Quota Exceeded", error.message);
+  // The consumer named in the body was deleted while the request ran: now an unknown uid.
+  if (error instanceof ConsumerGoneError) {
+    return problemAnswer(422, "Unprocessable Content", "The request has invalid fields; see `errors`.", { errors: { consumer: ["No consumer with this uid in this account (deleted meanwhile)"] } });
+  }
   logger.error({ reqId: requestId, err: error }, "unexpected error in an API request");
   return problemAnswer(500, "Internal Server Error", `Something went wrong on our side; it has been logged (request id ${requestId}).`);
 }

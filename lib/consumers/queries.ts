@@ -55,6 +55,34 @@ export async function consumerIdOf(userId: string, uid: string): Promise<string 
   return row?.id ?? null;
 }
 
+/**
+ * A write linking to a consumer that was deleted after it was looked up: its foreign key refused
+ * the write, and nothing was stored. What the user is told instead of a server error.
+ */
+export class ConsumerGoneError extends Error {
+  constructor() {
+    super("This consumer was deleted meanwhile.");
+    this.name = "ConsumerGoneError";
+  }
+}
+
+// A foreign key refused: SQLite's, PostgreSQL's, Prisma's.
+const FOREIGN_KEY_REFUSED = new Set(["SQLITE_CONSTRAINT_FOREIGNKEY", "23503", "P2003"]);
+
+/**
+ * Runs a write that links to the consumer `consumerId` (found a moment before, or null/undefined
+ * for none): if it was deleted meanwhile, its foreign key refuses the write, which becomes a
+ * ConsumerGoneError.
+ */
+export async function whileConsumerExists<T>(consumerId: string | null | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (consumerId && FOREIGN_KEY_REFUSED.has(String((error as { code?: unknown }).code))) throw new ConsumerGoneError();
+    throw error;
+  }
+}
+
 /** Creates the consumer, or says its uid is taken; throws QuotaExceededError past HOOKLINE_MAX_CONSUMERS. */
 export async function createConsumer(userId: string, input: CreateConsumerInput, now = Date.now()): Promise<ConsumerDto | { conflict: string }> {
   const limit = env.HOOKLINE_MAX_CONSUMERS;

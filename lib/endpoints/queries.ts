@@ -2,6 +2,7 @@
  * Endpoints, always read and written through the owning account: a foreign or deleted id
  * behaves exactly like one that does not exist.
  */
+import { whileConsumerExists } from "../consumers/queries";
 import { prisma } from "../db";
 import { env } from "../env";
 import { newId } from "../ids";
@@ -122,33 +123,30 @@ export async function createEndpoint(userId: string, input: CreateEndpointInput,
   const secret = generateSigningSecret();
   const id = newId("ep");
   const limit = env.HOOKLINE_MAX_ENDPOINTS;
-  const inserted = await insertEndpointWithinQuota(
-    store(),
-    {
-      id,
-      userId,
-      name: input.name,
-      url: input.url,
-      description: input.description,
-      secret,
-      enabled: input.enabled !== false,
-      eventTypes: JSON.stringify(input.eventTypes ?? []),
-      headers: JSON.stringify(input.headers ?? {}),
-      ordering: input.ordering ?? "unordered",
-      consumerId: input.consumerId ?? null,
-      consumerLimit: options.portal && input.consumerId ? env.HOOKLINE_MAX_PORTAL_ENDPOINTS : null,
-      now: Date.now(),
-    },
-    limit,
-  );
+  const row = {
+    id,
+    userId,
+    name: input.name,
+    url: input.url,
+    description: input.description,
+    secret,
+    enabled: input.enabled !== false,
+    eventTypes: JSON.stringify(input.eventTypes ?? []),
+    headers: JSON.stringify(input.headers ?? {}),
+    ordering: input.ordering ?? "unordered",
+    consumerId: input.consumerId ?? null,
+    consumerLimit: options.portal && input.consumerId ? env.HOOKLINE_MAX_PORTAL_ENDPOINTS : null,
+    now: Date.now(),
+  };
+  const inserted = await whileConsumerExists(input.consumerId, () => insertEndpointWithinQuota(store(), row, limit));
   if (!inserted) {
     // Which limit refused it, for the message: counted again, after the refusal.
     const consumerFull =
       options.portal && input.consumerId && (await prisma.endpoint.count({ where: { ...live(userId), consumerId: input.consumerId } })) >= env.HOOKLINE_MAX_PORTAL_ENDPOINTS;
     throw consumerFull ? new QuotaExceededError("portalEndpoints", env.HOOKLINE_MAX_PORTAL_ENDPOINTS) : new QuotaExceededError("endpoints", limit);
   }
-  const row = await prisma.endpoint.findFirstOrThrow({ where: { id, userId }, select: dtoSelect });
-  return { ...toDto(row), secret };
+  const created = await prisma.endpoint.findFirstOrThrow({ where: { id, userId }, select: dtoSelect });
+  return { ...toDto(created), secret };
 }
 
 /**
@@ -167,7 +165,7 @@ export async function updateEndpoint(userId: string, id: string, input: UpdateEn
   // Prisma reports count 0 for an updateMany with nothing to set, so only `enabled` (or
   // nothing) would read as "no such endpoint": check existence instead.
   const count = Object.keys(data).length
-    ? (await prisma.endpoint.updateMany({ where: live(userId, id), data })).count
+    ? (await whileConsumerExists(input.consumerId, () => prisma.endpoint.updateMany({ where: live(userId, id), data }))).count
     : await prisma.endpoint.count({ where: live(userId, id) });
   if (!count) return null;
   if (input.ordering !== undefined) await setEndpointOrdering(store(), userId, id, input.ordering, Date.now());

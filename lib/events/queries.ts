@@ -4,6 +4,7 @@
  * wakes the workers (lib/store/insert-events.ts). Which endpoints, and the rows, come from
  * fan-out.ts (shared with schedule ticks).
  */
+import { whileConsumerExists } from "../consumers/queries";
 import { prisma } from "../db";
 import { getEventType } from "../event-types/queries";
 import { store } from "../store/connection";
@@ -88,7 +89,7 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
     if (earlier) return earlier;
   }
   const { consumer, ...event } = input;
-  const inserted = await insertEvent(store(), { userId, ...event, consumerId: consumer?.id, onlyEndpointId: options.endpointId, now });
+  const inserted = await whileConsumerExists(consumer?.id, () => insertEvent(store(), { userId, ...event, consumerId: consumer?.id, onlyEndpointId: options.endpointId, now }));
   if (inserted.duplicate) {
     // Two requests with the same new key raced: the unique index let one through; return it.
     const winner = await findIdempotentEvent(userId, input.idempotencyKey!, now);

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { rotatedMessage, testEventProblem } from "@/lib/action-messages";
 import { setFlash, validatedActionWithUser, type ActionState } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/current-user";
-import { consumerIdOf } from "@/lib/consumers/queries";
+import { ConsumerGoneError, consumerIdOf } from "@/lib/consumers/queries";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -63,14 +63,20 @@ export async function revealSecretAction(endpointId: string): Promise<{ secret: 
 export const updateEndpointAction = validatedActionWithUser(
   endpointSettingsFormSchema.extend({ endpointId: z.string().min(1) }),
   async ({ endpointId, consumer, ...changes }, user): Promise<ActionState> => {
+    const consumerGone = { fieldErrors: { consumer: `This account has no consumer with uid ${consumer} (deleted meanwhile?). Reload the page to see the current consumers.` } };
     let consumerId: string | null | undefined;
     if (consumer !== undefined) {
       consumerId = consumer === "" ? null : await consumerIdOf(user.id, consumer);
-      if (consumerId === null && consumer !== "") {
-        return { fieldErrors: { consumer: `This account has no consumer with uid ${consumer} (deleted meanwhile?). Reload the page to see the current consumers.` } };
-      }
+      if (consumerId === null && consumer !== "") return consumerGone;
     }
-    if (!(await updateEndpoint(user.id, endpointId, { ...changes, consumerId }))) return { error: "This endpoint no longer exists." };
+    let updated;
+    try {
+      updated = await updateEndpoint(user.id, endpointId, { ...changes, consumerId });
+    } catch (error) {
+      if (error instanceof ConsumerGoneError) return consumerGone;
+      throw error;
+    }
+    if (!updated) return { error: "This endpoint no longer exists." };
     revalidatePath(`/endpoints/${endpointId}`);
     if (consumer !== undefined) {
       revalidatePath("/endpoints");

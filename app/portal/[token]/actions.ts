@@ -6,7 +6,8 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { validatedPortalAction, type ActionState } from "@/lib/actions";
+import { PORTAL_ENDED, validatedPortalAction, type ActionState } from "@/lib/actions";
+import { ConsumerGoneError } from "@/lib/consumers/queries";
 import { retryDelivery } from "@/lib/deliveries/queries";
 import { createEndpoint, deleteEndpoint, getEndpointSecret, rotateEndpointSecret, setEndpointEnabled, updateEndpoint } from "@/lib/endpoints/queries";
 import { sendTestEvent } from "@/lib/events/queries";
@@ -23,7 +24,14 @@ function revalidatePortal(session: PortalSession): void {
 }
 
 export const createEndpointPortalAction = validatedPortalAction(createEndpointSchema, async (input, session) => {
-  const endpoint = await createEndpoint(session.userId, { ...input, consumerId: session.consumer.id }, { portal: true });
+  let endpoint;
+  try {
+    endpoint = await createEndpoint(session.userId, { ...input, consumerId: session.consumer.id }, { portal: true });
+  } catch (error) {
+    // The account deleted this consumer after the link was checked: the link has ended with it.
+    if (error instanceof ConsumerGoneError) return { error: PORTAL_ENDED };
+    throw error;
+  }
   revalidatePortal(session);
   redirect(`/portal/${session.token}/endpoints/${endpoint.id}`);
 });

@@ -1,5 +1,5 @@
 import { apiRoute, json, methodNotAllowed, noContent, notFound, readJson } from "@/lib/api/http";
-import { consumerIdFromBody, whileConsumerExists } from "@/lib/api/consumer";
+import { consumerIdFromBody } from "@/lib/api/consumer";
 import { deleteEndpoint, getEndpoint, updateEndpoint } from "@/lib/endpoints/queries";
 import { updateEndpointSchema } from "@/lib/validations/endpoint";
 
@@ -14,7 +14,7 @@ export const GET = apiRoute<Params>(async ({ userId, params }) => {
 export const PATCH = apiRoute<Params>(async ({ request, userId, params }) => {
   const { consumer, ...input } = await readJson(request, updateEndpointSchema);
   const consumerId = await consumerIdFromBody(userId, consumer);
-  const endpoint = await whileConsumerExists(consumer, () => updateEndpoint(userId, params.id, { ...input, consumerId }));
+  const endpoint = await updateEndpoint(userId, params.id, { ...input, consumerId });
   if (!endpoint) throw notFound("endpoint");
   return json(endpoint);
 });
