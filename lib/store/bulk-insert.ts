@@ -4,6 +4,8 @@
  * for the app's paths: it bypasses quotas, fan-out and idempotency.
  *
  * Contract: inserts every row given, in one transaction (all or none), parents before children.
+ * An event's deliveries come in the same call as the event: the search index takes the ids of
+ * its endpoints with it (search-index.ts).
  * A delivery without `status` is created `pending` (as fan-out creates them); the seed gives
  * finished history its final status directly: a row created in that state, not a status change
  * of an existing row, so no transition applies. Times are Unix ms.
@@ -15,6 +17,7 @@
 import type { Store } from "./connection";
 import { type DeliveryStatus, sqlStatus } from "./delivery-states";
 import { at, query, transaction } from "./postgres";
+import { POSTGRES_ENDPOINTS_COLUMN, searchEndpointsText } from "./search-index";
 import { preparedStatements } from "./sqlite";
 
 export interface EventInsert {
@@ -93,14 +96,27 @@ export async function insertRows(store: Store, rows: Rows): Promise<void> {
     return;
   }
   const column = <T, V>(list: T[], pick: (row: T) => V) => list.map(pick);
+  const endpointsOf = new Map<string, string[]>();
+  for (const delivery of deliveries) {
+    const list = endpointsOf.get(delivery.eventId);
+    if (list) list.push(delivery.endpointId);
+    else endpointsOf.set(delivery.eventId, [delivery.endpointId]);
+  }
   await transaction(store, async (client) => {
     if (events.length) {
       await query(
         store,
         client,
-        `INSERT INTO "Event" (id, "userId", type, payload, "createdAt")
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp[])`,
-        [column(events, (e) => e.id), column(events, (e) => e.userId), column(events, (e) => e.type), column(events, (e) => e.payload), column(events, (e) => at(e.createdAt))],
+        `INSERT INTO "Event" (id, "userId", type, payload, "createdAt", "${POSTGRES_ENDPOINTS_COLUMN}")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp[], $6::text[])`,
+        [
+          column(events, (e) => e.id),
+          column(events, (e) => e.userId),
+          column(events, (e) => e.type),
+          column(events, (e) => e.payload),
+          column(events, (e) => at(e.createdAt)),
+          column(events, (e) => searchEndpointsText(endpointsOf.get(e.id) ?? [])),
+        ],
       );
     }
     if (deliveries.length) {

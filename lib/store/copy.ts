@@ -55,6 +55,7 @@ import { parseDatabaseUrl } from "./engine";
 import { migratePostgres, redactUrl } from "./migrate/postgres";
 import { pendingSqliteMigrations } from "./migrate/sqlite";
 import { query, transaction } from "./postgres";
+import { fillPostgresSearchEndpoints, POSTGRES_ENDPOINTS_COLUMN } from "./search-index";
 
 /** Models whose rows are not copied, and why (printed in the report). */
 export const NOT_COPIED: Record<string, string> = {
@@ -193,10 +194,10 @@ async function describeTables(store: PostgresStore, client: pg.PoolClient, sourc
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
       WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
         AND c.relname = ANY($1::text[])
-        -- Not generated columns: the search index's (search-index.ts) is no data to copy.
-        AND a.attgenerated = ''
+        -- Not the search index's columns (search-index.ts): no data to copy, filled after the copy.
+        AND a.attgenerated = '' AND a.attname <> $2
       ORDER BY a.attnum`,
-    [names],
+    [names, POSTGRES_ENDPOINTS_COLUMN],
   );
   const { rows: keyRows } = await query<{ table: string; columns: string[] }>(
     store,
@@ -448,6 +449,8 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
           log(`${table.name}: ${rows} rows copied in ${((copiedAt - tableStarted) / 1000).toFixed(1)} s, verified in ${((Date.now() - copiedAt) / 1000).toFixed(1)} s`);
           reports.push({ table: table.name, sourceRows: rows, targetRows: counted.n, checksum: sourceChecksum, ...(nulReplaced ? { nulReplaced } : {}) });
         }
+        // The events' endpoints for the search index, now that their deliveries are in.
+        await fillPostgresSearchEndpoints(client);
         for (const [table, why] of Object.entries(NOT_COPIED)) {
           const n = Number((source.prepare(`SELECT count(*) FROM ${quote(table)}`).pluck().safeIntegers(true).get() as bigint | undefined) ?? 0);
           reports.push({ table, sourceRows: n, targetRows: null, checksum: null, skipped: why });

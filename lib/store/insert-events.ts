@@ -27,6 +27,7 @@ import { result, rowsFor, writeBatchOnSqlite, type EventInsert, type InsertedEve
 import { insertEntriesOnPostgres, numberEntriesOnPostgres } from "./fifo";
 import { notifyNewWork } from "./notify";
 import { at, query, transaction, type PreparedStatement } from "./postgres";
+import { POSTGRES_ENDPOINTS_COLUMN, searchEndpointsText } from "./search-index";
 import { runningSqliteWriter } from "./sqlite-writer";
 
 export type { EventInsert, InsertedEvent };
@@ -38,8 +39,8 @@ const LIVE_ENDPOINTS: PreparedStatement = {
 };
 const INSERT_EVENTS: PreparedStatement = {
   name: "hookline_insert_events",
-  text: `INSERT INTO "Event" (id, "userId", type, payload, "idempotencyKey", "scheduleId", "orderingKey", "consumerId", "createdAt")
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamp[])
+  text: `INSERT INTO "Event" (id, "userId", type, payload, "idempotencyKey", "scheduleId", "orderingKey", "consumerId", "createdAt", "${POSTGRES_ENDPOINTS_COLUMN}")
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamp[], $10::text[])
      ON CONFLICT DO NOTHING
      RETURNING id`,
 };
@@ -84,6 +85,7 @@ export async function insertEventRowsOnPostgres(store: PostgresStore, client: pg
       events.map((event) => event.orderingKey),
       events.map((event) => event.consumerId),
       events.map((event) => at(event.createdAt.getTime())),
+      batch.map((rows) => searchEndpointsText(rows.deliveries.map((delivery) => delivery.endpointId))),
     ],
   );
   const written = new Set(inserted.map((row) => row.id));

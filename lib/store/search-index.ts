@@ -18,7 +18,10 @@
  *   commits (tens of events) an event cost ~15 µs, ingest 16-20 % of its throughput; indexed
  *   thousands at a time it costs ~2.6 µs, and queueing it ~0.8 µs.
  * - PostgreSQL: a stored generated tsvector column on Event with a GIN index (the `simple`
- *   configuration: no stemming, no stop words, the same rule for every language).
+ *   configuration: no stemming, no stop words, the same rule for every language). A generated
+ *   column sees only its own row, so the ids of the endpoints the event fanned out to are a
+ *   column of it too (POSTGRES_ENDPOINTS_COLUMN), written with the event by every writer
+ *   (insert-events.ts, bulk-insert.ts, copy.ts).
  * Both split on every character that is not a letter or digit (PostgreSQL's own parser would keep
  * `order.created` whole, as a host name), so `order.created` is found by `order` and by
  * `order.created`.
@@ -152,17 +155,54 @@ export function postgresSearchText(expression: string): string {
   return `regexp_replace(translate(lower(${expression}), '${ACCENTED}', '${PLAIN}'), '[^[:alnum:]]+', ' ', 'g')`;
 }
 
+/**
+ * PostgreSQL: Event's column with the ids of the endpoints the event fanned out to (its
+ * deliveries', made in its transaction), space-separated, null for none. Part of its search
+ * document, as on SQLite, so a delivery search filtered by endpoint asks the index for that
+ * endpoint's events instead of reading every match (search.ts). Not in the Prisma schema, like
+ * the index itself.
+ */
+export const POSTGRES_ENDPOINTS_COLUMN = "searchEndpoints";
+
+/** What a writer puts in POSTGRES_ENDPOINTS_COLUMN for an event delivered to these endpoints. */
+export const searchEndpointsText = (endpointIds: string[]): string | null => (endpointIds.length ? endpointIds.join(" ") : null);
+
+/** Whether the index is there, the current way (its document holding the endpoints' ids). */
 export async function hasPostgresSearchIndex(client: pg.Client): Promise<boolean> {
-  const { rows } = await client.query(`SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'Event_search_idx'`);
+  const { rows } = await client.query(
+    `SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'Event_search_idx'
+        AND EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'Event' AND column_name = $1)`,
+    [POSTGRES_ENDPOINTS_COLUMN],
+  );
   return rows.length > 0;
 }
 
-/** Call under the migration lock (migrate/postgres.ts): adding the column rewrites Event once. */
+/** Sets every event's endpoints column from its deliveries, where it differs. */
+const FILL_SEARCH_ENDPOINTS = `
+  UPDATE "Event" e SET "${POSTGRES_ENDPOINTS_COLUMN}" = d.ids
+    FROM (SELECT "eventId", string_agg("endpointId", ' ' ORDER BY "endpointId") AS ids FROM "Delivery" GROUP BY "eventId") d
+   WHERE e.id = d."eventId" AND e."${POSTGRES_ENDPOINTS_COLUMN}" IS DISTINCT FROM d.ids`;
+
+/** After db:copy, which writes the events before their deliveries. */
+export async function fillPostgresSearchEndpoints(client: pg.ClientBase): Promise<void> {
+  await client.query(FILL_SEARCH_ENDPOINTS);
+}
+
+/**
+ * Makes the index, or remakes it when it was made without the endpoints' ids (releases before
+ * 2026-12-02), under the migration lock (migrate/postgres.ts). One transaction (one simple query
+ * holding every statement). Event is rewritten twice, for the endpoints' ids and for the column:
+ * a long first start on a large log, once.
+ */
 export async function createPostgresSearchIndex(client: pg.Client): Promise<void> {
   await client.query(`
-    ALTER TABLE "Event" ADD COLUMN IF NOT EXISTS "search" tsvector GENERATED ALWAYS AS (
-      to_tsvector('simple'::regconfig, ${postgresSearchText(`"userId" || ' ' || type || ' ' || id || ' ' || payload`)})
+    DROP INDEX IF EXISTS "Event_search_idx";
+    ALTER TABLE "Event" DROP COLUMN IF EXISTS "search";
+    ALTER TABLE "Event" ADD COLUMN IF NOT EXISTS "${POSTGRES_ENDPOINTS_COLUMN}" text;
+    ${FILL_SEARCH_ENDPOINTS};
+    ALTER TABLE "Event" ADD COLUMN "search" tsvector GENERATED ALWAYS AS (
+      to_tsvector('simple'::regconfig, ${postgresSearchText(`"userId" || ' ' || type || ' ' || id || ' ' || coalesce("${POSTGRES_ENDPOINTS_COLUMN}", '') || ' ' || payload`)})
     ) STORED;
-    CREATE INDEX IF NOT EXISTS "Event_search_idx" ON "Event" USING GIN ("search");
+    CREATE INDEX "Event_search_idx" ON "Event" USING GIN ("search");
   `);
 }

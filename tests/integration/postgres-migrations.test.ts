@@ -9,11 +9,14 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma, PrismaClient } from "@/lib/generated/prisma-postgres/client";
+import { closeStore, openStore } from "@/lib/store/connection";
 import { createDatabase, migrateDatabase } from "@/lib/store/migrate";
 import { migratePostgres, nextPostgresMigration } from "@/lib/store/migrate/postgres";
 import { nextSqliteMigration } from "@/lib/store/migrate/sqlite";
 import { migrationNames, POSTGRES_MIGRATIONS_DIR } from "@/lib/store/migrate/wasm-engine";
 import { startThrowawayCluster, type ThrowawayCluster } from "@/lib/store/postgres/cluster";
+import { searchDeliveries } from "@/lib/store/search";
+import { POSTGRES_ENDPOINTS_COLUMN, postgresSearchText } from "@/lib/store/search-index";
 
 let cluster: ThrowawayCluster;
 const clients: PrismaClient[] = [];
@@ -116,6 +119,46 @@ describe("PostgreSQL migrations", () => {
     const attempt = migrateDatabase(`postgres://hookline:s3cret-pw@127.0.0.1:${port}/hookline`);
     await expect(attempt).rejects.toThrow(`Cannot connect to PostgreSQL at DATABASE_URL (postgres://hookline:***@127.0.0.1:${port}/hookline)`);
     await expect(attempt).rejects.not.toThrow(/s3cret-pw/);
+  });
+});
+
+describe("the PostgreSQL search index", () => {
+  it("is remade when it was made without the endpoints' ids (before 2026-12-02), from the events and their deliveries", async () => {
+    const url = await freshDatabase();
+    await migrateDatabase(url);
+    const prisma = client(url);
+    // The index as releases before 2026-12-02 made it: the event's own row only.
+    await prisma.$executeRawUnsafe(`DROP INDEX "Event_search_idx"`);
+    await prisma.$executeRawUnsafe(`ALTER TABLE "Event" DROP COLUMN "search", DROP COLUMN "${POSTGRES_ENDPOINTS_COLUMN}"`);
+    await prisma.$executeRawUnsafe(
+      `ALTER TABLE "Event" ADD COLUMN "search" tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, ${postgresSearchText(`"userId" || ' ' || type || ' ' || id || ' ' || payload`)})) STORED`,
+    );
+    await prisma.$executeRawUnsafe(`CREATE INDEX "Event_search_idx" ON "Event" USING GIN ("search")`);
+    // Its data: one event to two endpoints, one to the first only, one to none.
+    await prisma.user.create({ data: { id: "usr_old", email: "old@example.com", passwordHash: "hash" } });
+    for (const id of ["ep_old_a", "ep_old_b"]) await prisma.endpoint.create({ data: { id, userId: "usr_old", name: id, url: "http://127.0.0.1:9/hook", secret: "whsec_x" } });
+    for (const [id, endpoints] of [["msg_old_1", ["ep_old_b", "ep_old_a"]], ["msg_old_2", ["ep_old_a"]], ["msg_old_3", []]] as const) {
+      await prisma.event.create({ data: { id, userId: "usr_old", type: "order.paid", payload: '{"note":"walrus"}' } });
+      for (const endpointId of endpoints) await prisma.delivery.create({ data: { id: `dlv_${id}_${endpointId}`, userId: "usr_old", eventId: id, endpointId } });
+    }
+
+    // The next start: no migration to apply, the index remade.
+    expect(await migrateDatabase(url)).toEqual([]);
+    const columns = await prisma.$queryRawUnsafe<Array<{ id: string; endpoints: string | null }>>(`SELECT id, "${POSTGRES_ENDPOINTS_COLUMN}" AS endpoints FROM "Event" ORDER BY id`);
+    expect(columns).toEqual([
+      { id: "msg_old_1", endpoints: "ep_old_a ep_old_b" },
+      { id: "msg_old_2", endpoints: "ep_old_a" },
+      { id: "msg_old_3", endpoints: null },
+    ]);
+    const store = openStore(url);
+    try {
+      const found = async (endpointId: string) =>
+        (await searchDeliveries(store, { userId: "usr_old", terms: ["walrus"], endpointId, limit: 10 })).map((row) => row.id);
+      expect(await found("ep_old_b")).toEqual(["dlv_msg_old_1_ep_old_b"]);
+      expect(await found("ep_old_a")).toEqual(["dlv_msg_old_2_ep_old_a", "dlv_msg_old_1_ep_old_a"]);
+    } finally {
+      await closeStore(store);
+    }
   });
 });
 

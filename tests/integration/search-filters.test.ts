@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { listDeliveries, type DeliveryFilter } from "@/lib/deliveries/queries";
+import { consumerIdOf, createConsumer } from "@/lib/consumers/queries";
 import { createEndpoint } from "@/lib/endpoints/queries";
 import { idFromTime } from "@/lib/ids";
 import { store } from "@/lib/store/connection";
@@ -22,12 +23,18 @@ let endpoints: string[] = [];
 const events: EventInsert[] = [];
 const deliveries: DeliveryInsert[] = [];
 
-/** Three days of events (a few an hour), half about "walrus", each delivered to both endpoints. */
+/**
+ * Three days of events (a few an hour), half about "walrus", delivered to endpoint A and most to
+ * B; one in four to C as well. B and C are the consumer walrus-co's.
+ */
 beforeAll(async () => {
   userId = (await newAccount("search-filters")).id;
+  await createConsumer(userId, { uid: "walrus-co", name: "Walrus Co" });
+  const consumerId = (await consumerIdOf(userId, "walrus-co"))!;
   endpoints = [
     (await createEndpoint(userId, { name: "A", url: "http://127.0.0.1:9/a", description: "" })).id,
-    (await createEndpoint(userId, { name: "B", url: "http://127.0.0.1:9/b", description: "" })).id,
+    (await createEndpoint(userId, { name: "B", url: "http://127.0.0.1:9/b", description: "", consumerId })).id,
+    (await createEndpoint(userId, { name: "C", url: "http://127.0.0.1:9/c", description: "", consumerId })).id,
   ];
   for (let index = 0; index < 120; index++) {
     const createdAt = now - 3 * DAY + index * 36 * 60_000;
@@ -39,7 +46,8 @@ beforeAll(async () => {
       createdAt,
     };
     events.push(event);
-    endpoints.forEach((endpointId, which) => {
+    const targets = index % 5 === 0 ? endpoints.slice(0, 1) : index % 4 === 0 ? endpoints : endpoints.slice(0, 2);
+    targets.forEach((endpointId, which) => {
       // Mostly succeeded; a few failed; two pending (a rare status).
       const status: DeliveryStatus = index === 40 || index === 80 ? "pending" : (index + which) % 7 === 0 ? "failed" : "succeeded";
       deliveries.push({
@@ -67,6 +75,7 @@ function expected(filter: DeliveryFilter): string[] {
       const event = eventOf.get(delivery.eventId)!;
       if (!event.payload.includes("walrus")) return false;
       if (filter.endpointId && delivery.endpointId !== filter.endpointId) return false;
+      if (filter.consumer && !endpoints.slice(1).includes(delivery.endpointId)) return false;
       if (filter.status && delivery.status !== filter.status) return false;
       if (filter.eventType && event.type !== filter.eventType) return false;
       if (filter.since && delivery.createdAt < Date.parse(filter.since)) return false;
@@ -95,6 +104,9 @@ describe("delivery search with filters", () => {
   const cases: Array<[string, () => DeliveryFilter]> = [
     ["no filter", () => ({})],
     ["one endpoint", () => ({ endpointId: endpoints[1] })],
+    ["an endpoint with few of the events", () => ({ endpointId: endpoints[2] })],
+    ["a consumer's endpoints", () => ({ consumer: "walrus-co" })],
+    ["a consumer's endpoints, failed", () => ({ consumer: "walrus-co", status: "failed" })],
     ["an event type", () => ({ eventType: "order.refunded" })],
     ["an endpoint and a type", () => ({ endpointId: endpoints[0], eventType: "order.refunded" })],
     ["a common status", () => ({ status: "succeeded" })],
@@ -114,7 +126,7 @@ describe("delivery search with filters", () => {
   }
 
   it("finds nothing where the filter excludes every match, without error", async () => {
-    const other = await createEndpoint(userId, { name: "C", url: "http://127.0.0.1:9/c", description: "" });
+    const other = await createEndpoint(userId, { name: "D", url: "http://127.0.0.1:9/d", description: "" });
     expect(await allPages({ endpointId: other.id }, 50)).toEqual([]);
     expect(await allPages({ status: "delivering" }, 50)).toEqual([]);
     expect(await allPages({ until: iso(now - 4 * DAY) }, 50)).toEqual([]);
@@ -125,11 +137,12 @@ describe("delivery and event search with many matches", () => {
   // More matching events than PostgreSQL reads whole (search.ts, FEW_MATCHES): the walk newest first.
   const MANY = 5_200;
   let manyUser = "";
+  let manyEndpoints: string[] = [];
   const manyDeliveries: DeliveryInsert[] = [];
 
   beforeAll(async () => {
     manyUser = (await newAccount("search-many")).id;
-    const endpointIds = [
+    manyEndpoints = [
       (await createEndpoint(manyUser, { name: "A", url: "http://127.0.0.1:9/a", description: "" })).id,
       (await createEndpoint(manyUser, { name: "B", url: "http://127.0.0.1:9/b", description: "" })).id,
     ];
@@ -139,7 +152,7 @@ describe("delivery and event search with many matches", () => {
       const event = { id: idFromTime("msg", createdAt), userId: manyUser, type: "tide.turned", payload: JSON.stringify({ n: index, note: "narwhal" }), createdAt };
       manyEvents.push(event);
       // Every event to A; one in 100 to B, failed.
-      const targets = index % 100 === 0 ? endpointIds : endpointIds.slice(0, 1);
+      const targets = index % 100 === 0 ? manyEndpoints : manyEndpoints.slice(0, 1);
       targets.forEach((endpointId, which) => {
         const status: DeliveryStatus = which === 1 ? "failed" : "succeeded";
         manyDeliveries.push({ id: idFromTime("dlv", createdAt), userId: manyUser, eventId: event.id, endpointId, status, attempts: 1, nextAttemptAt: null, createdAt, updatedAt: createdAt, completedAt: createdAt });
@@ -164,6 +177,10 @@ describe("delivery and event search with many matches", () => {
     expect(await pages({}, 3)).toEqual(newestFirst.slice(0, 150).map((row) => row.id));
     const failed = newestFirst.filter((row) => row.status === "failed").map((row) => row.id);
     expect(await pages({ status: "failed" }, 3)).toEqual(failed.slice(0, 150));
+    // One event in 100 went to B: PostgreSQL asks the index for B's events (few), not every match.
+    const toB = newestFirst.filter((row) => row.endpointId === manyEndpoints[1]).map((row) => row.id);
+    expect(toB).toHaveLength(MANY / 100);
+    expect(await pages({ endpointId: manyEndpoints[1] }, 3)).toEqual(toB);
     // A range that still holds more than the count cap (the walk), and a short one (read whole).
     for (const [from, to] of [[now - 2 * DAY, now - DAY + 51_000_000], [now - DAY + 26_000_000, now - DAY + 29_600_000]]) {
       const inRange = newestFirst.filter((row) => row.createdAt >= from && row.createdAt < to).map((row) => row.id);
