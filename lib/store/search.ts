@@ -172,14 +172,14 @@ export async function searchDeliveries(store: Store, search: DeliverySearch): Pr
   }
   // The events' parameters first: the count (fewMatches) takes just those.
   const values: unknown[] = [search.userId, ...search.terms];
-  // The events' own conditions (a time range bounds their ids too, with room for arrival order),
-  // as column and test, written with or without the join's alias; then the deliveries'.
   // An endpoint filter is asked of the index too (the event's document holds its endpoints' ids,
   // search-index.ts): with a common word, the matches are then that endpoint's events only, not
   // every event holding the word, which the filter would read to find there is none (341 ms).
   const endpoints = search.endpointId ? [search.endpointId] : (search.endpointIds ?? []);
   const words = postgresQuery(search.terms, 2);
   const narrowing = endpoints.map((id) => postgresPhrase(values.push(id))).join(" || ");
+  // The events' own conditions (a time range bounds their ids too, with room for arrival order),
+  // as column and test, written with or without the join's alias; then the deliveries'.
   const eventConditions: Array<[column: string, test: string]> = [
     [`"userId"`, `= $1`],
     [`search`, `@@ (${narrowing ? `(${words}) && (${narrowing})` : words})`],
