@@ -113,6 +113,10 @@ export async function createApiKey(page: Page, name = "e2e"): Promise<string> {
 
 /** No serious or critical accessibility violation (axe-core) on the page as it is now. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // Next streams a dynamic page's metadata after its content, so right after a client-side
+  // navigation the new <title> can still be on its way; axe would report a page without one.
+  // Wait for it (and fail here if it never comes).
+  await expect(page, `${screen} has no title`).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
