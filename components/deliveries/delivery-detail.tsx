@@ -5,6 +5,7 @@ import { AHEAD_COUNTED } from "@/lib/events/ordering";
 import type { WaitingBehind } from "@/lib/store/fifo";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatTime } from "@/components/format";
+import { indentedBody } from "@/lib/json-text";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { RetryButton } from "./retry-button";
 
@@ -16,14 +17,6 @@ function Headers({ headers }: { headers: Record<string, string> }) {
         .join("\n")}
     </pre>
   );
-}
-
-function prettyJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
 }
 
 /** "1 delivery ahead", "3 deliveries ahead"; the count stops at AHEAD_COUNTED, shown as "10,000+". */
@@ -104,7 +97,7 @@ export function DeliveryDetailView({ delivery, base, retry }: { delivery: Delive
           Request
         </h2>
         {lastAttempt && <Headers headers={lastAttempt.requestHeaders} />}
-        <pre className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{prettyJson(delivery.requestBody)}</pre>
+        <pre className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{indentedBody(delivery.requestBody)}</pre>
       </section>
 
       <section aria-labelledby="attempts-heading" className="space-y-3">

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { compileSchema, validateData } from "../event-types/schema";
 import { pageQuerySchema } from "./delivery";
 import { createEventSchema, eventType, MAX_EVENT_DATA_BYTES } from "./event";
+import { jsonFormField } from "./json-field";
 
 /**
  * Names no entry can have: its page and API path would not reach it ("openapi.json" is the
@@ -66,23 +67,11 @@ export type UpdateEventTypeInput = z.output<typeof updateEventTypeSchema>;
 /** Pages by name: `cursor` is the last name of the previous page. */
 export const eventTypeListQuerySchema = pageQuerySchema.extend({ cursor: eventType.optional() });
 
-/** JSON text from a form field: empty means null. */
-const jsonText = (field: string) =>
-  z.string().transform((text, ctx) => {
-    if (text.trim() === "") return null;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: `${field} must be valid JSON: ${(error as Error).message}` });
-      return z.NEVER;
-    }
-  });
-
 /** The dashboard's event-type form: the API's fields as form text. */
 export const eventTypeFormSchema = z.object({
   description,
-  schema: jsonText("Schema").pipe(schema),
-  example: jsonText("Example").pipe(example),
+  schema: jsonFormField("Schema", "null").pipe(schema),
+  example: jsonFormField("Example", "null").pipe(example),
   deprecated: z
     .string()
     .optional()

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { withoutNul } from "./text";
 import { MAX_ORDERING_KEY_LENGTH } from "../events/ordering";
 import { consumerUid } from "./consumer";
+import { jsonFormField } from "./json-field";
 import { pageQuerySchema, searchQuery } from "./delivery";
 
 export const EVENT_TYPE_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -40,17 +41,7 @@ export const eventListQuerySchema = pageQuerySchema.extend({ type: eventType.opt
 /** The dashboard's "Send event" form: the data arrives as JSON text. */
 export const sendEventFormSchema = z.object({
   type: eventType,
-  data: z
-    .string()
-    .max(MAX_EVENT_DATA_BYTES, `Data must be at most ${MAX_EVENT_DATA_BYTES / 1024} KiB`)
-    .transform((text, ctx) => {
-      try {
-        return JSON.stringify(JSON.parse(text.trim() === "" ? "null" : text));
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: `Data must be valid JSON: ${(error as Error).message}` });
-        return z.NEVER;
-      }
-    }),
+  data: jsonFormField("Data", "null", z.string().max(MAX_EVENT_DATA_BYTES, `Data must be at most ${MAX_EVENT_DATA_BYTES / 1024} KiB`)).transform((value) => JSON.stringify(value)),
   orderingKey: z
     .string()
     .trim()

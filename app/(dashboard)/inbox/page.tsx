@@ -5,6 +5,7 @@ import { getEndpointSecret, listEndpoints } from "@/lib/endpoints/queries";
 import { env } from "@/lib/env";
 import { ownInboxEndpoint } from "@/lib/inbox/own-inbox";
 import { inboxToken, listInboxRequests, verifyInboxSignature } from "@/lib/inbox/queries";
+import { indentedBody, MAX_INDENTED_LENGTH_IN_LIST } from "@/lib/json-text";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { Button } from "@/components/ui/button";
 import { formatTime } from "@/components/format";
@@ -18,14 +19,6 @@ async function ownOrigin(): Promise<string> {
   const request = await headers();
   const host = request.get("x-forwarded-host") ?? request.get("host") ?? `localhost:${env.PORT}`;
   return `${request.get("x-forwarded-proto") ?? "http"}://${host}`;
-}
-
-function prettyBody(body: string): string {
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
 }
 
 export default async function InboxPage({ searchParams }: { searchParams: Promise<{ endpoint?: string }> }) {
@@ -103,7 +96,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
                       .join("\n")}
                   </pre>
                 </details>
-                <pre className="mt-2 max-h-80 overflow-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{prettyBody(request.body)}</pre>
+                <pre className="mt-2 max-h-80 overflow-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{indentedBody(request.body, MAX_INDENTED_LENGTH_IN_LIST)}</pre>
               </li>
             );
           })}

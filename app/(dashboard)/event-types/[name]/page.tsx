@@ -4,13 +4,15 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/current-user";
 import { getEventType } from "@/lib/event-types/queries";
 import { formatTime } from "@/components/format";
+import { JsonBlock } from "@/components/json-block";
+import { indentedJson } from "@/lib/json-text";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { EventTypeControls } from "../_components/event-type-controls";
 import { EventTypeForm } from "../_components/event-type-form";
 
 export const metadata: Metadata = { title: "Event type" };
 
-const asFormText = (value: unknown) => (value === null ? "" : JSON.stringify(value, null, 2));
+const asFormText = (value: unknown) => (value === null ? "" : indentedJson(value).text);
 
 export default async function EventTypePage({ params }: { params: Promise<{ name: string }> }) {
   const user = await requireUser();
@@ -46,7 +48,7 @@ export default async function EventTypePage({ params }: { params: Promise<{ name
         ) : (
           <>
             <p className="text-sm text-slate-600">Events of this type whose data does not match are refused, with the reasons.</p>
-            <pre className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{JSON.stringify(eventType.schema, null, 2)}</pre>
+            <JsonBlock value={eventType.schema} />
           </>
         )}
       </section>
@@ -58,7 +60,7 @@ export default async function EventTypePage({ params }: { params: Promise<{ name
         {eventType.example === null ? (
           <p className="text-sm text-slate-600">No example yet: add one below to send it as a test event from an endpoint&apos;s page.</p>
         ) : (
-          <pre className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{JSON.stringify(eventType.example, null, 2)}</pre>
+          <JsonBlock value={eventType.example} />
         )}
       </section>
 

@@ -6,6 +6,7 @@ import { listDeliveries } from "@/lib/deliveries/queries";
 import { getEvent } from "@/lib/events/queries";
 import { formatTime } from "@/components/format";
 import { DeliveryLog } from "@/components/deliveries/delivery-log";
+import { JsonBlock } from "@/components/json-block";
 
 export const metadata: Metadata = { title: "Event" };
 
@@ -35,7 +36,7 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
         <h2 id="payload-heading" className="text-lg font-semibold">
           Data
         </h2>
-        <pre className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{JSON.stringify(event.data, null, 2)}</pre>
+        <JsonBlock value={event.data} />
       </section>
       <section aria-labelledby="fanout-heading" className="space-y-3">
         <h2 id="fanout-heading" className="text-lg font-semibold">

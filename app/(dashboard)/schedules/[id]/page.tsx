@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/current-user";
 import { listEndpoints } from "@/lib/endpoints/queries";
 import { getSchedule, listScheduleEvents, upcomingRuns } from "@/lib/schedules/queries";
+import { indentedJson } from "@/lib/json-text";
 import { namesEndpoint } from "@/lib/schedules/template";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { formatTime } from "@/components/format";
@@ -89,7 +90,7 @@ export default async function SchedulePage({ params, searchParams }: { params: P
               cron: schedule.cron,
               timezone: schedule.timezone,
               type: schedule.type,
-              data: JSON.stringify(schedule.data, null, 2),
+              data: indentedJson(schedule.data).text,
               endpointId: schedule.endpointId ?? "",
             }}
             endpoints={endpoints.map(({ id, name }) => ({ id, name }))}

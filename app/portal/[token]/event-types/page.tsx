@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { JsonBlock } from "@/components/json-block";
+import { MAX_INDENTED_LENGTH_IN_LIST } from "@/lib/json-text";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { listEventTypes } from "@/lib/event-types/queries";
 import { requirePortalSession } from "@/lib/portal/current-session";
 import { eventTypeListQuerySchema } from "@/lib/validations/event-type";
 
 export const metadata: Metadata = { title: "Event types" };
-
-function Json({ value }: { value: unknown }) {
-  return <pre className="max-h-96 overflow-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{JSON.stringify(value, null, 2)}</pre>;
-}
 
 /** The account's event-type catalog, read-only: what each webhook means and the data it carries. */
 export default async function PortalEventTypesPage({
@@ -43,13 +41,13 @@ export default async function PortalEventTypesPage({
               {type.schema !== null && (
                 <details className="mt-3">
                   <summary className="cursor-pointer text-sm text-slate-700">Schema of its data (JSON Schema)</summary>
-                  <Json value={type.schema} />
+                  <JsonBlock value={type.schema} className="max-h-96 overflow-auto" limit={MAX_INDENTED_LENGTH_IN_LIST} />
                 </details>
               )}
               {type.example !== null && (
                 <details className="mt-3">
                   <summary className="cursor-pointer text-sm text-slate-700">Example data</summary>
-                  <Json value={type.example} />
+                  <JsonBlock value={type.example} className="max-h-96 overflow-auto" limit={MAX_INDENTED_LENGTH_IN_LIST} />
                 </details>
               )}
             </li>
