@@ -125,6 +125,27 @@ function fillText(text: string, values: TemplateValues): string {
   return parts.join("");
 }
 
+/**
+ * The most JSON bytes each placeholder's value can take: an ISO time (27 with a 6-digit year), an
+ * id, and names of at most 100 characters, each written as `\uXXXX` at worst.
+ */
+const MAX_VALUE_BYTES: Record<Placeholder, number> = { time: 27, "schedule.id": 32, "endpoint.id": 32, "schedule.name": 600, "endpoint.name": 600 };
+
+/**
+ * The most bytes `data` can have as JSON once its placeholders are filled in, whatever the
+ * schedule's and endpoints' names: the events a tick creates must fit the event data limit too,
+ * and 15,000 `{{schedule.name}}` in 255 KB of data made 1.5 MB events (one per endpoint).
+ */
+export function maxFilledBytes(data: unknown): number {
+  let bytes = Buffer.byteLength(JSON.stringify(data));
+  for (const text of stringsIn(data)) {
+    for (const { start, end, name } of scanPlaceholders(text)) {
+      if (name in MAX_VALUE_BYTES) bytes += MAX_VALUE_BYTES[name as Placeholder] - (end - start);
+    }
+  }
+  return bytes;
+}
+
 /** `data` with its placeholders filled in; the input is not changed. */
 export function fillTemplate(data: unknown, values: TemplateValues): unknown {
   if (typeof data === "string") return fillText(data, values);

@@ -18,7 +18,9 @@
 import type pg from "pg";
 import { fanOutTargets, newEventRows, type EventRows } from "../events/fan-out";
 import { planTick, type CatchUpPolicy } from "../schedules/cron";
-import { fillTemplate, namesEndpoint } from "../schedules/template";
+import { logger } from "../log";
+import { fillTemplate, maxFilledBytes, namesEndpoint } from "../schedules/template";
+import { MAX_EVENT_DATA_BYTES } from "../validations/event";
 import type { PostgresStore, SqliteStore, Store } from "./connection";
 import { insertEventRowsOnPostgres, liveEndpointsOnPostgres } from "./insert-events";
 import { insertEventRowsOnSqlite, liveEndpointsOnSqlite } from "./insert-events-sqlite";
@@ -56,6 +58,12 @@ export interface FireOptions {
 /** The events one tick creates: one per target endpoint when the data names the endpoint, else one. */
 function tickEvents(schedule: ScheduleRow, endpoints: Array<{ id: string; name: string; eventTypes: string; ordering: string; consumerId: string | null }>, tickAt: number, now: Date): EventRows[] {
   const data = JSON.parse(schedule.payload) as unknown;
+  // Data saved before its filled size was checked (lib/validations/schedule.ts) could make
+  // events over the data limit, one per endpoint: such a tick creates none.
+  if (maxFilledBytes(data) > MAX_EVENT_DATA_BYTES) {
+    logger.warn({ scheduleId: schedule.id }, "schedule tick skipped: its data would be over the event data limit once filled in; edit the schedule's data");
+    return [];
+  }
   const targets = fanOutTargets(endpoints, schedule.type, schedule.endpointId);
   const values = { time: new Date(tickAt).toISOString(), schedule: { id: schedule.id, name: schedule.name } };
   const event = { type: schedule.type, scheduleId: schedule.id };

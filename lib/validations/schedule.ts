@@ -3,9 +3,10 @@ import { displayName } from "./text";
 import { env } from "../env";
 import { scheduleIntervalProblem } from "../quotas";
 import { canonicalTimezone, cronProblem, MAX_CRON_LENGTH } from "../schedules/cron";
-import { PLACEHOLDERS, unknownPlaceholders } from "../schedules/template";
+import { maxFilledBytes, PLACEHOLDERS, unknownPlaceholders } from "../schedules/template";
 import { pageQuerySchema } from "./delivery";
 import { MAX_EVENT_DATA_BYTES, createEventSchema, eventType } from "./event";
+import { jsonFormField } from "./json-field";
 
 /** Nesting accepted in a schedule's data (the API's body limit too; see lib/api/http.ts). */
 export const MAX_SCHEDULE_DATA_DEPTH = 64;
@@ -57,6 +58,11 @@ export const scheduleData = z.record(z.string(), createEventSchema.shape.data, {
   }
   if (Buffer.byteLength(JSON.stringify(data)) > MAX_EVENT_DATA_BYTES) {
     ctx.addIssue({ code: "custom", message: `Data must be at most ${MAX_EVENT_DATA_BYTES / 1024} KiB` });
+  } else if (maxFilledBytes(data) > MAX_EVENT_DATA_BYTES) {
+    ctx.addIssue({
+      code: "custom",
+      message: `Data must be at most ${MAX_EVENT_DATA_BYTES / 1024} KiB with its placeholders filled in: each {{schedule.name}} or {{endpoint.name}} counts as up to 600 bytes`,
+    });
   }
   const unknown = unknownPlaceholders(data);
   if (unknown.length) {
@@ -104,17 +110,7 @@ export const scheduleFormSchema = z.object({
   cron: cronExpression,
   timezone: z.string().trim().transform((text) => text || "UTC").pipe(timezone),
   type: eventType,
-  data: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text.trim() === "" ? "{}" : text) as unknown;
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: `Data must be valid JSON: ${(error as Error).message}` });
-        return z.NEVER;
-      }
-    })
-    .pipe(scheduleData),
+  data: jsonFormField("Data", "{}").pipe(scheduleData),
   endpointId: z
     .string()
     .trim()

@@ -159,6 +159,23 @@ describe("exactly once", () => {
   });
 });
 
+describe("data saved before its filled size was checked", () => {
+  it("makes no event over the data limit: the tick is recorded with none", async () => {
+    const user = await newAccount();
+    const receiver = await harness.startReceiver();
+    await newEndpoint(user.id, receiver.url, "r");
+    const created = await schedule(user.id, { name: "n".repeat(100), cron: "* * * * *", type: "minute.tick", data: {} });
+    // What the old validation let through: 255 KB as written, 1.5 MB once the name fills it.
+    await prisma.schedule.update({ where: { id: created.id }, data: { payload: JSON.stringify({ m: "{{schedule.name}}".repeat(15_000) }) } });
+    const due = Date.parse(created.nextRunAt!);
+
+    const fired = await fireSchedule(store(), created.id, { now: due + 10, policy: "latest", runningSince: 0 });
+    expect(fired).toMatchObject({ scheduleId: created.id, tickAt: due, events: [] });
+    expect(await eventsOf(created.id)).toEqual([]);
+    expect(await ticksOf(created.id)).toEqual([{ tickAt: due, firedAt: due + 10, events: 0 }]);
+  });
+});
+
 describe("tick records", () => {
   it("older than the retention period are pruned, per schedule, in batches; recent ones stay", async () => {
     const user = await newAccount();

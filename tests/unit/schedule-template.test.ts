@@ -1,7 +1,7 @@
 // Placeholders in a schedule's data (lib/schedules/template.ts) and the schema that guards
 // them (lib/validations/schedule.ts).
 import { describe, expect, it } from "vitest";
-import { fillTemplate, HELLO_TICKER_PRESET, namesEndpoint, placeholdersIn, unknownPlaceholders } from "@/lib/schedules/template";
+import { fillTemplate, HELLO_TICKER_PRESET, maxFilledBytes, namesEndpoint, placeholdersIn, unknownPlaceholders } from "@/lib/schedules/template";
 import { createScheduleSchema, scheduleFormSchema } from "@/lib/validations/schedule";
 
 const values = {
@@ -9,6 +9,16 @@ const values = {
   schedule: { id: "sch_1", name: "Ticker" },
   endpoint: { id: "ep_1", name: "joe" },
 };
+
+describe("maxFilledBytes", () => {
+  it("bounds the filled data's size whatever the names, and counts unknown placeholders as written", () => {
+    const data = { m: "{{ schedule.name }} {{endpoint.name}} at {{time}} ({{schedule.id}}, {{endpoint.id}}) {{nope}}" };
+    const longest = "\u0001".repeat(100);
+    const filled = fillTemplate(data, { time: new Date(Date.UTC(9999, 11, 31)).toISOString(), schedule: { id: `sch_${"0".repeat(26)}`, name: longest }, endpoint: { id: `ep_${"0".repeat(26)}`, name: longest } });
+    expect(maxFilledBytes(data)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(filled)));
+    expect(maxFilledBytes({ m: "no placeholders", n: [1, 2] })).toBe(Buffer.byteLength(JSON.stringify({ m: "no placeholders", n: [1, 2] })));
+  });
+});
 
 describe("fillTemplate", () => {
   it("fills the classic greeting", () => {
@@ -66,6 +76,9 @@ describe("schedule schemas", () => {
     expect(unknown.error?.issues[0]).toMatchObject({ path: ["data"], message: expect.stringContaining("{{endpoint.nme}}") });
     const large = createScheduleSchema.safeParse({ ...valid, data: { blob: "x".repeat(256 * 1024) } });
     expect(large.error?.issues[0]).toMatchObject({ path: ["data"], message: "Data must be at most 256 KiB" });
+    // 255 KB as written, 1.5 MB per event once a 100-character name fills each placeholder.
+    const growing = createScheduleSchema.safeParse({ ...valid, data: { m: "{{schedule.name}}".repeat(15_000) } });
+    expect(growing.error?.issues[0]).toMatchObject({ path: ["data"], message: expect.stringMatching(/^Data must be at most 256 KiB with its placeholders filled in/) });
     let deep: unknown = 1;
     for (let i = 0; i < 70; i++) deep = { deep };
     expect(createScheduleSchema.safeParse({ ...valid, data: deep }).error?.issues[0].message).toMatch(/nested more than 64/);
