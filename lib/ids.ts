@@ -59,9 +59,16 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
   return `${prefix}_${encodeTime(lastTime)}${encodeRandom(lastRandom)}`;
 }
 
-/** The smallest id with this prefix made at `time`: `id < idAt(prefix, t)` means "made before t". */
+/** The latest time 10 base32 characters hold (2^50 - 1 ms, in the year 37,648). */
+const LAST_ENCODABLE_TIME = 2 ** 50 - 1;
+
+/**
+ * The smallest id with this prefix made at `time`: `id < idAt(prefix, t)` means "made before t".
+ * A time before 1970 (a filter's `since`, say) is 1970's first id, which every id follows: it
+ * would otherwise encode as garbage that sorts after them all.
+ */
 export function idAt(prefix: IdPrefix, time: number): string {
-  return `${prefix}_${encodeTime(time)}${"0".repeat(16)}`;
+  return `${prefix}_${encodeTime(Math.min(Math.max(0, Math.floor(time)), LAST_ENCODABLE_TIME))}${"0".repeat(16)}`;
 }
 
 /** A random id stamped with a chosen past `time` (seeding and imports), outside the monotonic sequence. */

@@ -79,3 +79,18 @@ describe("newId", () => {
     });
   });
 });
+
+describe("idAt", () => {
+  it("bounds ids by creation time, a time before 1970 as 1970's first id (every id follows it)", async () => {
+    const { idAt } = await import("@/lib/ids");
+    const id = newId("dlv", Date.UTC(2026, 0, 1));
+    expect(idAt("dlv", Date.UTC(2025, 0, 1)) < id).toBe(true);
+    expect(idAt("dlv", Date.UTC(2027, 0, 1)) > id).toBe(true);
+    for (const before1970 of [-1, Date.UTC(1969, 11, 31), Date.UTC(1, 0, 1)]) {
+      expect(idAt("dlv", before1970)).toBe(idAt("dlv", 0));
+      expect(idAt("dlv", before1970) < id).toBe(true);
+    }
+    expect(idAt("dlv", Date.UTC(9999, 11, 31)) > id).toBe(true);
+    expect(decodeTime(idAt("dlv", Date.UTC(9999, 11, 31)))).toBe(Date.UTC(9999, 11, 31));
+  });
+});
