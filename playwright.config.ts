@@ -2,13 +2,14 @@ import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { e2ePort } from "./scripts/bench/harness";
 
 // This file is evaluated by the runner and again by each worker: keep values chosen once in
 // process.env so every evaluation agrees (workers inherit the runner's environment).
 process.env.HOOKLINE_E2E_DIR ??= mkdtempSync(path.join(os.tmpdir(), "hookline-e2e-"));
-// Below the ephemeral range (scripts/bench/harness.ts UNEPHEMERAL_PORTS): the receivers' listen(0)
-// and outgoing connections of runs going on beside this one cannot take it first.
-process.env.HOOKLINE_E2E_PORT ??= String(20_000 + (process.pid % 12_000));
+// Below the ephemeral range, and in a range of its own per engine (scripts/bench/harness.ts
+// e2ePort: no listen(0), outgoing connection or freePort() of the runs beside this one can take it).
+process.env.HOOKLINE_E2E_PORT ??= String(e2ePort());
 const port = Number(process.env.HOOKLINE_E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 

@@ -268,9 +268,9 @@ test("a consumer's portal: only its endpoints, a signed test event, its log with
     await expect(embedder.getByRole("heading", { level: 1, name: "Acme dashboard" })).toBeVisible();
     await expect.poll(() => violations.length).toBeGreaterThan(0);
     expect(violations[0]).toContain(`frame-ancestors ${allowedSite.origin}`);
-    // Chromium puts its error page where the refused document would have been.
-    const refused = embedder.frames().find((child) => child !== embedder.mainFrame());
-    expect(refused?.url()).toBe("chrome-error://chromewebdata/");
+    // Chromium puts its error page where the refused document would have been (it may commit it
+    // after reporting the violation).
+    await expect.poll(() => embedder.frames().find((child) => child !== embedder.mainFrame())?.url()).toBe("chrome-error://chromewebdata/");
     await expect(frame.getByRole("heading", { level: 1, name: "Endpoints" })).toHaveCount(0);
     await expect(frame.getByText("Acme Webhooks")).toHaveCount(0);
   } finally {

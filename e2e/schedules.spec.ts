@@ -84,9 +84,20 @@ test("Hello ticker preset → signed greetings every 5 s → events, pause, dele
     await page.getByRole("button", { name: "Pause" }).click();
     await expect(page.getByRole("button", { name: "Resume" })).toBeVisible();
     await expect(page.getByText("Paused: no runs until you resume it.")).toBeVisible();
-    const whenPaused = receiver.requests.length;
-    await page.waitForTimeout(6000);
-    expect(receiver.requests.length).toBe(whenPaused);
+    // Paused by now. A tick fired just before may still be on its way, so what counts is each
+    // greeting's tick time (its data: "current time is <tick>"), not how many arrive.
+    const pausedAt = Date.now();
+    // Past the next run the schedule would have made (every 10 s now), with time to deliver it.
+    const nextRunIfRunning = Math.ceil(pausedAt / 10_000) * 10_000;
+    await page.waitForTimeout(Math.max(6000, nextRunIfRunning + 5000 - Date.now()));
+    const tickTimes = receiver.requests.map((request) => {
+      const message = (JSON.parse(request.body) as { data: { message: string } }).data.message;
+      return Date.parse(/current time is (\S+)$/.exec(message)?.[1] ?? "");
+    });
+    expect(tickTimes.length).toBeGreaterThan(0);
+    // Every greeting is of a tick before the pause (one without a readable time, NaN, fails too).
+    const notBeforePause = tickTimes.filter((tickAt) => !(tickAt <= pausedAt));
+    expect(notBeforePause.map((tickAt) => (Number.isNaN(tickAt) ? "no time" : new Date(tickAt).toISOString()))).toEqual([]);
     await page.getByRole("button", { name: "Resume" }).click();
     await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
     await expect(page.getByRole("list", { name: "Next 5 run times" }).getByRole("listitem")).toHaveCount(5);

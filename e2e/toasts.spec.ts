@@ -36,11 +36,13 @@ test("a success toast dismisses itself after a few seconds", async ({ page }) =>
     // The create action redirected here: its confirmation arrives as a toast (flash cookie).
     const created = page.getByRole("status").filter({ hasText: 'Endpoint "Toasted" created.' });
     await expect(created).toBeVisible();
-    // From here the page's time moves only when the test moves it.
+    // From here the page's time moves only when the test moves it. Until then it ran on its own
+    // (for as long as the checks above took on a loaded machine): half the toast's 5 s leaves
+    // room for that, and 6 s in all is past its end however long that was.
     await pauseSoon(page);
-    await page.clock.runFor(4_000);
+    await page.clock.runFor(2_500);
     await expect(created).toBeVisible();
-    await page.clock.runFor(2_000);
+    await page.clock.runFor(3_500);
     await expect(created).toHaveCount(0);
     await expect(toasts(page)).toHaveCount(0);
     await page.clock.resume();

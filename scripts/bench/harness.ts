@@ -95,20 +95,61 @@ export function processTree(pid: number): number[] {
   return [pid, ...children.flatMap(processTree)];
 }
 
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = UNEPHEMERAL_PORTS.from + Math.floor(Math.random() * (UNEPHEMERAL_PORTS.to - UNEPHEMERAL_PORTS.from));
-    if (await canListen(port)) return port;
-  }
+/**
+ * Ports for servers started later (tests, e2e, benchmark), all below Linux's ephemeral range
+ * (32768–60999): the kernel hands ports from that range to `listen(0)` (receivers) and to
+ * outgoing connections, so none of those can take a port between the check here and the
+ * server's own listen, as they did when runs on both engines went side by side (54c4f70).
+ *
+ * Nor can another process of the same `npm test`: a random pick from one shared range let the
+ * SQLite and PostgreSQL passes, which run side by side, now and then pick the same port in that
+ * window. Each process that picks ports at the same time as others has a slice of its own:
+ * - freePort(): one half of 20000–31999 per engine pass (HOOKLINE_TEST_ENGINE, as
+ *   scripts/test.mjs sets it), cut in slices for vitest's workers that run at once (VITEST_POOL_ID,
+ *   1 to maxWorkers; one on a two-core machine); the e2e runner's workers and the benchmark pick
+ *   in slice 1 of their engine, and they never run beside that engine's vitest.
+ * - e2ePort(): the e2e runner's shared server (playwright.config.ts), in 32000–32767, which
+ *   freePort() never picks; one half per engine, so both passes' runners cannot meet.
+ * Slices rather than starting a server again on another port after EADDRINUSE: the server starts
+ * its worker on the test's database before it listens, so one that lost the race may already
+ * have claimed deliveries (leased for the attempt timeout and more), and some ports have no
+ * server that could move (a worker's metrics port, a server restarted on its own port).
+ */
+const FREE_PORTS = { from: 20_000, to: 32_000 };
+const E2E_PORTS = { from: 32_000, to: 32_768 };
+const POOL_SLICES = 8;
+
+const engineHalf = (range: { from: number; to: number }) => {
+  const half = Math.floor((range.to - range.from) / 2);
+  const from = range.from + (process.env.HOOKLINE_TEST_ENGINE === "postgres" ? half : 0);
+  return { from, size: half };
+};
+
+function freePortSlice(): { from: number; size: number } {
+  const engine = engineHalf(FREE_PORTS);
+  const size = Math.floor(engine.size / POOL_SLICES);
+  // More workers than slices share some (the check below still skips ports in use).
+  const slice = (Math.max(1, Number(process.env.VITEST_POOL_ID) || 1) - 1) % POOL_SLICES;
+  return { from: engine.from + slice * size, size };
 }
 
-/**
- * Ports a server is started on later, below Linux's ephemeral range (32768–60999): the ports
- * the kernel hands to `listen(0)` (receivers) and to outgoing connections come from that range,
- * so none of them can take the port between this check and the server's own listen, as they
- * did when runs on both engines went side by side.
- */
-const UNEPHEMERAL_PORTS = { from: 20_000, to: 32_000 };
+/** Where this process's next pick starts: a random place, then in turn, so that two picks of one process (two servers started at once) never get the same port. */
+let nextPick = Math.floor(Math.random() * 1_000_000);
+
+export async function freePort(): Promise<number> {
+  const { from, size } = freePortSlice();
+  for (let tried = 0; tried < size; tried++) {
+    const port = from + (nextPick++ % size);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`No free port in ${from}–${from + size - 1}`);
+}
+
+/** The e2e runner's server port: its engine's half of E2E_PORTS, by process id (runs of one engine on one machine rarely share it). */
+export function e2ePort(): number {
+  const { from, size } = engineHalf(E2E_PORTS);
+  return from + (process.pid % size);
+}
 
 /** Whether a server could listen on `port` on every interface, as Hookline's server does. */
 function canListen(port: number): Promise<boolean> {

@@ -42,5 +42,9 @@ async function closeOpenStore(): Promise<void> {
 
 process.env.HOOKLINE_ALLOWED_CIDRS ??= "127.0.0.0/8";
 process.env.HOOKLINE_RETRY_SCHEDULE ??= "0s,100ms,200ms";
-process.env.HOOKLINE_ATTEMPT_TIMEOUT_MS ??= "1000";
+// Far above any answer time of a test's receivers: every in-process worker and worker process
+// inherits it, and on a loaded machine a 1 s default timed out attempts whose receiver answered
+// at once, so tests counting attempts exactly saw an extra retry. A test about timeouts, or whose
+// receiver hangs until one, sets its own (attemptTimeoutMs, HOOKLINE_ATTEMPT_TIMEOUT_MS).
+process.env.HOOKLINE_ATTEMPT_TIMEOUT_MS ??= "10000";
 process.env.HOOKLINE_POLL_INTERVAL_MS ??= "50";

@@ -68,7 +68,9 @@ describe("attempt timeout", () => {
     const receiver = await harness.startReceiver(["hang", { status: 204 }]);
     const user = await newAccount();
     const endpoint = await newEndpoint(user.id, receiver.url);
-    harness.startWorker({ attemptTimeoutMs: 300, schedule: [0, 50, 50] });
+    // Long enough that a stall of this (shared, loaded) process cannot time out the 2nd attempt,
+    // whose receiver answers at once: with 300 ms one did, and a 3rd attempt followed.
+    harness.startWorker({ attemptTimeoutMs: 2_000, schedule: [0, 50, 50] });
 
     const event = await createEvent(user.id, { type: "slow.thing", payload: "{}" });
     const delivery = await finishedDelivery(user.id, await deliveryIdOf(event.id, endpoint.id));
@@ -79,9 +81,9 @@ describe("attempt timeout", () => {
     expect(first.number).toBe(1);
     expect(first.responseStatus).toBeNull();
     expect(first.error).toMatch(/timed out/i);
-    expect(first.error).toContain("300 ms");
+    expect(first.error).toContain("2000 ms");
     // A lower bound only: the attempt cannot have given up before its timeout.
-    expect(first.durationMs).toBeGreaterThanOrEqual(250);
+    expect(first.durationMs).toBeGreaterThanOrEqual(1_950);
     expect(second.number).toBe(2);
     expect(second.responseStatus).toBe(204);
     expect(second.error).toBeNull();

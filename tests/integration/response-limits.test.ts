@@ -52,13 +52,16 @@ describe("reading responses", () => {
     });
     const account = await newAccount();
     const endpoint = await newEndpoint(account.id, url);
-    harness.startWorker({ schedule: [0], attemptTimeoutMs: 600 });
+    // Short of the 20 s trickle, but long enough that a stall of this (shared, loaded) process
+    // before the status line is read cannot time the attempt out first: with 600 ms one did, and
+    // the attempt had no status.
+    harness.startWorker({ schedule: [0], attemptTimeoutMs: 2_000 });
     const event = await createEvent(account.id, { type: "order.created", payload: "{}" });
     const delivery = await finishedDelivery(account.id, await deliveryIdOf(event.id, endpoint.id));
     const [attempt] = delivery.attemptLog;
     expect(delivery.status).toBe("failed");
     expect(attempt.responseStatus).toBe(500);
-    expect(attempt.error).toMatch(/Timed out after 600 ms/);
+    expect(attempt.error).toMatch(/Timed out after 2000 ms/);
     // Bounded by the timeout, not by the 20 s the receiver would have taken.
     expect(attempt.durationMs).toBeLessThan(10_000);
   });
