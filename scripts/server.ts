@@ -16,16 +16,27 @@
  * share (SQLite connection, worker wake-up, rate-limit buckets, logger) lives on globalThis, so
  * both copies use one of each.
  *
- * Request bodies (SPEC §10: capped before they are read in full, the key or token checked
+ * Request bodies (SPEC §10: capped before they are read in full, the credential checked
  * first). Next's proxy step (proxy.ts) reads the whole body of every POST before any route
  * handler or server action runs, keeping up to 10 MB of it (proxyClientMaxBodySize), so the
- * checks a route handler makes come too late for a hostile body. This server is the first gate
- * instead, for every other request that carries a body:
- * - the credential is checked first, with at most UNCHECKED_BYTES of the body arrived: an API
- *   key for /api/v1 (401 problem+json), the token for /api/inbox and /portal (404);
- * - the body is then held here up to its limit (lib/api/body-limits.ts) and Next gets the
- *   request only once it is complete; a longer body is refused with 413 at once if it declares
- *   its length, else as soon as it passes the limit, while the client is still sending;
+ * checks a route handler or an action makes come too late for a hostile body. This server is the
+ * first gate instead, for every other request that carries a body. Sign-up is open, so every
+ * client may be hostile, and no body is read past UNCHECKED_BYTES (16 KiB) without a credential:
+ * - every request's target must be a path: an absolute URL (`POST http://host/path`) is refused
+ *   with 400 at once, as Next routes none (it answers them with a 308), and the gate checks the path
+ *   Next will route, dot segments resolved as Next resolves them (routedPath), so no way of
+ *   writing the target puts a body under one route's check and in another route's hands;
+ * - the credential is checked first, with at most UNCHECKED_BYTES of the body arrived (once,
+ *   before the body is held): an API key for /api/v1 (401 problem+json), the token for
+ *   /api/inbox and /portal (404), and for every other path (the dashboard's pages, where their
+ *   forms post their server actions) the session cookie, as the dashboard checks it;
+ * - the body is then held here up to what the credential allows (lib/api/body-limits.ts): its
+ *   route's limit with a valid API key, token or session; ANONYMOUS_BODY_BYTES (16 KiB) for
+ *   /sign-in and /sign-up, which take no credential, and for a dashboard form without a valid
+ *   session (not refused: an expired session's small form post still reaches Next and its
+ *   redirect to sign-in). Next gets the request only once the body is complete; a longer body
+ *   is refused with 413 at once if it declares its length, else as soon as it passes the limit,
+ *   while the client is still sending;
  * - after any early answer the rest of the body is dropped as it arrives, up to the body limit
  *   after a credential refusal, MAX_DISCARDED_BYTES after a 413 (a client that stops there
  *   keeps a usable connection); past that, reading stops and the connection is closed
@@ -43,8 +54,11 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
-import { MAX_BODY_BYTES, requestBodyLimit } from "../lib/api/body-limits";
+import { RequestCookies } from "next/dist/server/web/spec-extension/cookies";
+import { ANONYMOUS_BODY_BYTES, MAX_BODY_BYTES, requestBodyLimit } from "../lib/api/body-limits";
 import { acceptEvent } from "../lib/api/accept-event";
+import { SESSION_COOKIE } from "../lib/auth/cookie";
+import { userForSessionToken } from "../lib/auth/session";
 import { portalSession } from "../lib/portal/queries";
 import { PUBLIC_API_PATHS, readJson, serveApiRequest, unauthenticatedApiResponse, type ApiRequest, type CappedBody } from "../lib/api/http";
 import { prisma } from "../lib/db";
@@ -58,6 +72,8 @@ import { acquireSqliteWriter } from "../lib/store/sqlite-writer";
 import { createEventSchema } from "../lib/validations/event";
 
 const EVENTS_PATH = "/api/v1/events";
+/** The REST API's routes ("/api/v1" itself is its catch-all route's too). */
+const API_PATH = /^\/api\/v1(?:\/|$)/;
 
 function isEventIngest(request: http.IncomingMessage): boolean {
   return request.method === "POST" && pathOnly(request.url ?? "") === EVENTS_PATH;
@@ -87,18 +103,22 @@ const MAX_DISCARDED_BYTES = 8 * 1024 * 1024;
  */
 const LINGER_MS = 2_000;
 
-/** Before its credential is checked, how much of a body may arrive (what the first reads bring). */
-const UNCHECKED_BYTES = 16 * 1024;
+/**
+ * Before its credential is checked, how much of a body may arrive (what the first reads bring):
+ * no more than a request without any credential may send at all.
+ */
+const UNCHECKED_BYTES = ANONYMOUS_BODY_BYTES;
 
 /**
  * A request whose body is counted, and held or dropped, as the HTTP parser hands it over
  * (`push`), before anything reads it.
  * - Without a `bodyLimit` (event ingest, bodiless requests) it is an ordinary request.
  * - With one (the gate sets it), the body is kept here, not passed on: up to UNCHECKED_BYTES
- *   until the gate calls `hold()` (credential checked), then up to the limit until the body is
- *   complete ("body-complete"); `release()` then passes it all on to its reader (Next). One byte
- *   past the limit and "body-too-large" is emitted instead, synchronously, so the 413 goes out
- *   while the client is still sending.
+ *   until the gate calls `hold(limit)` (credential checked; the limit may be lowered then, to
+ *   what the credential allows), then up to the limit until the body is complete
+ *   ("body-complete"); `release()` then passes it all on to its reader (Next). One byte past the
+ *   limit and "body-too-large" is emitted instead, synchronously, so the 413 goes out while the
+ *   client is still sending.
  * - After `dropRest()` (any early answer), what arrives is dropped as it arrives; once the
  *   answer is out and more than its allowance was dropped, the connection is cut.
  */
@@ -132,19 +152,35 @@ class CappedRequest extends http.IncomingMessage {
     if (!gated) return super.push(chunk, encoding);
     this.received += bytes.length;
     if (this.received > this.bodyLimit) {
-      this.dropRest();
-      this.dropped = bytes.length;
-      this.emit("body-too-large");
+      this.tooLarge(bytes.length);
       return true;
     }
     this.held.push(bytes);
     return this.holding || this.received < UNCHECKED_BYTES;
   }
 
-  /** The credential is fine: read the body on, up to its limit. */
-  hold(): void {
+  private tooLarge(dropped: number): void {
+    this.dropRest();
+    this.dropped = dropped;
+    this.emit("body-too-large");
+  }
+
+  /**
+   * The credential is checked and allows `limit` (at most the one set first): read the body on,
+   * up to it. False when the body is already refused: what arrived while the credential was
+   * checked (up to one read past UNCHECKED_BYTES, possibly the whole body) passed the limit
+   * ("body-too-large" is emitted now), or did so earlier.
+   */
+  hold(limit: number): boolean {
+    if (this.dropping) return false;
+    this.bodyLimit = Math.min(this.bodyLimit, limit);
+    if (this.received > this.bodyLimit) {
+      this.tooLarge(this.received);
+      return false;
+    }
     this.holding = true;
     this.socket?.resume(); // the parser stopped reading at UNCHECKED_BYTES
+    return true;
   }
 
   /** Passes the complete body on to whoever reads this request. */
@@ -216,31 +252,87 @@ async function sendWebResponse(request: CappedRequest, response: http.ServerResp
 }
 
 /** The 413, written at once (synchronously) from inside the parser's push. */
-function refuseTooLarge(request: CappedRequest, response: http.ServerResponse, path: string, limit: number): void {
-  const inbox = path.startsWith("/api/inbox/");
+function refuseTooLarge(request: CappedRequest, response: http.ServerResponse, path: string | null, limit: number): void {
+  const inbox = path?.startsWith("/api/inbox/") ?? false;
   const body = inbox
     ? INBOX_TOO_LARGE
     : { type: "about:blank", status: 413, title: "Content Too Large", detail: `The body must be at most ${limit} bytes.` };
   writeAnswer(request, response, 413, { "content-type": inbox ? "application/json" : "application/problem+json" }, Buffer.from(JSON.stringify(body)));
 }
 
-/** The credential a route asks for, checked before its body is read: a refusal, or null to go on. */
-async function credentialRefusal(request: http.IncomingMessage, path: string): Promise<Response | null> {
-  if (path.startsWith("/api/v1/") && !PUBLIC_API_PATHS.has(path)) return unauthenticatedApiResponse({ method: request.method ?? "", path, headers: webHeaders(request) });
+/**
+ * A request target that is not a path (origin-form): an absolute URL (`POST http://host/path`,
+ * absolute-form) or `*`. Next routes none of them (it answers an absolute URL with a 308, and
+ * `*` with a 500), so the gate could not know which route, and which credential, a body is
+ * for: refused at once, whatever the method, before any of the body is read.
+ */
+function refuseTarget(request: CappedRequest, response: http.ServerResponse): void {
+  const body = { type: "about:blank", status: 400, title: "Bad Request", detail: "The request target must be a path, such as /api/v1/events." };
+  writeAnswer(request, response, 400, { "content-type": "application/problem+json" }, Buffer.from(JSON.stringify(body)), ANONYMOUS_BODY_BYTES);
+}
+
+/**
+ * The path Next routes an origin-form target to, the one the gate must check: Next parses the
+ * target as a URL first (parseRelativeUrl: `new URL("http://n" + target)`), which resolves dot
+ * segments, "%2e%2e" included, so "/settings/../api/v1/endpoints" is the API route and
+ * "/api/v1/%2e%2e/%2e%2e/settings" the settings page. A target whose path holds "//" or a
+ * backslash it answers with a 308 to the cleaned path, routing nothing: null (as is one it
+ * cannot parse).
+ */
+function routedPath(target: string): string | null {
+  if (/\\|\/\//.test(target.split("?", 1)[0])) return null;
+  try {
+    return new URL(`http://n${target}`).pathname;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the request carries the session cookie of a signed-in user, checked as the dashboard checks it (lib/auth/current-user.ts). */
+async function signedIn(request: http.IncomingMessage): Promise<boolean> {
+  const cookie = request.headers.cookie;
+  if (!cookie) return false;
+  // Next's own cookie parser, so the token is the one the dashboard's cookies() will read.
+  const token = new RequestCookies(new Headers({ cookie })).get(SESSION_COOKIE)?.value;
+  return (await userForSessionToken(token)) !== null;
+}
+
+/**
+ * What a request's credential allows its body, decided with at most UNCHECKED_BYTES of it read:
+ * a refusal to answer at once, or the limit to hold the body to (at most `routeLimit`, the
+ * route's). Without a valid credential no body gets more than ANONYMOUS_BODY_BYTES:
+ * - /api/v1 and below: an API key (401 problem+json without one), except the public routes;
+ * - /api/inbox/<token> and /portal/<token>/…: the token in the path (404 when it is not one);
+ * - /sign-in and /sign-up take none (routeLimit is ANONYMOUS_BODY_BYTES already);
+ * - every other path (the dashboard's pages, where their forms post their server actions, and
+ *   paths no route serves): a signed-in session, or the body is capped instead of refused, so
+ *   an expired session's small form post still reaches Next and its redirect to sign-in.
+ */
+async function bodyAllowance(request: http.IncomingMessage, path: string | null, routeLimit: number): Promise<Response | number> {
+  if (path === null) return ANONYMOUS_BODY_BYTES; // routed nowhere: nothing reads the body
+  if (API_PATH.test(path)) {
+    if (PUBLIC_API_PATHS.has(path)) return ANONYMOUS_BODY_BYTES;
+    return (await unauthenticatedApiResponse({ method: request.method ?? "", path, headers: webHeaders(request) })) ?? routeLimit;
+  }
   const inbox = /^\/api\/inbox\/([^/]+)$/.exec(path);
   if (inbox) {
     let token: string;
     try {
       token = decodeURIComponent(inbox[1]);
     } catch {
-      return null; // proxy.ts answers undecodable API paths with a 400
+      return ANONYMOUS_BODY_BYTES; // proxy.ts answers undecodable API paths with a 400
     }
-    return (await inboxOwner(token)) ? null : noInboxResponse();
+    return (await inboxOwner(token)) ? routeLimit : noInboxResponse();
   }
   // A portal's forms (SPEC §12): the link's token in the path is the credential.
   const portal = /^\/portal\/([^/]+)/.exec(path);
-  if (portal && !(await portalSession(portal[1]))) return new Response("This portal link has expired or was revoked.", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
-  return null;
+  if (portal) return (await portalSession(portal[1])) ? routeLimit : new Response("This portal link has expired or was revoked.", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (routeLimit <= ANONYMOUS_BODY_BYTES) return routeLimit;
+  // A body that declares a length within the anonymous cap needs no session (the parser stops
+  // it at that length): most of the dashboard's posts, spared a database read here.
+  const declared = request.headers["content-length"];
+  if (declared !== undefined && Number(declared) <= ANONYMOUS_BODY_BYTES) return ANONYMOUS_BODY_BYTES;
+  return (await signedIn(request)) ? routeLimit : ANONYMOUS_BODY_BYTES;
 }
 
 const carriesBody = (request: http.IncomingMessage) => request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0;
@@ -250,28 +342,33 @@ const carriesBody = (request: http.IncomingMessage) => request.headers["transfer
  * true once the request, body complete and within its limit, may go on to Next.
  */
 async function gateBody(request: CappedRequest, response: http.ServerResponse): Promise<boolean> {
-  const path = pathOnly(request.url ?? "");
-  const limit = requestBodyLimit(path);
+  const path = routedPath(request.url ?? "/");
+  const routeLimit = path === null ? ANONYMOUS_BODY_BYTES : requestBodyLimit(path);
   // Synchronously, in the 'request' event: the parser has pushed no body chunk yet.
-  request.bodyLimit = limit;
+  request.bodyLimit = routeLimit;
   const outcome = new Promise<boolean>((resolve) => {
     request.once("body-complete", () => resolve(true));
     request.once("body-too-large", () => {
-      refuseTooLarge(request, response, path, limit);
+      refuseTooLarge(request, response, path, request.bodyLimit);
       resolve(false);
     });
     request.once("close", () => resolve(false));
   });
-  if (Number(request.headers["content-length"] ?? 0) > limit) {
-    refuseTooLarge(request, response, path, limit);
+  const declared = Number(request.headers["content-length"] ?? 0);
+  if (declared > routeLimit) {
+    refuseTooLarge(request, response, path, routeLimit);
     return false;
   }
-  const refusal = await credentialRefusal(request, path);
-  if (refusal) {
-    await sendWebResponse(request, response, refusal, limit);
+  const allowance = await bodyAllowance(request, path, routeLimit);
+  if (typeof allowance !== "number") {
+    await sendWebResponse(request, response, allowance, routeLimit);
     return false;
   }
-  request.hold();
+  if (declared > allowance) {
+    refuseTooLarge(request, response, path, allowance);
+    return false;
+  }
+  if (!request.hold(allowance)) return false;
   if (!(await outcome)) return false;
   request.release();
   return true;
@@ -412,6 +509,10 @@ async function main() {
 
   const serve: http.RequestListener = (request, response) => {
     const capped = request as CappedRequest;
+    if (!request.url?.startsWith("/")) {
+      refuseTarget(capped, response);
+      return;
+    }
     if (isEventIngest(request)) {
       serveEventIngest(capped, response).catch((error) => failed(error, response));
       return;

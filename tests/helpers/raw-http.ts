@@ -1,8 +1,9 @@
 /**
  * A hostile uploader over a raw TCP socket: sends a request whose body is chunked (no
  * content-length) and as large as asked, reading the answer while it sends, so a test can tell
- * how much the server took before answering and whether it ever took the whole body. fetch
- * cannot tell either: it gives up on the request as soon as the server stops reading.
+ * how much the server took before answering and whether it ever took the whole body; or sends
+ * only the start of a body and waits for the answer (sendPartOfBody). fetch cannot tell either:
+ * it gives up on the request as soon as the server stops reading.
  */
 import { readFileSync } from "node:fs";
 import net from "node:net";
@@ -95,6 +96,61 @@ export async function uploadChunked(origin: string, upload: Upload): Promise<Upl
   })]);
   socket.destroy();
   return { ...parseAnswer(Buffer.concat(received)), sentBeforeAnswer, sent, sentAll: sentAll && !socket.errored };
+}
+
+export interface PartialUpload {
+  method?: string;
+  /** The request target exactly as sent: a path, or an absolute URL (absolute-form). */
+  target: string;
+  headers?: Record<string, string>;
+  /** The length the request declares (content-length); without one the body is chunked. */
+  contentLength?: number;
+  /** Body bytes sent (one chunk, when chunked); the rest of the body, and a chunked body's end, are never sent. */
+  send: number;
+  /** How long to wait for an answer before counting it as none (status null). Not a time limit on the server: a deadline for the test. */
+  patienceMs?: number;
+}
+
+export interface PartialOutcome extends Pick<UploadOutcome, "status" | "headers" | "body"> {
+  /** Body bytes sent: the server answered (if it did) while the client still held the rest. */
+  sent: number;
+}
+
+/**
+ * Sends a request with only the start of its body and waits, holding the rest back, for an
+ * answer: a server that refuses a body it must not read answers now; one that waits for the
+ * whole body never does (status null after `patienceMs`).
+ */
+export async function sendPartOfBody(origin: string, upload: PartialUpload): Promise<PartialOutcome> {
+  const { port, hostname, host } = new URL(origin);
+  const socket = net.connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  const received: Buffer[] = [];
+  socket.on("data", (data: Buffer) => received.push(data));
+  socket.on("error", () => {}); // a reset after the answer changes nothing
+  const chunked = upload.contentLength === undefined;
+  const head = [`${upload.method ?? "POST"} ${upload.target} HTTP/1.1`, `host: ${host}`, chunked ? "transfer-encoding: chunked" : `content-length: ${upload.contentLength}`];
+  for (const [name, value] of Object.entries(upload.headers ?? {})) head.push(`${name}: ${value}`);
+  socket.write(`${head.join("\r\n")}\r\n\r\n`);
+  if (upload.send > 0) {
+    const body = Buffer.alloc(upload.send, "x");
+    // One chunk, never the last (a zero-size chunk would end the body).
+    socket.write(chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from("\r\n")]) : body);
+  }
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, upload.patienceMs ?? 15_000);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    socket.once("close", done);
+    socket.on("data", () => {
+      const answer = parseAnswer(Buffer.concat(received));
+      if (answer.status !== null && Buffer.byteLength(answer.body) >= Number(answer.headers["content-length"] ?? NaN)) done();
+    });
+  });
+  socket.destroy();
+  return { ...parseAnswer(Buffer.concat(received)), sent: upload.send };
 }
 
 /** Resident memory of a process, in bytes (Linux). */

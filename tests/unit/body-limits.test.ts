@@ -2,7 +2,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { FORM_MAX_BODY_BYTES, INBOX_MAX_REQUEST_BYTES, MAX_BODY_BYTES, requestBodyLimit } from "@/lib/api/body-limits";
+import { ANONYMOUS_BODY_BYTES, FORM_MAX_BODY_BYTES, INBOX_MAX_REQUEST_BYTES, MAX_BODY_BYTES, requestBodyLimit } from "@/lib/api/body-limits";
 import { INBOX_MAX_BODY } from "@/lib/inbox/queries";
 import { MAX_EVENT_DATA_BYTES } from "@/lib/validations/event";
 
@@ -16,12 +16,14 @@ const bytes = (size: string) => {
 };
 
 describe("request body limits", () => {
-  it("by path: the REST API, the inbox, and everything else (forms)", () => {
+  it("by path: the REST API, the inbox, the anonymous forms, and everything else (forms)", () => {
     expect(requestBodyLimit("/api/v1/events")).toBe(MAX_BODY_BYTES);
     expect(requestBodyLimit("/api/v1/endpoints/ep_1/recover")).toBe(MAX_BODY_BYTES);
     expect(requestBodyLimit("/api/inbox/abc")).toBe(INBOX_MAX_REQUEST_BYTES);
     expect(requestBodyLimit("/endpoints")).toBe(FORM_MAX_BODY_BYTES);
-    expect(requestBodyLimit("/sign-in")).toBe(FORM_MAX_BODY_BYTES);
+    expect(requestBodyLimit("/sign-in")).toBe(ANONYMOUS_BODY_BYTES);
+    expect(requestBodyLimit("/sign-up")).toBe(ANONYMOUS_BODY_BYTES);
+    expect(requestBodyLimit("/api/v1")).toBe(MAX_BODY_BYTES);
     expect(requestBodyLimit("/api/v1x")).toBe(FORM_MAX_BODY_BYTES);
   });
 
