@@ -1,8 +1,9 @@
 /**
  * SPEC §11 event-type catalog over real HTTP against the built server: CRUD with the contract's
  * exact DTO, names unique per account, schemas checked when stored (and refused when validating
- * against them could cost more than linear time), examples checked against their schema, events
- * validated on ingest (422 with JSON pointers, nothing stored), other accounts unaffected, the
+ * against them could cost more than linear time, or too much per character), examples checked
+ * against their schema, events validated on ingest (422 with JSON pointers, nothing stored; the
+ * patterns' work bounded per event), other accounts unaffected, the
  * quota, and the catalog as a valid OpenAPI 3.1 document with one `webhooks` entry per type.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON whose shape is asserted */
@@ -103,6 +104,12 @@ describe("schemas and examples are checked when stored", () => {
     ["combinations that multiply with depth", { allOf: [{ items: { $ref: "#" } }, { items: { $ref: "#" } }] }, /more than 64 times/],
     ["a $ref loop that never descends", { $defs: { a: { anyOf: [{ $ref: "#/$defs/a" }] } }, $ref: "#/$defs/a" }, /never ends/],
     ["another dialect", { $schema: "http://json-schema.org/draft-07/schema#" }, /\$schema must be/],
+    ["a pattern over the length bound", { type: "object", properties: { s: { type: "string", pattern: `${"a*".repeat(1000)}c` } } }, /2001 characters long; at most 256/],
+    [
+      "1,000 patternProperties, each tested against every key",
+      { additionalProperties: false, patternProperties: Object.fromEntries(Array.from({ length: 1000 }, (_, index) => [`^z${index}$`, true])) },
+      /patterns may take more than 256 steps per character of the data/,
+    ],
   ])("refuses %s under `schema`", async (_, schema, message) => {
     const api = await newClient("catalog-schema");
     const response = await api.post("/api/v1/event-types", { name: "checked", schema });
@@ -173,6 +180,16 @@ describe("events are validated against their type's schema on ingest", () => {
     expectErrors(response, ["/data/text"]);
     expect(response.body.errors["/data/text"][0]).toMatch(/must match pattern/);
     expect((await api.post("/api/v1/events", { type: "text.sent", data: { text: "a".repeat(200_000) } })).status).toBe(202);
+  });
+
+  it("refuses data whose pattern checks would pass the validation's budget, under /data, without running them", async () => {
+    const api = await newClient("catalog-pattern-budget");
+    // \S is 11 ranges: ~39 estimated steps per character, more than the 32 per character of data the budget grows by.
+    await create(api, { name: "text.sent", schema: { type: "object", properties: { text: { type: "string", pattern: "^\\S+$" } } } });
+    const response = await api.post("/api/v1/events", { type: "text.sent", data: { text: "a".repeat(200_000) } });
+    expectErrors(response, ["/data"]);
+    expect(response.body.errors["/data"][0]).toMatch(/patterns would take more than 1048576 steps plus 32 per character/);
+    expect((await api.post("/api/v1/events", { type: "text.sent", data: { text: "a".repeat(1000) } })).status).toBe(202);
   });
 });
 
