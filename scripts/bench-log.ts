@@ -18,7 +18,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { benchDatabases, defaultServerEnv, startServer, type BenchServer } from "./bench/harness";
-import { dashboardPages, signIn, timePages, type PageTiming } from "./bench/dashboard-pages";
+import { dashboardPages, timePages, type PageTiming } from "./bench/dashboard-pages";
+import { signIn } from "../tests/helpers/forms";
 import type { QueryTiming } from "./bench/log-queries";
 
 const { values } = parseArgs({

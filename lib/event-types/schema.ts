@@ -388,6 +388,9 @@ function worstPerValue(root: unknown, weight: (schema: SchemaNode) => number, sa
 
 export type CompiledSchema = { validate: ValidateFunction } | { problems: string[] };
 
+/** A schema whose own checking (its meta-schema check or its compiling) ran out of the patterns' budget. */
+const OVER_BUDGET: CompiledSchema = { problems: ["The schema could not be checked within the patterns' budget"] };
+
 /**
  * Compiles a catalog schema, or says why it is refused. `schema` is parsed JSON.
  *
@@ -404,7 +407,7 @@ export function compileSchema(schema: unknown, { patternBounds = true }: { patte
   if (isNode(schema) && "$schema" in schema && schema.$schema !== DIALECT) return { problems: [`$schema must be "${DIALECT}" (or left out)`] };
   // The meta-schema's few patterns (on $id and anchor names) are metered like any, here and in compile.
   const meta = metered(schema, () => metaSchemaChecker.validateSchema(schema) as boolean);
-  if (meta === SPENT) return { problems: ["The schema could not be checked within the patterns' budget"] };
+  if (meta === SPENT) return OVER_BUDGET;
   if (!meta) return { problems: describe(metaSchemaChecker.errors ?? [], "").slice(0, MAX_REPORTED_ERRORS).map(({ pointer, message }) => `${pointer || "/"}: ${message}`) };
   const shape = shapeProblems(schema, patternBounds);
   if (shape.length) return { problems: shape };
@@ -427,7 +430,7 @@ export function compileSchema(schema: unknown, { patternBounds = true }: { patte
   }
   try {
     const validate = metered(schema, () => schemaCompiler().compile(schema));
-    return validate === SPENT ? { problems: ["The schema could not be checked within the patterns' budget"] } : { validate };
+    return validate === SPENT ? OVER_BUDGET : { validate };
   } catch (error) {
     return { problems: [(error as Error).message] };
   }

@@ -3,19 +3,10 @@
  * server action, as tests/helpers/forms.ts posts it), each page fetched whole from the real
  * server (the time to the last byte of the streamed HTML, Suspense boundaries included).
  */
-import { submitForm } from "../../tests/helpers/forms";
 
 export interface PageTiming {
   median_ms: number;
   max_ms: number;
-}
-
-/** Signs in through /sign-in and returns the session cookie (`hl_session=…`). */
-export async function signIn(origin: string, email: string, password: string): Promise<string> {
-  const result = await submitForm(`${origin}/sign-in`, { email, password });
-  const cookie = result.cookies.find((pair) => pair.startsWith("hl_session="));
-  if (result.status !== 303 || !cookie) throw new Error(`sign-in as ${email} answered ${result.status} without a session`);
-  return cookie;
 }
 
 /** GETs a dashboard page with the cookie; throws unless it answers 200 (a redirect to /sign-in is a failure). */

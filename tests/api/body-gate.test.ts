@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ANONYMOUS_BODY_BYTES, FORM_MAX_BODY_BYTES } from "@/lib/api/body-limits";
 import { newApiAccount, startApiServer, stopServersAfterAll } from "../helpers/api-client";
-import { actionFields, postForm, submitForm } from "../helpers/forms";
+import { actionFields, postForm, signUpAndSignIn } from "../helpers/forms";
 import { sendPartOfBody, type PartialOutcome, type PartialUpload } from "../helpers/raw-http";
 import type { RunningServer } from "../helpers/server";
 
@@ -31,16 +31,7 @@ const FORM = { "content-type": "application/x-www-form-urlencoded" };
 const NO_SUCH_SESSION = `hl_session=${"x".repeat(43)}`;
 
 /** A new account, made through the sign-up form, then signed in through the sign-in form: its session cookie. */
-async function signUpAndIn(): Promise<string> {
-  const email = `gate-${randomUUID()}@example.test`;
-  const password = "correct horse battery staple";
-  expect((await submitForm(`${origin}/sign-up`, { email, password })).status).toBe(303);
-  const signedIn = await submitForm(`${origin}/sign-in`, { email, password });
-  expect(signedIn.status).toBe(303);
-  const cookie = signedIn.cookies.find((pair) => pair.startsWith("hl_session="));
-  expect(cookie, "a session cookie").toBeDefined();
-  return cookie!;
-}
+const signUpAndIn = () => signUpAndSignIn(origin, `gate-${randomUUID()}@example.test`, "correct horse battery staple");
 
 beforeAll(async () => {
   server = await startApiServer({ HOOKLINE_WORKER: "off" });

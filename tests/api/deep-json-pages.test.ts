@@ -10,7 +10,7 @@ import { prisma } from "@/lib/db";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { MAX_FIELD_DEPTH } from "@/lib/validations/json-field";
 import { apiClient, startApiServer, stopServersAfterAll } from "../helpers/api-client";
-import { submitForm } from "../helpers/forms";
+import { signUpAndSignIn, submitForm } from "../helpers/forms";
 
 stopServersAfterAll();
 
@@ -21,9 +21,7 @@ let api: ReturnType<typeof apiClient>;
 beforeAll(async () => {
   origin = (await startApiServer()).origin;
   const email = `deep-${Date.now()}@example.test`;
-  const password = "correct horse battery staple";
-  expect((await submitForm(`${origin}/sign-up`, { email, password })).status).toBe(303);
-  cookie = (await submitForm(`${origin}/sign-in`, { email, password })).cookies.find((pair) => pair.startsWith("hl_session="))!;
+  cookie = await signUpAndSignIn(origin, email, "correct horse battery staple");
   const { id } = await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
   api = apiClient(origin, (await createApiKey(id, "deep")).key);
 }, 120_000);

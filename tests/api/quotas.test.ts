@@ -22,7 +22,7 @@ import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { createEndpoint } from "@/lib/endpoints/queries";
 import { QuotaExceededError } from "@/lib/quotas";
 import { apiClient, expectProblem, newApiClient, startApiServer, stopServersAfterAll, type ApiClient, type ApiResponse } from "../helpers/api-client";
-import { submitForm } from "../helpers/forms";
+import { signUpAndSignIn, submitForm } from "../helpers/forms";
 
 stopServersAfterAll();
 
@@ -159,11 +159,7 @@ describe("API keys (HOOKLINE_MAX_API_KEYS=2), created in Settings", () => {
 
   it("the form refuses the 3rd key with the quota's message and stores nothing; a revoked key makes room", async () => {
     const email = `keys-${Date.now()}@example.test`;
-    const password = "correct horse battery staple";
-    expect((await submitForm(`${origin}/sign-up`, { email, password })).status).toBe(303);
-    const signIn = await submitForm(`${origin}/sign-in`, { email, password });
-    const cookie = signIn.cookies.find((pair) => pair.startsWith("hl_session="));
-    expect(cookie, "a session cookie").toBeDefined();
+    const cookie = await signUpAndSignIn(origin, email, "correct horse battery staple");
     const { id: userId } = await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
     const createKey = (name: string) => submitForm(`${origin}/settings`, { name }, { cookie, pick: keyForm });
 

@@ -56,3 +56,18 @@ export async function postForm(url: string, hidden: Array<[string, string]>, fie
 export async function submitForm(url: string, fields: Record<string, string>, options: FormOptions = {}): Promise<FormResult> {
   return postForm(url, await actionFields(url, options), fields, options);
 }
+
+/** Signs in through /sign-in and returns the session cookie (`hl_session=…`). */
+export async function signIn(origin: string, email: string, password: string): Promise<string> {
+  const result = await submitForm(`${origin}/sign-in`, { email, password });
+  const cookie = result.cookies.find((pair) => pair.startsWith("hl_session="));
+  if (result.status !== 303 || !cookie) throw new Error(`sign-in as ${email} answered ${result.status} without a session`);
+  return cookie;
+}
+
+/** Makes an account through /sign-up, then signs it in: its session cookie. */
+export async function signUpAndSignIn(origin: string, email: string, password: string): Promise<string> {
+  const signUp = await submitForm(`${origin}/sign-up`, { email, password });
+  if (signUp.status !== 303) throw new Error(`sign-up as ${email} answered ${signUp.status}`);
+  return signIn(origin, email, password);
+}
