@@ -2,10 +2,11 @@
  * The SQLite writer thread (started by sqlite-writer.ts): its own connection to the database
  * file, and one job per message (a worker turn, worker-cycle.ts, an ingest batch,
  * insert-events.ts, or a search's catch-up of the index, search.ts), answered in order with its
- * result or its error. Between jobs it indexes the events written since (search-index.ts).
+ * result or its error. Ingest batches that queued up while it wrote share one commit
+ * (writeInsertBatches). Between jobs it indexes the events written since (search-index.ts).
  */
-import { parentPort, workerData } from "node:worker_threads";
-import { writeBatchOnSqlite } from "./insert-events-sqlite";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { writeBatchOnSqlite, type EventInsert, type InsertedEvent } from "./insert-events-sqlite";
 import { INDEX_INTERVAL_MS, indexPendingEvents } from "./search-index";
 
 const INDEX_BATCHES_PER_ROUND = 4;
@@ -33,16 +34,10 @@ const indexer = setInterval(() => {
   }
 }, INDEX_INTERVAL_MS);
 
-port.on("message", (message: WriterJob | "stop") => {
-  if (message === "stop") {
-    clearInterval(indexer);
-    db.close();
-    port.close();
-    return;
-  }
-  let reply: WriterReply;
+/** One job, run: its result or its error. */
+function run(message: WriterJob): WriterReply {
   try {
-    reply = {
+    return {
       result:
         "turn" in message
           ? recordAndClaimOnSqlite(store, message.turn.completions, message.turn.requests, message.turn.options)
@@ -52,8 +47,71 @@ port.on("message", (message: WriterJob | "stop") => {
     };
   } catch (error) {
     const { message: text, code } = error as { message?: string; code?: string };
-    reply = { error: { message: text ?? String(error), code } };
+    return { error: { message: text ?? String(error), code } };
   }
-  port.postMessage(reply);
+}
+
+/**
+ * Ingest batches that were waiting in the queue together (sent while the thread wrote the last
+ * ones), written in one transaction: one commit, one fsync, for all of them. Each is answered on
+ * its own, in order, as if written alone. If that transaction fails, each batch is written in a
+ * transaction of its own, so a failing batch fails alone, as it would have.
+ */
+function writeInsertBatches(batches: InsertJob[]): void {
+  if (batches.length === 1) {
+    port.postMessage(run(batches[0]));
+    return;
+  }
+  let results: InsertedEvent[];
+  try {
+    results = writeBatchOnSqlite(store, batches.flatMap((batch) => batch.insertEvents));
+  } catch {
+    for (const batch of batches) port.postMessage(run(batch));
+    return;
+  }
+  let from = 0;
+  for (const batch of batches) port.postMessage({ result: results.slice(from, (from += batch.insertEvents.length)) } satisfies WriterReply);
+}
+
+/** Events written in one transaction at most: bounds how long a worker's turn can wait behind ingest. */
+const MAX_EVENTS_PER_COMMIT = 1_000;
+
+type InsertJob = Extract<WriterJob, { insertEvents: EventInsert[] }>;
+
+const isInsertJob = (message: WriterJob | "stop"): message is InsertJob => message !== "stop" && "insertEvents" in message;
+
+/**
+ * The next message: `first`, and, when it is an ingest batch, the ingest batches queued right
+ * behind it (receiveMessageOnPort takes them without waiting), written together. A message of
+ * another kind found behind them is handled next, in its turn.
+ */
+port.on("message", (first: WriterJob | "stop") => {
+  let message: WriterJob | "stop" | undefined = first;
+  while (message !== undefined) {
+    if (message === "stop") {
+      clearInterval(indexer);
+      db.close();
+      port.close();
+      return;
+    }
+    if (!isInsertJob(message)) {
+      port.postMessage(run(message));
+      return;
+    }
+    const batches = [message];
+    let events = message.insertEvents.length;
+    message = undefined;
+    while (events < MAX_EVENTS_PER_COMMIT) {
+      const queued = receiveMessageOnPort(port)?.message as WriterJob | "stop" | undefined;
+      if (queued === undefined) break;
+      if (!isInsertJob(queued)) {
+        message = queued;
+        break;
+      }
+      batches.push(queued);
+      events += queued.insertEvents.length;
+    }
+    writeInsertBatches(batches);
+  }
 });
 port.postMessage("ready");

@@ -14,7 +14,9 @@
  * - One thread per database file per process, shared by its users (acquireSqliteWriter, then
  *   release(); it stops once the last one has released it). Its jobs run one at a time in the
  *   order sent, so a turn and a commit of this process never wait for each other in SQLite's
- *   busy handler (which sleeps, and on the event loop would hold up every request).
+ *   busy handler (which sleeps, and on the event loop would hold up every request). Ingest
+ *   batches queued one behind another are committed together, each answered with its own
+ *   results (sqlite-writer-thread.ts).
  * - Same results and errors as in-process (the same code runs there, on the thread's own
  *   connection to the same file, with the same pragmas).
  * - Until the thread is ready (it compiles its modules first: a second or more on a busy

@@ -1,13 +1,14 @@
 /**
  * lib/store/sqlite-writer.ts (SQLite only): ingest's group commits run on the writer thread once
- * it is ready, one batch at a time, with the same results as in-process (fan-out, duplicate
- * idempotency keys, a failing batch retried event by event); the thread is shared by its users
- * and stops with the last one, after which writes run in-process again.
+ * it is ready, each event-loop turn's events sent at once, and the batches queued together
+ * committed together, with the same results as in-process (fan-out, duplicate idempotency keys, a
+ * failing batch retried event by event); the thread is shared by its users and stops with the
+ * last one, after which writes run in-process again.
  */
 import { describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db";
 import { store, type SqliteStore } from "@/lib/store/connection";
-import { insertEvent } from "@/lib/store/insert-events";
+import { insertEvent, type InsertedEvent } from "@/lib/store/insert-events";
 import { acquireSqliteWriter, runningSqliteWriter, type SqliteWriter, type WriterJob } from "@/lib/store/sqlite-writer";
 import { onSqlite } from "../helpers/db";
 import { newAccount, newEndpoint } from "../helpers/harness";
@@ -56,7 +57,7 @@ describe.skipIf(!onSqlite)("the SQLite writer thread", () => {
     });
   });
 
-  it("writes one batch at a time: the events requested meanwhile, over many event-loop turns, make the next batch", async () => {
+  it("sends each event-loop turn's events as a batch at once, without waiting for the batches before", async () => {
     const account = await newAccount();
     await withWriter(async (database, writer) => {
       const now = new Date();
@@ -75,15 +76,57 @@ describe.skipIf(!onSqlite)("the SQLite writer thread", () => {
       const later: Array<Promise<unknown>> = [];
       for (let turn = 0; turn < 5; turn++) {
         await new Promise((resolve) => setImmediate(resolve));
-        later.push(insert(`later.${turn}`));
+        later.push(insert(`later.${turn}`), insert(`later.${turn}.b`));
       }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(batchSizes).toEqual([1, 2, 2, 2, 2, 2]);
       releaseFirst();
       const results = await Promise.all([first, ...later]);
       spy.mockRestore();
-      expect(batchSizes).toEqual([1, 5]);
-      expect(results).toHaveLength(6);
+      expect(results).toHaveLength(11);
       for (const result of results) expect(result).toMatchObject({ duplicate: false });
-      expect(await prisma.event.count({ where: { userId: account.id } })).toBe(6);
+      expect(await prisma.event.count({ where: { userId: account.id } })).toBe(11);
+    });
+  });
+
+  it("commits the batches queued behind one another together, each answered with its own results; a failing one fails alone", async () => {
+    const account = await newAccount();
+    const orders = await newEndpoint(account.id, "http://127.0.0.1:9/orders", "orders");
+    await prisma.endpoint.update({ where: { id: orders.id }, data: { eventTypes: JSON.stringify(["order.*"]) } });
+    await withWriter(async (_database, writer) => {
+      const now = new Date();
+      const event = (type: string, idempotencyKey?: string, userId = account.id) => ({ userId, type, payload: `{"t":"${type}"}`, idempotencyKey, now });
+      /** Sends these batches while a large one keeps the thread busy, so that they queue up behind it together. */
+      const queuedTogether = async (batches: Array<ReturnType<typeof event>[]>) => {
+        const busy = writer.run({ insertEvents: Array.from({ length: 1_000 }, (_, index) => event(`audit.${index}`)) });
+        const settled = await Promise.allSettled(batches.map((insertEvents) => writer.run({ insertEvents })));
+        expect(await busy).toHaveLength(1_000);
+        return settled;
+      };
+      /** The type of the event each result names ("duplicate" for a duplicate), batch by batch. */
+      const typesOf = async (settled: Array<PromiseSettledResult<InsertedEvent[]>>) => {
+        const rows = await prisma.event.findMany({ where: { userId: account.id }, select: { id: true, type: true } });
+        const types = new Map(rows.map((row) => [row.id, row.type]));
+        return settled.map((batch) => (batch.status === "fulfilled" ? batch.value.map((result) => (result.duplicate ? "duplicate" : types.get(result.eventId))) : "failed"));
+      };
+
+      const together = await queuedTogether([[event("order.created", "k-1"), event("audit.logged")], [event("order.paid", "k-1"), event("order.paid")], [event("audit.closed")]]);
+      expect(await typesOf(together)).toEqual([["order.created", "audit.logged"], ["duplicate", "order.paid"], ["audit.closed"]]);
+      expect(together.map((batch) => (batch.status === "fulfilled" ? batch.value.map((result) => (result.duplicate ? null : result.endpointIds)) : null))).toEqual([
+        [[orders.id], []],
+        [null, [orders.id]],
+        [[]],
+      ]);
+
+      const withFailure = await queuedTogether([
+        [event("order.shipped"), event("order.created", "k-1")],
+        // No such account: the foreign key refuses the row, and with it the shared transaction.
+        [event("order.created", undefined, "usr_none")],
+        [event("audit.opened")],
+      ]);
+      expect(withFailure[1]).toMatchObject({ status: "rejected", reason: { code: "SQLITE_CONSTRAINT_FOREIGNKEY" } });
+      expect(await typesOf(withFailure)).toEqual([["order.shipped", "duplicate"], "failed", ["audit.opened"]]);
+      expect(await prisma.delivery.count({ where: { userId: account.id } })).toBe(3);
     });
   });
 
