@@ -67,11 +67,12 @@ function fromNextRequest(request: NextRequest): ApiRequest {
 
 export const toNextResponse = (answer: ApiAnswer) => NextResponse.json(answer.body, { status: answer.status, headers: answer.headers });
 
-export const jsonAnswer = (body: unknown, status = 200, headers: Record<string, string> = {}): ApiAnswer => ({
-  status,
-  headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
-  body,
-});
+const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
+
+export const jsonAnswer = (body: unknown, status = 200, headers: Record<string, string> = {}): ApiAnswer => ({ status, headers: { ...JSON_HEADERS, ...headers }, body });
+
+/** A 200 whose JSON is already text (built without parsing stored JSON, e.g. eventListJson). */
+export const jsonText = (text: string) => new NextResponse(text, { status: 200, headers: JSON_HEADERS });
 
 function problemAnswer(status: number, title: string, detail: string, extra: { errors?: FieldErrors; headers?: Record<string, string> } = {}): ApiAnswer {
   return {

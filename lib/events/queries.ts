@@ -9,6 +9,7 @@ import { prisma } from "../db";
 import { getEventType } from "../event-types/queries";
 import { store } from "../store/connection";
 import { insertEvent } from "../store/insert-events";
+import { eventSizes } from "../store/event-sizes";
 import { searchEvents } from "../store/search";
 import { searchTerms } from "./search-terms";
 
@@ -61,7 +62,7 @@ async function findIdempotentEvent(userId: string, key: string, now: Date): Prom
 
 const eventSelect = { id: true, type: true, payload: true, orderingKey: true, consumer: { select: { uid: true } }, createdAt: true } as const;
 
-interface EventRow {
+export interface EventRow {
   id: string;
   type: string;
   payload: string;
@@ -103,28 +104,45 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
 }
 
 /**
- * The API's event list, newest first (keyset pagination on the time-sortable id); with `q`, the
- * events holding its words (lib/store/search.ts).
+ * The most event data one page of the API's event list holds, in bytes (a page holds at least one
+ * event): a page of 200 events of 256 KiB was 52 MB of text, several times that once parsed, and
+ * a few such requests at once could run the server out of memory. Past it, the page ends early
+ * and `nextCursor` leads on, as for a full page.
  */
-export async function listEvents(userId: string, page: { cursor?: string; limit?: number; type?: string; q?: string }): Promise<{ data: EventDto[]; nextCursor: string | null }> {
+export const MAX_PAGE_DATA_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The API's event list, newest first (keyset pagination on the time-sortable id); with `q`, the
+ * events holding its words (lib/store/search.ts). The page's ids and data sizes are read first,
+ * and only the events within MAX_PAGE_DATA_BYTES are read whole. Their data stays the JSON text
+ * it is stored as: eventListJson writes it out as it is.
+ */
+export async function listEvents(userId: string, page: { cursor?: string; limit?: number; type?: string; q?: string }): Promise<{ data: EventRow[]; nextCursor: string | null }> {
   const limit = page.limit ?? 50;
-  if (page.q !== undefined) {
-    const found = await searchEvents(store(), { userId, terms: searchTerms(page.q), type: page.type, cursor: page.cursor, limit: limit + 1 });
-    const rows = found.slice(0, limit);
-    const consumerIds = [...new Set(rows.flatMap((row) => (row.consumerId === null ? [] : [row.consumerId])))];
-    const consumers = consumerIds.length ? await prisma.consumer.findMany({ where: { userId, id: { in: consumerIds } }, select: { id: true, uid: true } }) : [];
-    const uids = new Map(consumers.map((row) => [row.id, row]));
-    const data = rows.map((row) => toEventDto({ ...row, consumer: row.consumerId === null ? null : (uids.get(row.consumerId) ?? null), createdAt: new Date(row.createdAt) }));
-    return { data, nextCursor: found.length > limit ? data[data.length - 1].id : null };
-  }
-  const rows = await prisma.event.findMany({
-    where: { userId, ...(page.type ? { type: page.type } : {}), ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
-    select: eventSelect,
-    orderBy: { id: "desc" },
-    take: limit + 1,
+  const query = { userId, type: page.type, cursor: page.cursor, limit: limit + 1 };
+  const sizes = page.q === undefined ? await eventSizes(store(), query) : await searchEvents(store(), { ...query, terms: searchTerms(page.q) });
+  let taken = 0;
+  let bytes = 0;
+  while (taken < Math.min(limit, sizes.length) && (taken === 0 || bytes + sizes[taken].payloadBytes <= MAX_PAGE_DATA_BYTES)) bytes += sizes[taken++].payloadBytes;
+  const ids = sizes.slice(0, taken).map((size) => size.id);
+  const rows = ids.length ? await prisma.event.findMany({ where: { userId, id: { in: ids } }, select: eventSelect, orderBy: { id: "desc" } }) : [];
+  return { data: rows, nextCursor: sizes.length > taken ? ids[taken - 1] : null };
+}
+
+/**
+ * A page of listEvents as the API's JSON text: exactly JSON.stringify({ data: events as
+ * EventDto, nextCursor }), but each event's data is its stored text, not parsed and written
+ * again (its text was written by JSON.stringify, so it reads the same).
+ */
+export function eventListJson(page: { data: EventRow[]; nextCursor: string | null }): string {
+  const events = page.data.map((row) => {
+    const fields = [`"id":${JSON.stringify(row.id)}`, `"type":${JSON.stringify(row.type)}`, `"data":${row.payload}`];
+    if (row.orderingKey !== null) fields.push(`"orderingKey":${JSON.stringify(row.orderingKey)}`);
+    if (row.consumer !== null) fields.push(`"consumer":${JSON.stringify(row.consumer.uid)}`);
+    fields.push(`"createdAt":${JSON.stringify(row.createdAt.toISOString())}`);
+    return `{${fields.join(",")}}`;
   });
-  const data = rows.slice(0, limit).map(toEventDto);
-  return { data, nextCursor: rows.length > limit ? data[data.length - 1].id : null };
+  return `{"data":[${events.join(",")}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
 }
 
 /**
@@ -181,5 +199,5 @@ export interface EventLogRow extends EventDto {
 export async function listEventLog(userId: string, page: { cursor?: string; limit?: number; type?: string; q?: string }): Promise<{ data: EventLogRow[]; nextCursor: string | null }> {
   const { data, nextCursor } = await listEvents(userId, page);
   const counts = await deliveryCounts(data.map((event) => event.id));
-  return { data: data.map((event) => ({ ...event, deliveries: counts.get(event.id) ?? 0 })), nextCursor };
+  return { data: data.map((event) => ({ ...toEventDto(event), deliveries: counts.get(event.id) ?? 0 })), nextCursor };
 }

@@ -16,6 +16,7 @@ import type Database from "better-sqlite3";
 import { idAt } from "../ids";
 import type { DeliveryStatus } from "./delivery-states";
 import type { PostgresStore, Store } from "./connection";
+import type { EventSize } from "./event-sizes";
 import { query } from "./postgres";
 import { hasPendingEvents, indexPendingEvents, postgresSearchText, SEARCH_TABLE } from "./search-index";
 import { runningSqliteWriter } from "./sqlite-writer";
@@ -28,14 +29,6 @@ export interface EventSearch {
   limit: number;
 }
 
-export interface FoundEvent {
-  id: string;
-  type: string;
-  payload: string;
-  orderingKey: string | null;
-  consumerId: string | null;
-  createdAt: number;
-}
 
 const phrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
 
@@ -71,12 +64,13 @@ async function indexPending(db: Database.Database): Promise<void> {
   else indexPendingEvents(db);
 }
 
-export async function searchEvents(store: Store, search: EventSearch): Promise<FoundEvent[]> {
+/** The matching events' ids and data sizes (event-sizes.ts says why sizes, not the data). */
+export async function searchEvents(store: Store, search: EventSearch): Promise<EventSize[]> {
   if (store.engine === "sqlite") {
     await indexPending(store.sqlite);
     return store.sqlite
       .prepare(
-        `SELECT e.id, e.type, e.payload, e.orderingKey, e.consumerId, e.createdAt
+        `SELECT e.id, octet_length(e.payload) AS payloadBytes
            FROM "${SEARCH_TABLE}" JOIN "Event" e ON e.rowid = "${SEARCH_TABLE}".rowid
           WHERE "${SEARCH_TABLE}" MATCH @match AND e.userId = @userId ${search.type ? "AND e.type = @type" : ""}
             AND "${SEARCH_TABLE}".rowid < ${search.cursor ? `coalesce((SELECT rowid FROM "Event" WHERE id = @cursor AND userId = @userId), -1)` : NO_CURSOR}
@@ -89,7 +83,7 @@ export async function searchEvents(store: Store, search: EventSearch): Promise<F
         limit: search.limit,
         ...(search.type ? { type: search.type } : {}),
         ...(search.cursor ? { cursor: search.cursor } : {}),
-      }) as FoundEvent[];
+      }) as EventSize[];
   }
   // The matching's parameters first: the count (fewMatches) takes just those.
   const values: unknown[] = [search.userId, ...search.terms];
@@ -101,7 +95,7 @@ export async function searchEvents(store: Store, search: EventSearch): Promise<F
   const limit = `$${values.push(search.limit)}`;
   // Few: the page's ids are taken from the matches alone (no Event index order to walk), then read.
   const source = few ? `(${materialized(matches)} ORDER BY id DESC LIMIT ${limit}) page JOIN "Event" USING (id)` : `"Event" WHERE ${matches}`;
-  const { rows } = await query<FoundEvent>(store, store.pool, `SELECT id, type, payload, "orderingKey", "consumerId", "createdAt" FROM ${source} ORDER BY id DESC LIMIT ${limit}`, values);
+  const { rows } = await query<EventSize>(store, store.pool, `SELECT id, octet_length(payload) AS "payloadBytes" FROM ${source} ORDER BY id DESC LIMIT ${limit}`, values);
   return rows;
 }
 
