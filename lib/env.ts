@@ -117,6 +117,12 @@ const schema = z.object({
   HOOKLINE_MAX_SCHEDULES: positiveInt(50),
   /** Entries of one account's event-type catalog. */
   HOOKLINE_MAX_EVENT_TYPES: positiveInt(200),
+  /**
+   * Bytes of JSON all of one account's catalog schemas and examples may hold together: every
+   * read of the catalog (its list, its OpenAPI document, the dashboard's pages) holds all of it
+   * parsed, several times its size. 200 entries of 512 KiB were 100 MB of text.
+   */
+  HOOKLINE_MAX_CATALOG_BYTES: positiveInt(4 * 1024 * 1024),
   HOOKLINE_MAX_CONSUMERS: positiveInt(1000),
   /**
    * Endpoints one consumer may have for its portal to add another (SPEC §12): a customer holding

@@ -1,7 +1,7 @@
 /**
  * Quotas per account (SPEC §10): how many endpoints, live API keys, schedules, catalog entries and
- * consumers one account may
- * have, how often a schedule may run, and how many API requests per second the account may make.
+ * consumers one account may have, how large its catalog's schemas and examples may be together,
+ * how often a schedule may run, and how many API requests per second the account may make.
  * Every limit is set by the operator (lib/env.ts); the decisions and their messages are here,
  * pure. The queries apply the counted quotas in the same SQL statement as the insert (SQLite
  * takes the write lock before that statement reads), so parallel creates cannot pass a quota
@@ -28,13 +28,19 @@ export function quotaExceededMessage(quota: CountedQuota, limit: number): string
   return `${owner} has reached its limit of ${limit} ${noun}${limit === 1 ? "" : "s"}. ${freeOne}, or ask the operator of this Hookline to raise the limit (${variable}).`;
 }
 
-/** Thrown by a create that would pass its quota: 403 problem+json in the API, a message beside the button in the dashboard. */
+/** What the user reads when a catalog write would pass HOOKLINE_MAX_CATALOG_BYTES. */
+export function catalogSizeExceededMessage(limitBytes: number): string {
+  const size = limitBytes % (1024 * 1024) === 0 ? `${limitBytes / (1024 * 1024)} MiB` : limitBytes % 1024 === 0 ? `${limitBytes / 1024} KiB` : `${limitBytes} bytes`;
+  return `This account's event-type catalog would pass its limit of ${size} of schemas and examples together. Make them smaller, delete an event type you no longer need, or ask the operator of this Hookline to raise the limit (HOOKLINE_MAX_CATALOG_BYTES).`;
+}
+
+/** Thrown by a write that would pass its quota: 403 problem+json in the API, a message beside the button in the dashboard. */
 export class QuotaExceededError extends Error {
   constructor(
-    readonly quota: CountedQuota,
+    readonly quota: CountedQuota | "catalogBytes",
     readonly limit: number,
   ) {
-    super(quotaExceededMessage(quota, limit));
+    super(quota === "catalogBytes" ? catalogSizeExceededMessage(limit) : quotaExceededMessage(quota, limit));
     this.name = "QuotaExceededError";
   }
 }

@@ -59,7 +59,7 @@ export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/v1/event-types", summary: "List the event-type catalog, by name", query: eventTypeListQuerySchema, status: 200, response: pageOf(eventTypeDto), errors: [422] },
   { method: "get", path: "/api/v1/event-types/openapi.json", summary: "The catalog as an OpenAPI 3.1 document, one `webhooks` entry per event type", status: 200, response: z.looseObject({ openapi: z.literal("3.1.0"), webhooks: z.record(z.string(), z.unknown()) }), errors: [] },
   { method: "get", path: "/api/v1/event-types/{name}", summary: "Get an event type", status: 200, response: eventTypeDto, errors: [404] },
-  { method: "patch", path: "/api/v1/event-types/{name}", summary: "Update an event type's description, schema, example or deprecation", body: updateEventTypeSchema, status: 200, response: eventTypeDto, errors: [400, 404, 413, 415, 422] },
+  { method: "patch", path: "/api/v1/event-types/{name}", summary: "Update an event type's description, schema, example or deprecation", body: updateEventTypeSchema, status: 200, response: eventTypeDto, errors: [400, 403, 404, 413, 415, 422] },
   { method: "post", path: "/api/v1/consumers", summary: "Add a consumer: one of your customers, owning some of your endpoints", body: createConsumerSchema, status: 201, response: consumerDto, errors: [400, 403, 409, 413, 415, 422] },
   { method: "get", path: "/api/v1/consumers", summary: "List consumers, by uid", query: consumerListQuerySchema, status: 200, response: pageOf(consumerDto), errors: [422] },
   { method: "get", path: "/api/v1/consumers/{uid}", summary: "Get a consumer", status: 200, response: consumerDto, errors: [404] },
@@ -81,7 +81,7 @@ export const ROUTES: RouteDoc[] = [
 const ERROR_TEXT: Record<number, string> = {
   400: "Malformed JSON",
   401: "Missing, unknown or revoked API key",
-  403: "Quota exceeded: the account has as many as the operator allows (HOOKLINE_MAX_ENDPOINTS, HOOKLINE_MAX_SCHEDULES, HOOKLINE_MAX_EVENT_TYPES)",
+  403: "Quota exceeded: the account has as many as the operator allows (HOOKLINE_MAX_ENDPOINTS, HOOKLINE_MAX_SCHEDULES, HOOKLINE_MAX_EVENT_TYPES), or its catalog's schemas and examples would pass HOOKLINE_MAX_CATALOG_BYTES",
   404: "No such object in this account",
   409: "Conflicts with the object's state (or, for an event type, its name is taken)",
   413: "Body or event data too large",

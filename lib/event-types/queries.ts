@@ -9,7 +9,7 @@ import { env } from "../env";
 import { newId } from "../ids";
 import { QuotaExceededError } from "../quotas";
 import { store } from "../store/connection";
-import { insertEventTypeWithinQuota } from "../store/insert-within-quota";
+import { insertEventTypeWithinQuota, updateEventTypeWithinQuota } from "../store/insert-within-quota";
 import { exampleProblems, type CreateEventTypeInput, type UpdateEventTypeInput } from "../validations/event-type";
 
 export interface EventTypeDto {
@@ -66,8 +66,13 @@ export async function listEventTypes(userId: string, page: { cursor?: string; li
 
 /** Every name in the catalog (at most HOOKLINE_MAX_EVENT_TYPES), for the dashboard's pickers. */
 export async function eventTypeNames(userId: string): Promise<Array<{ name: string; deprecated: boolean; hasExample: boolean }>> {
-  const rows = await prisma.eventType.findMany({ where: { userId }, select: { name: true, deprecated: true, example: true }, orderBy: { name: "asc" } });
-  return rows.map((row) => ({ name: row.name, deprecated: row.deprecated, hasExample: row.example !== null }));
+  // Which have an example, asked of the database: the examples themselves are not needed here.
+  const [rows, withExample] = await Promise.all([
+    prisma.eventType.findMany({ where: { userId }, select: { name: true, deprecated: true }, orderBy: { name: "asc" } }),
+    prisma.eventType.findMany({ where: { userId, example: { not: null } }, select: { name: true } }),
+  ]);
+  const hasExample = new Set(withExample.map((row) => row.name));
+  return rows.map((row) => ({ ...row, hasExample: hasExample.has(row.name) }));
 }
 
 export async function getEventType(userId: string, name: string): Promise<EventTypeDto | null> {
@@ -75,16 +80,20 @@ export async function getEventType(userId: string, name: string): Promise<EventT
   return row ? toDto(row) : null;
 }
 
-/** Creates the entry; throws QuotaExceededError when the account has HOOKLINE_MAX_EVENT_TYPES already. */
+/**
+ * Creates the entry; throws QuotaExceededError when the account has HOOKLINE_MAX_EVENT_TYPES
+ * already, or when its schema and example would take the catalog past HOOKLINE_MAX_CATALOG_BYTES.
+ */
 export async function createEventType(userId: string, input: CreateEventTypeInput, now = Date.now()): Promise<EventTypeDto | EventTypeProblem> {
   const fieldErrors = exampleProblems(input.schema, input.example);
   if (Object.keys(fieldErrors).length) return { fieldErrors };
   const row = { ...input, schema: asText(input.schema), example: asText(input.example) };
   const limit = env.HOOKLINE_MAX_EVENT_TYPES;
-  if (!(await insertEventTypeWithinQuota(store(), { id: newId("etp", now), userId, ...row, now }, limit))) {
-    // Either the name is taken or the catalog is full: the name says which.
+  if (!(await insertEventTypeWithinQuota(store(), { id: newId("etp", now), userId, ...row, now }, limit, env.HOOKLINE_MAX_CATALOG_BYTES))) {
+    // The name taken, the catalog full, or too large: the name, then the count, say which.
     if (await prisma.eventType.count({ where: { userId, name: input.name } })) return { conflict: `The catalog already has an event type named ${input.name}.` };
-    throw new QuotaExceededError("eventTypes", limit);
+    if ((await prisma.eventType.count({ where: { userId } })) >= limit) throw new QuotaExceededError("eventTypes", limit);
+    throw new QuotaExceededError("catalogBytes", env.HOOKLINE_MAX_CATALOG_BYTES);
   }
   return toDto({ ...row, createdAt: new Date(now), updatedAt: new Date(now) });
 }
@@ -97,15 +106,18 @@ export async function updateEventType(userId: string, name: string, input: Updat
   const example = input.example !== undefined ? input.example : current.example === null ? null : JSON.parse(current.example);
   const fieldErrors = exampleProblems(schema, example);
   if (Object.keys(fieldErrors).length) return { fieldErrors };
-  const data = {
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    ...(input.deprecated !== undefined ? { deprecated: input.deprecated } : {}),
-    ...(input.schema !== undefined ? { schema: asText(input.schema) } : {}),
-    ...(input.example !== undefined ? { example: asText(input.example) } : {}),
+  const changes = {
+    description: input.description,
+    deprecated: input.deprecated,
+    schema: input.schema === undefined ? undefined : asText(input.schema),
+    example: input.example === undefined ? undefined : asText(input.example),
   };
   // Scoped by account and id: a concurrent delete makes this a no-op, answered as not found.
-  const { count } = await prisma.eventType.updateMany({ where: { id: current.id, userId }, data });
-  return count ? getEventType(userId, name) : null;
+  if (!(await updateEventTypeWithinQuota(store(), { id: current.id, userId, now: Date.now() }, changes, env.HOOKLINE_MAX_CATALOG_BYTES))) {
+    if (await prisma.eventType.count({ where: { id: current.id, userId } })) throw new QuotaExceededError("catalogBytes", env.HOOKLINE_MAX_CATALOG_BYTES);
+    return null;
+  }
+  return getEventType(userId, name);
 }
 
 export async function deleteEventType(userId: string, name: string): Promise<boolean> {

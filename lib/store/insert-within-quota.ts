@@ -1,7 +1,8 @@
 /**
  * Insert within quota: an account's endpoints, schedules, API keys and event types are capped
  * (HOOKLINE_MAX_ENDPOINTS, HOOKLINE_MAX_SCHEDULES, HOOKLINE_MAX_API_KEYS,
- * HOOKLINE_MAX_EVENT_TYPES; lib/quotas.ts).
+ * HOOKLINE_MAX_EVENT_TYPES; lib/quotas.ts), and so is the size of its event types' schemas and
+ * examples together (HOOKLINE_MAX_CATALOG_BYTES), on insert and on update alike.
  *
  * Contract: the row is inserted only if the account holds fewer than `limit` counted rows
  * (live endpoints, schedules, unrevoked keys), and returns whether it was. However many
@@ -113,7 +114,13 @@ const statementsFor = preparedStatements((db) => ({
     `INSERT INTO "EventType" (id, userId, name, description, schema, example, deprecated, createdAt, updatedAt)
      SELECT @id, @userId, @name, @description, @schema, @example, @deprecated, @now, @now
      WHERE (SELECT count(*) FROM "EventType" WHERE userId = @userId) < @limit
+       AND ${catalogBytesOf("userId = @userId")} + ${entryBytes("@schema", "@example")} <= @maxCatalogBytes
      ON CONFLICT (userId, name) DO NOTHING`,
+  ),
+  eventTypeUpdate: db.prepare(
+    `UPDATE "EventType" SET ${EVENT_TYPE_CHANGES.map((column) => `${column} = CASE WHEN @set_${column} THEN @${column} ELSE ${column} END`).join(", ")}, updatedAt = @now
+     WHERE id = @id AND userId = @userId
+       AND ${withinCatalogBytes("userId = @userId AND id <> @id", entryBytes("CASE WHEN @set_schema THEN @schema ELSE schema END", "CASE WHEN @set_example THEN @example ELSE example END"), "@maxCatalogBytes")}`,
   ),
   // A uid the account already has inserts nothing too (the caller tells which it was).
   consumer: db.prepare(
@@ -129,7 +136,7 @@ const statementsFor = preparedStatements((db) => ({
   ),
 }));
 
-/** Runs `insert` (a count-and-insert statement) after locking the account's row; see the contract. */
+/** Runs `insert` (a count-and-insert statement, or a write checked against the account's other rows) after locking the account's row; see the contract. */
 async function insertForAccount(store: PostgresStore, userId: string, text: string, values: unknown[]): Promise<boolean> {
   return transaction(store, async (client) => {
     await query(store, client, `SELECT 1 FROM "User" WHERE id = $1 FOR NO KEY UPDATE`, [userId]);
@@ -180,17 +187,71 @@ export async function insertApiKeyWithinQuota(store: Store, row: ApiKeyInsert, l
   );
 }
 
-/** False when the account has `limit` event types already, or one of this name. */
-export async function insertEventTypeWithinQuota(store: Store, row: EventTypeInsert, limit: number): Promise<boolean> {
-  if (store.engine === "sqlite") return statementsFor(store.sqlite).eventType.run({ ...row, deprecated: row.deprecated ? 1 : 0, limit }).changes === 1;
+/** The bytes of JSON an entry's schema and example hold (SQL over two text expressions: same on both engines). */
+const entryBytes = (schema: string, example: string) => `coalesce(octet_length(${schema}), 0) + coalesce(octet_length(${example}), 0)`;
+
+/** The bytes of the account's entries matching `where` (SQL), from the rows' headers: no schema is read. */
+const catalogBytesOf = (where: string) => `(SELECT coalesce(sum(${entryBytes("schema", "example")}), 0) FROM "EventType" WHERE ${where})`;
+
+/**
+ * False when the account has `limit` event types already, or one of this name, or when this
+ * entry's schema and example would take the catalog's past `maxCatalogBytes`
+ * (HOOKLINE_MAX_CATALOG_BYTES).
+ */
+export async function insertEventTypeWithinQuota(store: Store, row: EventTypeInsert, limit: number, maxCatalogBytes: number): Promise<boolean> {
+  if (store.engine === "sqlite") return statementsFor(store.sqlite).eventType.run({ ...row, deprecated: row.deprecated ? 1 : 0, limit, maxCatalogBytes }).changes === 1;
   return insertForAccount(
     store,
     row.userId,
     `INSERT INTO "EventType" (id, "userId", name, description, schema, example, deprecated, "createdAt", "updatedAt")
      SELECT $1, $2, $3, $4, $5, $6, $7::boolean, $8::timestamp, $8::timestamp
      WHERE (SELECT count(*) FROM "EventType" WHERE "userId" = $2) < $9
+       AND ${catalogBytesOf(`"userId" = $2`)} + ${entryBytes("$5::text", "$6::text")} <= $10
      ON CONFLICT ("userId", name) DO NOTHING`,
-    [row.id, row.userId, row.name, row.description, row.schema, row.example, row.deprecated, at(row.now), limit],
+    [row.id, row.userId, row.name, row.description, row.schema, row.example, row.deprecated, at(row.now), limit, maxCatalogBytes],
+  );
+}
+
+/**
+ * An updated entry of `newBytes` keeps the catalog within the limit, or does not grow: a catalog
+ * over it (the limit lowered, or rows written before it existed) can still be made smaller.
+ */
+const withinCatalogBytes = (others: string, newBytes: string, limit: string) => `(${catalogBytesOf(others)} + ${newBytes} <= ${limit} OR ${newBytes} <= ${entryBytes("schema", "example")})`;
+
+/** The fields of an event type a change may set (schema and example as JSON text, as stored). */
+const EVENT_TYPE_CHANGES = ["description", "deprecated", "schema", "example"] as const;
+
+export type EventTypeChanges = Partial<{ description: string; deprecated: boolean; schema: string | null; example: string | null }>;
+
+/**
+ * Sets the given fields of the account's entry `id`, only if its schema and example would keep
+ * the catalog within `maxCatalogBytes`; fields not given keep their value (a concurrent change
+ * to them stands). False when nothing was changed: no such entry (any more), or over the limit
+ * (the caller tells which). Serialized with the account's other catalog writes as inserts are
+ * (see the contract above), so two changes cannot pass the limit together.
+ */
+export async function updateEventTypeWithinQuota(store: Store, target: { id: string; userId: string; now: number }, changes: EventTypeChanges, maxCatalogBytes: number): Promise<boolean> {
+  const given = (column: (typeof EVENT_TYPE_CHANGES)[number]) => changes[column] !== undefined;
+  if (store.engine === "sqlite") {
+    const values: Record<string, unknown> = { ...target, maxCatalogBytes };
+    for (const column of EVENT_TYPE_CHANGES) {
+      values[`set_${column}`] = given(column) ? 1 : 0;
+      const value = changes[column];
+      values[column] = typeof value === "boolean" ? (value ? 1 : 0) : (value ?? null);
+    }
+    return statementsFor(store.sqlite).eventTypeUpdate.run(values).changes === 1;
+  }
+  const values: unknown[] = [target.id, target.userId, at(target.now), maxCatalogBytes];
+  const types: Record<(typeof EVENT_TYPE_CHANGES)[number], string> = { description: "text", deprecated: "boolean", schema: "text", example: "text" };
+  // Each column: its new value when given, else itself.
+  const valueOf = Object.fromEntries(EVENT_TYPE_CHANGES.map((column) => [column, given(column) ? `$${values.push(changes[column])}::${types[column]}` : `"${column}"`]));
+  return insertForAccount(
+    store,
+    target.userId,
+    `UPDATE "EventType" SET ${EVENT_TYPE_CHANGES.map((column) => `"${column}" = ${valueOf[column]}`).join(", ")}, "updatedAt" = $3::timestamp
+     WHERE id = $1 AND "userId" = $2
+       AND ${withinCatalogBytes(`"userId" = $2 AND id <> $1`, entryBytes(valueOf.schema, valueOf.example), "$4")}`,
+    values,
   );
 }
 
