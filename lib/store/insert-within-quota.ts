@@ -137,7 +137,7 @@ const statementsFor = preparedStatements((db) => ({
 }));
 
 /** Runs `insert` (a count-and-insert statement, or a write checked against the account's other rows) after locking the account's row; see the contract. */
-async function insertForAccount(store: PostgresStore, userId: string, text: string, values: unknown[]): Promise<boolean> {
+async function writeForAccount(store: PostgresStore, userId: string, text: string, values: unknown[]): Promise<boolean> {
   return transaction(store, async (client) => {
     await query(store, client, `SELECT 1 FROM "User" WHERE id = $1 FOR NO KEY UPDATE`, [userId]);
     return (await query(store, client, text, values)).rowCount === 1;
@@ -146,7 +146,7 @@ async function insertForAccount(store: PostgresStore, userId: string, text: stri
 
 export async function insertEndpointWithinQuota(store: Store, row: EndpointInsert, limit: number): Promise<boolean> {
   if (store.engine === "sqlite") return insertEndpointOnSqlite(store, row, limit);
-  return insertForAccount(
+  return writeForAccount(
     store,
     row.userId,
     `INSERT INTO "Endpoint" (id, "userId", name, url, description, secret, enabled, "eventTypes", headers, ordering, "consumerId", "createdAt", "updatedAt")
@@ -165,7 +165,7 @@ export async function insertScheduleWithinQuota(store: Store, row: ScheduleInser
   if (store.engine === "sqlite") {
     return statementsFor(store.sqlite).schedule.run({ ...row, paused: row.paused ? 1 : 0, limit }).changes === 1;
   }
-  return insertForAccount(
+  return writeForAccount(
     store,
     row.userId,
     `INSERT INTO "Schedule" (id, "userId", name, cron, timezone, type, payload, "endpointId", paused, "nextRunAt", "createdAt", "updatedAt")
@@ -177,7 +177,7 @@ export async function insertScheduleWithinQuota(store: Store, row: ScheduleInser
 
 export async function insertApiKeyWithinQuota(store: Store, row: ApiKeyInsert, limit: number): Promise<boolean> {
   if (store.engine === "sqlite") return statementsFor(store.sqlite).apiKey.run({ ...row, limit }).changes === 1;
-  return insertForAccount(
+  return writeForAccount(
     store,
     row.userId,
     `INSERT INTO "ApiKey" (id, "userId", name, "keyHash", prefix, "createdAt")
@@ -195,12 +195,12 @@ const catalogBytesOf = (where: string) => `(SELECT coalesce(sum(${entryBytes("sc
 
 /**
  * False when the account has `limit` event types already, or one of this name, or when this
- * entry's schema and example would take the catalog's past `maxCatalogBytes`
+ * entry's schema and example would take the catalog past `maxCatalogBytes`
  * (HOOKLINE_MAX_CATALOG_BYTES).
  */
 export async function insertEventTypeWithinQuota(store: Store, row: EventTypeInsert, limit: number, maxCatalogBytes: number): Promise<boolean> {
   if (store.engine === "sqlite") return statementsFor(store.sqlite).eventType.run({ ...row, deprecated: row.deprecated ? 1 : 0, limit, maxCatalogBytes }).changes === 1;
-  return insertForAccount(
+  return writeForAccount(
     store,
     row.userId,
     `INSERT INTO "EventType" (id, "userId", name, description, schema, example, deprecated, "createdAt", "updatedAt")
@@ -245,7 +245,7 @@ export async function updateEventTypeWithinQuota(store: Store, target: { id: str
   const types: Record<(typeof EVENT_TYPE_CHANGES)[number], string> = { description: "text", deprecated: "boolean", schema: "text", example: "text" };
   // Each column: its new value when given, else itself.
   const valueOf = Object.fromEntries(EVENT_TYPE_CHANGES.map((column) => [column, given(column) ? `$${values.push(changes[column])}::${types[column]}` : `"${column}"`]));
-  return insertForAccount(
+  return writeForAccount(
     store,
     target.userId,
     `UPDATE "EventType" SET ${EVENT_TYPE_CHANGES.map((column) => `"${column}" = ${valueOf[column]}`).join(", ")}, "updatedAt" = $3::timestamp
@@ -257,7 +257,7 @@ export async function updateEventTypeWithinQuota(store: Store, target: { id: str
 
 export async function insertConsumerWithinQuota(store: Store, row: ConsumerInsert, limit: number): Promise<boolean> {
   if (store.engine === "sqlite") return statementsFor(store.sqlite).consumer.run({ ...row, limit }).changes === 1;
-  return insertForAccount(
+  return writeForAccount(
     store,
     row.userId,
     `INSERT INTO "Consumer" (id, "userId", uid, name, "createdAt", "updatedAt")
