@@ -91,6 +91,11 @@ const schema = z.object({
    * Retry-After beyond), so creating more keys does not buy more rate.
    */
   HOOKLINE_API_RATE_LIMIT: positiveInt(100),
+  /**
+   * Bytes of request bodies one client may have in transit at once (lib/api/body-budget.ts): an
+   * account, all its keys, sessions and links together, or one address without a credential.
+   */
+  HOOKLINE_MAX_BODY_BYTES_IN_TRANSIT: positiveInt(16 * 1024 * 1024),
   /** How long a signed-in session lasts. */
   HOOKLINE_SESSION_DAYS: positiveInt(30),
   /** Failed sign-ins allowed per email and per client address within the window below… */

@@ -37,12 +37,17 @@
  *   redirect to sign-in). Next gets the request only once the body is complete; a longer body
  *   is refused with 413 at once if it declares its length, else as soon as it passes the limit,
  *   while the client is still sending;
+ * - from then until its answer is out, the body counts against its client's
+ *   HOOKLINE_MAX_BODY_BYTES_IN_TRANSIT (lib/api/body-budget.ts): the credential's account, or
+ *   the address without one, so no client can hold the server's memory with stalled uploads;
+ *   past it the request is refused with 429 before any of its body is kept;
  * - after any early answer the rest of the body is dropped as it arrives, up to the body limit
  *   after a credential refusal, MAX_DISCARDED_BYTES after a 413 (a client that stops there
  *   keeps a usable connection); past that, reading stops and the connection is closed
  *   (CappedRequest.cut).
  * The event-ingest route needs no gate: its handler authenticates before it reads the body (a
- * stream read on demand) and reads with the same cap; its early answers drop the rest alike.
+ * stream read on demand) and reads with the same cap, counted against the account alike; its
+ * early answers drop the rest alike.
  */
 // First: Next's own server entry sets up the process (AsyncLocalStorage on globalThis, …)
 // before anything of Next is loaded, as `next start` does.
@@ -55,11 +60,12 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
 import { RequestCookies } from "next/dist/server/web/spec-extension/cookies";
+import { BODIES_IN_TRANSIT_DETAIL, bodyBytesToCount, clientOfAccount, clientOfAddress, reserveBodyBytes } from "../lib/api/body-budget";
 import { ANONYMOUS_BODY_BYTES, MAX_BODY_BYTES, requestBodyLimit } from "../lib/api/body-limits";
 import { acceptEvent } from "../lib/api/accept-event";
 import { SESSION_COOKIE, userForSessionToken } from "../lib/auth/session";
 import { portalSession } from "../lib/portal/queries";
-import { PUBLIC_API_PATHS, readJson, serveApiRequest, unauthenticatedApiResponse, type ApiRequest, type CappedBody } from "../lib/api/http";
+import { apiKeyAccount, bodiesInTransitError, bodiesInTransitResponse, PUBLIC_API_PATHS, readJson, serveApiRequest, type ApiRequest, type CappedBody } from "../lib/api/http";
 import { prisma } from "../lib/db";
 import { env } from "../lib/env";
 import { inboxOwner } from "../lib/inbox/queries";
@@ -287,19 +293,21 @@ function routedPath(target: string): string | null {
   }
 }
 
-/** Whether the request carries the session cookie of a signed-in user, checked as the dashboard checks it (lib/auth/current-user.ts). */
-async function signedIn(request: http.IncomingMessage): Promise<boolean> {
+/** The signed-in user whose session cookie the request carries, checked as the dashboard checks it (lib/auth/current-user.ts), or null. */
+async function signedInUser(request: http.IncomingMessage): Promise<string | null> {
   const cookie = request.headers.cookie;
-  if (!cookie) return false;
+  if (!cookie) return null;
   // Next's own cookie parser, so the token is the one the dashboard's cookies() will read.
   const token = new RequestCookies(new Headers({ cookie })).get(SESSION_COOKIE)?.value;
-  return (await userForSessionToken(token)) !== null;
+  return (await userForSessionToken(token))?.id ?? null;
 }
 
 /**
  * What a request's credential allows its body, decided with at most UNCHECKED_BYTES of it read:
  * a refusal to answer at once, or the limit to hold the body to (at most `routeLimit`, the
- * route's). Without a valid credential no body gets more than ANONYMOUS_BODY_BYTES:
+ * route's) and the client it is counted against (lib/api/body-budget.ts: the credential's
+ * account, or the address without one). Without a valid credential no body gets more than
+ * ANONYMOUS_BODY_BYTES:
  * - /api/v1 and below: an API key (401 problem+json without one), except the public routes;
  * - /api/inbox/<token> and /portal/<token>/…: the token in the path (404 when it is not one);
  * - /sign-in and /sign-up take none (routeLimit is ANONYMOUS_BODY_BYTES already);
@@ -307,11 +315,14 @@ async function signedIn(request: http.IncomingMessage): Promise<boolean> {
  *   paths no route serves): a signed-in session, or the body is capped instead of refused, so
  *   an expired session's small form post still reaches Next and its redirect to sign-in.
  */
-async function bodyAllowance(request: http.IncomingMessage, path: string | null, routeLimit: number): Promise<Response | number> {
-  if (path === null) return ANONYMOUS_BODY_BYTES; // routed nowhere: nothing reads the body
+async function bodyAllowance(request: http.IncomingMessage, path: string | null, routeLimit: number): Promise<Response | { limit: number; client: string }> {
+  const anonymous = { limit: ANONYMOUS_BODY_BYTES, client: clientOfAddress(request.socket.remoteAddress) };
+  const ofAccount = (userId: string) => ({ limit: routeLimit, client: clientOfAccount(userId) });
+  if (path === null) return anonymous; // routed nowhere: nothing reads the body
   if (API_PATH.test(path)) {
-    if (PUBLIC_API_PATHS.has(path)) return ANONYMOUS_BODY_BYTES;
-    return (await unauthenticatedApiResponse({ method: request.method ?? "", path, headers: webHeaders(request) })) ?? routeLimit;
+    if (PUBLIC_API_PATHS.has(path)) return anonymous;
+    const account = await apiKeyAccount({ method: request.method ?? "", path, headers: webHeaders(request) });
+    return account instanceof Response ? account : ofAccount(account.userId);
   }
   const inbox = /^\/api\/inbox\/([^/]+)$/.exec(path);
   if (inbox) {
@@ -319,19 +330,24 @@ async function bodyAllowance(request: http.IncomingMessage, path: string | null,
     try {
       token = decodeURIComponent(inbox[1]);
     } catch {
-      return ANONYMOUS_BODY_BYTES; // proxy.ts answers undecodable API paths with a 400
+      return anonymous; // proxy.ts answers undecodable API paths with a 400
     }
-    return (await inboxOwner(token)) ? routeLimit : noInboxResponse();
+    const owner = await inboxOwner(token);
+    return owner ? ofAccount(owner) : noInboxResponse();
   }
   // A portal's forms (SPEC §12): the link's token in the path is the credential.
   const portal = /^\/portal\/([^/]+)/.exec(path);
-  if (portal) return (await portalSession(portal[1])) ? routeLimit : new Response("This portal link has expired or was revoked.", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
-  if (routeLimit <= ANONYMOUS_BODY_BYTES) return routeLimit;
+  if (portal) {
+    const session = await portalSession(portal[1]);
+    return session ? ofAccount(session.userId) : new Response("This portal link has expired or was revoked.", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  if (routeLimit <= ANONYMOUS_BODY_BYTES) return anonymous;
   // A body that declares a length within the anonymous cap needs no session (the parser stops
   // it at that length): most of the dashboard's posts, spared a database read here.
   const declared = request.headers["content-length"];
-  if (declared !== undefined && Number(declared) <= ANONYMOUS_BODY_BYTES) return ANONYMOUS_BODY_BYTES;
-  return (await signedIn(request)) ? routeLimit : ANONYMOUS_BODY_BYTES;
+  if (declared !== undefined && Number(declared) <= ANONYMOUS_BODY_BYTES) return anonymous;
+  const userId = await signedInUser(request);
+  return userId ? ofAccount(userId) : anonymous;
 }
 
 const carriesBody = (request: http.IncomingMessage) => request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0;
@@ -359,15 +375,23 @@ async function gateBody(request: CappedRequest, response: http.ServerResponse): 
     return false;
   }
   const allowance = await bodyAllowance(request, path, routeLimit);
-  if (typeof allowance !== "number") {
+  if (allowance instanceof Response) {
     await sendWebResponse(request, response, allowance, routeLimit);
     return false;
   }
-  if (declared > allowance) {
-    refuseTooLarge(request, response, path, allowance);
+  const { limit, client } = allowance;
+  if (declared > limit) {
+    refuseTooLarge(request, response, path, limit);
     return false;
   }
-  if (!request.hold(allowance)) return false;
+  // Counted from now until the answer is out (Next has read the body by then).
+  const release = reserveBodyBytes(client, bodyBytesToCount(request.headers["content-length"], limit));
+  if (!release) {
+    await sendWebResponse(request, response, API_PATH.test(path ?? "") ? bodiesInTransitResponse() : new Response(BODIES_IN_TRANSIT_DETAIL, { status: 429, headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "1" } }), ANONYMOUS_BODY_BYTES);
+    return false;
+  }
+  response.once("close", release);
+  if (!request.hold(limit)) return false;
   if (!(await outcome)) return false;
   request.release();
   return true;
@@ -417,10 +441,21 @@ class IngestRequest implements ApiRequest {
 
 async function serveEventIngest(request: CappedRequest, response: http.ServerResponse): Promise<void> {
   const ingest = new IngestRequest(request);
-  // As app/api/v1/events/route.ts's POST does it.
-  const answer = await serveApiRequest(ingest, async (userId) => acceptEvent(userId, await readJson(ingest, createEventSchema), ingest.header("idempotency-key")));
-  // A 401 is answered without reading the body: the rest is dropped up to the body limit only.
-  writeAnswer(request, response, answer.status, answer.headers, Buffer.from(JSON.stringify(answer.body)), answer.status === 401 ? MAX_BODY_BYTES : undefined);
+  let release = () => {};
+  try {
+    // As app/api/v1/events/route.ts's POST does it, with the body counted against the account
+    // while it is read and used (lib/api/body-budget.ts).
+    const answer = await serveApiRequest(ingest, async (userId) => {
+      const reserved = reserveBodyBytes(clientOfAccount(userId), bodyBytesToCount(request.headers["content-length"], MAX_BODY_BYTES));
+      if (!reserved) throw bodiesInTransitError();
+      release = reserved;
+      return acceptEvent(userId, await readJson(ingest, createEventSchema), ingest.header("idempotency-key"));
+    });
+    // A 401 (or a 429 above) is answered without reading the body: the rest is dropped up to the body limit only.
+    writeAnswer(request, response, answer.status, answer.headers, Buffer.from(JSON.stringify(answer.body)), answer.status === 401 || answer.status === 429 ? MAX_BODY_BYTES : undefined);
+  } finally {
+    release();
+  }
 }
 
 /** An error outside any route handler (they turn every error into a problem response): a bug. */

@@ -17,6 +17,7 @@ import { logger, requestIdFrom, requestLogger } from "../log";
 import { QuotaExceededError } from "../quotas";
 import { takeApiRateToken } from "../store/api-rate-limit";
 import { store } from "../store/connection";
+import { BODIES_IN_TRANSIT_DETAIL } from "./body-budget";
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "./body-limits";
 
 export type FieldErrors = Record<string, string[]>;
@@ -308,14 +309,13 @@ export const noContent = () => new NextResponse(null, { status: 204 });
 
 /**
  * For scripts/server.ts, which asks before Next reads a body (Next's proxy step reads a POST's
- * whole body before any route handler runs): the 401 problem for a request without a valid API
- * key, logged like every API request, or null when the key is valid (the route then
- * authenticates again, and applies the rate limit).
+ * whole body before any route handler runs): the account of a valid API key, or the 401 problem
+ * for a request without one, logged like every API request (the route then authenticates again,
+ * and applies the rate limit).
  */
-export async function unauthenticatedApiResponse(request: { method: string; path: string; headers: Headers }): Promise<Response | null> {
+export async function apiKeyAccount(request: { method: string; path: string; headers: Headers }): Promise<{ userId: string } | Response> {
   try {
-    await authenticateAuthorization(request.headers.get("authorization"));
-    return null;
+    return { userId: (await authenticateAuthorization(request.headers.get("authorization"))).userId };
   } catch (error) {
     const requestId = requestIdFrom(request.headers.get("x-request-id"));
     const response = responses.fromError(error, requestId);
@@ -323,6 +323,12 @@ export async function unauthenticatedApiResponse(request: { method: string; path
     return response;
   }
 }
+
+/** The 429 for a client with too many bodies in transit (lib/api/body-budget.ts). */
+export const bodiesInTransitError = () => new ApiError(429, "Too Many Requests", BODIES_IN_TRANSIT_DETAIL, { headers: { "retry-after": "1" } });
+
+/** bodiesInTransitError as a Response, for scripts/server.ts's gate. */
+export const bodiesInTransitResponse = () => toResponse(bodiesInTransitError(), "");
 
 export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 // `unknown` params: these handlers serve routes with any (or no) dynamic segments.

@@ -122,6 +122,25 @@ export interface PartialOutcome extends Pick<UploadOutcome, "status" | "headers"
  * whole body never does (status null after `patienceMs`).
  */
 export async function sendPartOfBody(origin: string, upload: PartialUpload): Promise<PartialOutcome> {
+  const { socket, received } = await startPartialUpload(origin, upload);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, upload.patienceMs ?? 15_000);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    socket.once("close", done);
+    socket.on("data", () => {
+      const answer = parseAnswer(Buffer.concat(received));
+      if (answer.status !== null && Buffer.byteLength(answer.body) >= Number(answer.headers["content-length"] ?? NaN)) done();
+    });
+  });
+  socket.destroy();
+  return { ...parseAnswer(Buffer.concat(received)), sent: upload.send };
+}
+
+/** Connects and sends the request's head and the start of its body (sendPartOfBody's first half). */
+async function startPartialUpload(origin: string, upload: PartialUpload): Promise<{ socket: net.Socket; received: Buffer[] }> {
   const { port, hostname, host } = new URL(origin);
   const socket = net.connect(Number(port), hostname);
   await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
@@ -137,20 +156,17 @@ export async function sendPartOfBody(origin: string, upload: PartialUpload): Pro
     // One chunk, never the last (a zero-size chunk would end the body).
     socket.write(chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from("\r\n")]) : body);
   }
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, upload.patienceMs ?? 15_000);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    socket.once("close", done);
-    socket.on("data", () => {
-      const answer = parseAnswer(Buffer.concat(received));
-      if (answer.status !== null && Buffer.byteLength(answer.body) >= Number(answer.headers["content-length"] ?? NaN)) done();
-    });
-  });
-  socket.destroy();
-  return { ...parseAnswer(Buffer.concat(received)), sent: upload.send };
+  return { socket, received };
+}
+
+/**
+ * An upload left stalled (sendPartOfBody without the wait): the head and the start of the body
+ * are sent, the rest never is, and the connection stays open until `close()`. `answer()` is what
+ * the server has answered so far (status null: nothing, the body is still being waited for).
+ */
+export async function stallUpload(origin: string, upload: PartialUpload): Promise<{ answer(): PartialOutcome; close(): void }> {
+  const { socket, received } = await startPartialUpload(origin, upload);
+  return { answer: () => ({ ...parseAnswer(Buffer.concat(received)), sent: upload.send }), close: () => socket.destroy() };
 }
 
 /** Resident memory of a process, in bytes (Linux). */
