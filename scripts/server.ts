@@ -387,7 +387,11 @@ async function gateBody(request: CappedRequest, response: http.ServerResponse): 
   // Counted from now until the answer is out (Next has read the body by then).
   const release = reserveBodyBytes(client, bodyBytesToCount(request.headers["content-length"], limit));
   if (!release) {
-    await sendWebResponse(request, response, API_PATH.test(path ?? "") ? bodiesInTransitResponse() : new Response(BODIES_IN_TRANSIT_DETAIL, { status: 429, headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "1" } }), ANONYMOUS_BODY_BYTES);
+    const refusal =
+      path !== null && API_PATH.test(path)
+        ? bodiesInTransitResponse({ method: request.method ?? "", path, headers: webHeaders(request) })
+        : new Response(BODIES_IN_TRANSIT_DETAIL, { status: 429, headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "1" } });
+    await sendWebResponse(request, response, refusal, ANONYMOUS_BODY_BYTES);
     return false;
   }
   response.once("close", release);

@@ -307,28 +307,35 @@ export const serveApiRequest = (request: ApiRequest, handler: (userId: string) =
 export const json = (body: unknown, status = 200) => toNextResponse(jsonAnswer(body, status));
 export const noContent = () => new NextResponse(null, { status: 204 });
 
+/** The gate's request, as the API plumbing logs it (scripts/server.ts answers some before Next sees them). */
+type GatedApiRequest = { method: string; path: string; headers: Headers };
+
+/** An API request the gate refuses itself: `error`'s answer, with its request id, logged like every API request. */
+function refusedApiResponse(request: GatedApiRequest, error: unknown): Response {
+  const requestId = requestIdFrom(request.headers.get("x-request-id"));
+  const response = responses.fromError(error, requestId);
+  logApiRequest(request, requestId, responses.finish(response, requestId), 0);
+  return response;
+}
+
 /**
  * For scripts/server.ts, which asks before Next reads a body (Next's proxy step reads a POST's
  * whole body before any route handler runs): the account of a valid API key, or the 401 problem
- * for a request without one, logged like every API request (the route then authenticates again,
- * and applies the rate limit).
+ * for a request without one (the route then authenticates again, and applies the rate limit).
  */
-export async function apiKeyAccount(request: { method: string; path: string; headers: Headers }): Promise<{ userId: string } | Response> {
+export async function apiKeyAccount(request: GatedApiRequest): Promise<{ userId: string } | Response> {
   try {
     return { userId: (await authenticateAuthorization(request.headers.get("authorization"))).userId };
   } catch (error) {
-    const requestId = requestIdFrom(request.headers.get("x-request-id"));
-    const response = responses.fromError(error, requestId);
-    logApiRequest(request, requestId, responses.finish(response, requestId), 0);
-    return response;
+    return refusedApiResponse(request, error);
   }
 }
 
 /** The 429 for a client with too many bodies in transit (lib/api/body-budget.ts). */
 export const bodiesInTransitError = () => new ApiError(429, "Too Many Requests", BODIES_IN_TRANSIT_DETAIL, { headers: { "retry-after": "1" } });
 
-/** bodiesInTransitError as a Response, for scripts/server.ts's gate. */
-export const bodiesInTransitResponse = () => toResponse(bodiesInTransitError(), "");
+/** bodiesInTransitError as the gate's answer to an API request (scripts/server.ts). */
+export const bodiesInTransitResponse = (request: GatedApiRequest) => refusedApiResponse(request, bodiesInTransitError());
 
 export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 // `unknown` params: these handlers serve routes with any (or no) dynamic segments.

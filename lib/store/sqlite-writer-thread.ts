@@ -58,6 +58,7 @@ function run(message: WriterJob): WriterReply {
  * transaction of its own, so a failing batch fails alone, as it would have.
  */
 function writeInsertBatches(batches: InsertJob[]): void {
+  // Alone, a batch that fails is not written a second time on its own.
   if (batches.length === 1) {
     port.postMessage(run(batches[0]));
     return;
