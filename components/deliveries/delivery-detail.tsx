@@ -42,11 +42,38 @@ function WaitingNotice({ waiting, base }: { waiting: WaitingBehind; base: string
   );
 }
 
+/** Links to the attempts before the page's first, and back to the latest (when this page is not them). */
+function AttemptPages({ delivery, href, latest }: { delivery: DeliveryDetail; href: string; latest: boolean }) {
+  const first = delivery.attemptLog[0];
+  if (latest && delivery.earlierAttempts === 0) return null;
+  return (
+    <nav aria-label="Attempt pages" className="flex flex-wrap items-center gap-4 text-sm">
+      {delivery.earlierAttempts > 0 && (
+        <>
+          <span className="text-slate-600">
+            {delivery.earlierAttempts.toLocaleString("en-US")} earlier attempt{delivery.earlierAttempts === 1 ? "" : "s"}
+          </span>
+          <Link href={`${href}?before=${first.number}`} className="text-indigo-700 underline">
+            Earlier attempts
+          </Link>
+        </>
+      )}
+      {!latest && (
+        <Link href={href} className="text-indigo-700 underline">
+          Latest attempts
+        </Link>
+      )}
+    </nav>
+  );
+}
+
 /**
- * One delivery with every attempt, and **Retry**: the dashboard's delivery page and a portal's.
- * `base` is where the pages live ("" or `/portal/<token>`); `retry` the action the button calls.
+ * One delivery with its attempts, page by page (the latest first, ATTEMPTS_SHOWN a page), and
+ * **Retry**: the dashboard's delivery page and a portal's. `base` is where the pages live ("" or
+ * `/portal/<token>`); `retry` the action the button calls; `latest` whether the page holds the
+ * latest attempts (not those before a `?before=` number).
  */
-export function DeliveryDetailView({ delivery, base, retry }: { delivery: DeliveryDetail; base: string; retry: FormAction }) {
+export function DeliveryDetailView({ delivery, base, retry, latest }: { delivery: DeliveryDetail; base: string; retry: FormAction; latest: boolean }) {
   const lastAttempt = delivery.attemptLog.at(-1);
 
   return (
@@ -104,9 +131,12 @@ export function DeliveryDetailView({ delivery, base, retry }: { delivery: Delive
         <h2 id="attempts-heading" className="text-lg font-semibold">
           Attempts
         </h2>
+        <AttemptPages delivery={delivery} href={`${base}/deliveries/${delivery.id}`} latest={latest} />
         {delivery.attemptLog.length === 0 ? (
           <p className="text-sm text-slate-600">
-            {delivery.waitingBehind
+            {!latest
+              ? "No earlier attempts."
+              : delivery.waitingBehind
               ? "No attempt yet: it is sent once the deliveries ahead of it in its ordering key have ended."
               : "No attempt yet: the worker will pick this delivery up shortly."}
           </p>

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { VERSION } from "../version";
-import { deliveryListQuerySchema, pageQuerySchema } from "../validations/delivery";
+import { attemptPageQuerySchema, deliveryListQuerySchema, pageQuerySchema } from "../validations/delivery";
 import { createEndpointApiSchema, recoverSchema, updateEndpointSchema } from "../validations/endpoint";
 import { createEventSchema, eventListQuerySchema } from "../validations/event";
 import { createEventTypeSchema, eventTypeListQuerySchema, updateEventTypeSchema } from "../validations/event-type";
@@ -15,6 +15,7 @@ import { createScheduleSchema, scheduleListQuerySchema, updateScheduleSchema } f
 import {
   consumerDto,
   createdEventDto,
+  attemptDto,
   deliveryDetailDto,
   deliveryDto,
   endpointDto,
@@ -69,7 +70,8 @@ export const ROUTES: RouteDoc[] = [
   { method: "delete", path: "/api/v1/consumers/{uid}/portal-links", summary: "Revoke every portal link of the consumer, ending the sessions opened from them", status: 204, errors: [404] },
   { method: "delete", path: "/api/v1/event-types/{name}", summary: "Remove an event type from the catalog (its events stay in the log; new ones are no longer validated)", status: 204, errors: [404] },
   { method: "get", path: "/api/v1/deliveries", summary: "List deliveries", query: deliveryListQuerySchema, status: 200, response: pageOf(deliveryDto), errors: [422] },
-  { method: "get", path: "/api/v1/deliveries/{id}", summary: "Get a delivery with every attempt", status: 200, response: deliveryDetailDto, errors: [404] },
+  { method: "get", path: "/api/v1/deliveries/{id}", summary: "Get a delivery with its latest attempts", status: 200, response: deliveryDetailDto, errors: [404] },
+  { method: "get", path: "/api/v1/deliveries/{id}/attempts", summary: "List a delivery's attempts", query: attemptPageQuerySchema, status: 200, response: pageOf(attemptDto), errors: [404, 422] },
   { method: "post", path: "/api/v1/deliveries/{id}/retry", summary: "Retry a failed delivery, or replay a succeeded one", status: 202, response: deliveryDto, errors: [404, 409] },
   { method: "post", path: "/api/v1/schedules", summary: "Create a schedule: events of `type` on a cron expression (seconds allowed)", body: createScheduleSchema, status: 201, response: scheduleDto, errors: [400, 403, 413, 415, 422] },
   { method: "get", path: "/api/v1/schedules", summary: "List schedules", query: scheduleListQuerySchema, status: 200, response: pageOf(scheduleDto), errors: [422] },

@@ -3,7 +3,7 @@
  * live in lib/validations/ and are the very ones the routes validate with.
  */
 import { z } from "zod";
-import { DELIVERY_STATUSES } from "../deliveries/queries";
+import { ATTEMPTS_SHOWN, DELIVERY_STATUSES } from "../deliveries/queries";
 import { AHEAD_COUNTED, ORDERINGS } from "../events/ordering";
 
 const time = z.iso.datetime();
@@ -66,7 +66,8 @@ export const attemptDto = z.object({
 });
 
 export const deliveryDetailDto = deliveryDto.extend({
-  attemptLog: z.array(attemptDto),
+  attemptLog: z.array(attemptDto).describe(`The latest ${ATTEMPTS_SHOWN} attempts, oldest first.`),
+  earlierAttempts: z.number().int().describe("How many attempts came before the first in attemptLog: GET /api/v1/deliveries/{id}/attempts pages through them all."),
   waitingBehind: z
     .object({
       deliveryId: z.string().describe("The delivery its ordering key is on now."),

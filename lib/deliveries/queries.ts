@@ -49,7 +49,10 @@ export interface AttemptDto {
 
 export interface DeliveryDetail extends DeliveryLogRow {
   requestBody: string;
+  /** The latest ATTEMPTS_SHOWN attempts (or those before `before`), oldest first. */
   attemptLog: AttemptDto[];
+  /** How many attempts came before the first of attemptLog (listAttempts pages through them). */
+  earlierAttempts: number;
   /** Towards a FIFO endpoint, while it waits for the deliveries before it in its key (lib/store/fifo.ts). */
   waitingBehind: WaitingBehind | null;
 }
@@ -231,34 +234,78 @@ export async function listDeliveries(userId: string, filter: DeliveryFilter = {}
   return { data: page.map(toLogRow), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
 }
 
-export async function getDelivery(userId: string, id: string): Promise<DeliveryDetail | null> {
+/**
+ * How many of a delivery's attempts its page shows (the latest), and the most one page of
+ * listAttempts holds. Each attempt keeps up to 64 KiB of response body and manual retries have no
+ * end (one account replayed a delivery 27 times a second): with every attempt, a delivery was
+ * 33 MB of JSON at 500 attempts, and one request for it ran the server out of memory at 1,000.
+ */
+export const ATTEMPTS_SHOWN = 20;
+export const MAX_ATTEMPTS_PAGE = 50;
+
+type AttemptRow = {
+  id: string;
+  number: number;
+  startedAt: Date;
+  durationMs: number;
+  requestHeaders: string;
+  responseStatus: number | null;
+  responseHeaders: string | null;
+  responseBody: string | null;
+  error: string | null;
+};
+
+function toAttemptDto(attempt: AttemptRow): AttemptDto {
+  return {
+    id: attempt.id,
+    number: attempt.number,
+    startedAt: attempt.startedAt.toISOString(),
+    durationMs: attempt.durationMs,
+    requestHeaders: JSON.parse(attempt.requestHeaders) as Record<string, string>,
+    responseStatus: attempt.responseStatus,
+    responseHeaders: attempt.responseHeaders ? (JSON.parse(attempt.responseHeaders) as Record<string, string>) : null,
+    responseBody: attempt.responseBody,
+    error: attempt.error,
+  };
+}
+
+/** Attempts numbered below `before` (all when absent), newest first: one range of Attempt(deliveryId, number). */
+function attemptsBefore(deliveryId: string, before: number | undefined, take: number): Promise<AttemptRow[]> {
+  return prisma.attempt.findMany({ where: { deliveryId, ...(before !== undefined ? { number: { lt: before } } : {}) }, orderBy: { number: "desc" }, take });
+}
+
+/** One delivery with its latest ATTEMPTS_SHOWN attempts, or with those just before attempt number `before`. */
+export async function getDelivery(userId: string, id: string, options: { before?: number } = {}): Promise<DeliveryDetail | null> {
   const row = await prisma.delivery.findFirst({
     where: { userId, id },
-    select: {
-      ...logSelect,
-      event: { select: { type: true, payload: true, createdAt: true } },
-      attemptLog: { orderBy: { number: "asc" } },
-    },
+    select: { ...logSelect, event: { select: { type: true, payload: true, createdAt: true } } },
   });
   if (!row) return null;
+  const attempts = (await attemptsBefore(id, options.before, ATTEMPTS_SHOWN)).reverse();
+  // Fewer than a page means none came before them; else count the rest on the Attempt(deliveryId, number) index.
+  const earlierAttempts = attempts.length < ATTEMPTS_SHOWN ? 0 : await prisma.attempt.count({ where: { deliveryId: id, number: { lt: attempts[0].number } } });
   // Only a pending delivery with no time set waits in a FIFO queue (fifo.ts).
   const waits = row.status === "pending" && row.nextAttemptAt === null;
   return {
     ...toLogRow(row),
     waitingBehind: waits ? await waitingBehind(store(), userId, id) : null,
     requestBody: webhookBody(row.event.type, row.event.createdAt.getTime(), row.event.payload),
-    attemptLog: row.attemptLog.map((attempt) => ({
-      id: attempt.id,
-      number: attempt.number,
-      startedAt: attempt.startedAt.toISOString(),
-      durationMs: attempt.durationMs,
-      requestHeaders: JSON.parse(attempt.requestHeaders) as Record<string, string>,
-      responseStatus: attempt.responseStatus,
-      responseHeaders: attempt.responseHeaders ? (JSON.parse(attempt.responseHeaders) as Record<string, string>) : null,
-      responseBody: attempt.responseBody,
-      error: attempt.error,
-    })),
+    attemptLog: attempts.map(toAttemptDto),
+    earlierAttempts,
   };
+}
+
+/**
+ * A page of one delivery's attempts, newest first; the cursor is an attempt number (the page
+ * holds those below it). Null when the account has no such delivery.
+ */
+export async function listAttempts(userId: string, deliveryId: string, page: { cursor?: number; limit?: number }): Promise<{ data: AttemptDto[]; nextCursor: string | null } | null> {
+  const delivery = await prisma.delivery.findFirst({ where: { userId, id: deliveryId }, select: { id: true } });
+  if (!delivery) return null;
+  const limit = page.limit ?? ATTEMPTS_SHOWN;
+  const rows = await attemptsBefore(deliveryId, page.cursor, limit + 1);
+  const data = rows.slice(0, limit).map(toAttemptDto);
+  return { data, nextCursor: rows.length > limit ? String(data[data.length - 1].number) : null };
 }
 
 export type RetryResult =

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_SEARCH_LENGTH, MAX_SEARCH_TERMS, searchTerms } from "../events/search-terms";
-import { DELIVERY_STATUSES } from "../deliveries/queries";
+import { DELIVERY_STATUSES, MAX_ATTEMPTS_PAGE } from "../deliveries/queries";
 
 // `local` also takes what a datetime-local input sends ("2026-11-28T08:00"), read as UTC.
 const isoTime = (field: string) =>
@@ -19,6 +19,28 @@ export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number({ error: "limit must be a number" }).int("limit must be a whole number").min(1, "limit must be between 1 and 200").max(200, "limit must be between 1 and 200").optional(),
   cursor: z.string().max(64, "cursor is not valid").optional(),
 });
+
+/** A page of one delivery's attempts: fewer per page than other lists, as each holds up to 64 KiB of response body. */
+export const attemptPageQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int("limit must be a whole number")
+    .min(1, `limit must be between 1 and ${MAX_ATTEMPTS_PAGE}`)
+    .max(MAX_ATTEMPTS_PAGE, `limit must be between 1 and ${MAX_ATTEMPTS_PAGE}`)
+    .optional(),
+  cursor: z.coerce
+    .number({ error: "cursor is not valid" })
+    .int("cursor is not valid")
+    .positive("cursor is not valid")
+    .optional()
+    .describe("An attempt number: the page holds the attempts before it (`nextCursor` of the previous page)."),
+});
+
+/** A delivery page's `?before=` (an attempt number: the page shows the attempts before it); anything else shows the latest. */
+export function attemptsBeforeParam(value: string | string[] | undefined): number | undefined {
+  const parsed = attemptPageQuerySchema.shape.cursor.safeParse(Array.isArray(value) ? value[0] : value);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /** Query of the delivery log (dashboard and API): all optional, unknown values refused. */
 export const deliveryListQuerySchema = pageQuerySchema.extend({
