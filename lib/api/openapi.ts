@@ -153,7 +153,7 @@ export function openApiDocument() {
       title: "Hookline API",
       version: VERSION,
       description:
-        "Send events to your customers' webhook endpoints. Authenticate with `Authorization: Bearer hl_…` (create keys in Settings). Errors are RFC 9457 problem+json. Lists are newest first: pass `nextCursor` as `cursor` for the next page, until it is null (a page of events holds at most 4 MiB of event data, so it can hold fewer than `limit`).",
+        "Send events to your customers' webhook endpoints. Authenticate with `Authorization: Bearer hl_…` (create keys in Settings). Errors are RFC 9457 problem+json. Lists are newest first: pass `nextCursor` as `cursor` for the next page, until it is null (a page of events or schedules holds at most 4 MiB of their data, so it can hold fewer than `limit`).",
     },
     servers: [{ url: "/" }],
     components: {

@@ -9,7 +9,9 @@ import { prisma } from "../db";
 import { getEventType } from "../event-types/queries";
 import { store } from "../store/connection";
 import { insertEvent } from "../store/insert-events";
-import { eventSizes } from "../store/event-sizes";
+import { payloadSizes } from "../store/payload-sizes";
+import { pageWithinBudget } from "../page-budget";
+import { jsonWithRawFields, pageJson } from "../json-text";
 import { searchEvents } from "../store/search";
 import { searchTerms } from "./search-terms";
 
@@ -71,11 +73,12 @@ export interface EventRow {
   createdAt: Date;
 }
 
-function toEventDto(row: EventRow): EventDto {
+/** The event as the API shows it; `data` is its stored text parsed, unless given. */
+function toEventDto(row: EventRow, data: unknown = JSON.parse(row.payload)): EventDto {
   return {
     id: row.id,
     type: row.type,
-    data: JSON.parse(row.payload),
+    data,
     ...(row.orderingKey === null ? {} : { orderingKey: row.orderingKey }),
     ...(row.consumer === null ? {} : { consumer: row.consumer.uid }),
     createdAt: row.createdAt.toISOString(),
@@ -104,14 +107,6 @@ export async function createEvent(userId: string, input: NewEvent, options: { en
 }
 
 /**
- * The most event data one page of the API's event list holds, in bytes (a page holds at least one
- * event): a page of 200 events of 256 KiB was 52 MB of text, several times that once parsed, and
- * a few such requests at once could run the server out of memory. Past it, the page ends early
- * and `nextCursor` leads on, as for a full page.
- */
-export const MAX_PAGE_DATA_BYTES = 4 * 1024 * 1024;
-
-/**
  * The API's event list, newest first (keyset pagination on the time-sortable id); with `q`, the
  * events holding its words (lib/store/search.ts). The page's ids and data sizes are read first,
  * and only the events within MAX_PAGE_DATA_BYTES are read whole. Their data stays the JSON text
@@ -120,29 +115,18 @@ export const MAX_PAGE_DATA_BYTES = 4 * 1024 * 1024;
 export async function listEvents(userId: string, page: { cursor?: string; limit?: number; type?: string; q?: string }): Promise<{ data: EventRow[]; nextCursor: string | null }> {
   const limit = page.limit ?? 50;
   const query = { userId, type: page.type, cursor: page.cursor, limit: limit + 1 };
-  const sizes = page.q === undefined ? await eventSizes(store(), query) : await searchEvents(store(), { ...query, terms: searchTerms(page.q) });
-  let taken = 0;
-  let bytes = 0;
-  while (taken < Math.min(limit, sizes.length) && (taken === 0 || bytes + sizes[taken].payloadBytes <= MAX_PAGE_DATA_BYTES)) bytes += sizes[taken++].payloadBytes;
-  const ids = sizes.slice(0, taken).map((size) => size.id);
+  const sizes = page.q === undefined ? await payloadSizes(store(), "Event", query) : await searchEvents(store(), { ...query, terms: searchTerms(page.q) });
+  const { ids, nextCursor } = pageWithinBudget(sizes, limit);
   const rows = ids.length ? await prisma.event.findMany({ where: { userId, id: { in: ids } }, select: eventSelect, orderBy: { id: "desc" } }) : [];
-  return { data: rows, nextCursor: sizes.length > taken ? ids[taken - 1] : null };
+  return { data: rows, nextCursor };
 }
 
-/**
- * A page of listEvents as the API's JSON text: exactly JSON.stringify({ data: events as
- * EventDto, nextCursor }), but each event's data is its stored text, not parsed and written
- * again (its text was written by JSON.stringify, so it reads the same).
- */
+/** A page of listEvents as the API's JSON text: each event's data is its stored text (jsonWithRawFields). */
 export function eventListJson(page: { data: EventRow[]; nextCursor: string | null }): string {
-  const events = page.data.map((row) => {
-    const fields = [`"id":${JSON.stringify(row.id)}`, `"type":${JSON.stringify(row.type)}`, `"data":${row.payload}`];
-    if (row.orderingKey !== null) fields.push(`"orderingKey":${JSON.stringify(row.orderingKey)}`);
-    if (row.consumer !== null) fields.push(`"consumer":${JSON.stringify(row.consumer.uid)}`);
-    fields.push(`"createdAt":${JSON.stringify(row.createdAt.toISOString())}`);
-    return `{${fields.join(",")}}`;
-  });
-  return `{"data":[${events.join(",")}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  return pageJson(
+    page.data.map((row) => jsonWithRawFields(toEventDto(row, null), { data: row.payload })),
+    page.nextCursor,
+  );
 }
 
 /**

@@ -16,7 +16,7 @@ import type Database from "better-sqlite3";
 import { idAt } from "../ids";
 import type { DeliveryStatus } from "./delivery-states";
 import type { PostgresStore, Store } from "./connection";
-import type { EventSize } from "./event-sizes";
+import type { PayloadSize } from "./payload-sizes";
 import { query } from "./postgres";
 import { hasPendingEvents, indexPendingEvents, postgresSearchText, SEARCH_TABLE } from "./search-index";
 import { runningSqliteWriter } from "./sqlite-writer";
@@ -64,8 +64,8 @@ async function indexPending(db: Database.Database): Promise<void> {
   else indexPendingEvents(db);
 }
 
-/** The matching events' ids and data sizes (event-sizes.ts says why sizes, not the data). */
-export async function searchEvents(store: Store, search: EventSearch): Promise<EventSize[]> {
+/** The matching events' ids and data sizes (payload-sizes.ts says why sizes, not the data). */
+export async function searchEvents(store: Store, search: EventSearch): Promise<PayloadSize[]> {
   if (store.engine === "sqlite") {
     await indexPending(store.sqlite);
     return store.sqlite
@@ -83,7 +83,7 @@ export async function searchEvents(store: Store, search: EventSearch): Promise<E
         limit: search.limit,
         ...(search.type ? { type: search.type } : {}),
         ...(search.cursor ? { cursor: search.cursor } : {}),
-      }) as EventSize[];
+      }) as PayloadSize[];
   }
   // The matching's parameters first: the count (fewMatches) takes just those.
   const values: unknown[] = [search.userId, ...search.terms];
@@ -95,7 +95,7 @@ export async function searchEvents(store: Store, search: EventSearch): Promise<E
   const limit = `$${values.push(search.limit)}`;
   // Few: the page's ids are taken from the matches alone (no Event index order to walk), then read.
   const source = few ? `(${materialized(matches)} ORDER BY id DESC LIMIT ${limit}) page JOIN "Event" USING (id)` : `"Event" WHERE ${matches}`;
-  const { rows } = await query<EventSize>(store, store.pool, `SELECT id, octet_length(payload) AS "payloadBytes" FROM ${source} ORDER BY id DESC LIMIT ${limit}`, values);
+  const { rows } = await query<PayloadSize>(store, store.pool, `SELECT id, octet_length(payload) AS "payloadBytes" FROM ${source} ORDER BY id DESC LIMIT ${limit}`, values);
   return rows;
 }
 

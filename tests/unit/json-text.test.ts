@@ -1,7 +1,8 @@
 // JSON text walked without parsing (lib/json-text.ts): the indented copy pages show, bounded,
-// and the nesting depth forms check before they parse; and the form fields built on them.
+// and the nesting depth forms check before they parse; and the form fields built on them; and
+// API responses with stored JSON text spliced in, which must read exactly as JSON.stringify.
 import { describe, expect, it } from "vitest";
-import { indentedBody, indentedJson, jsonNestingDepth } from "@/lib/json-text";
+import { indentedBody, indentedJson, jsonNestingDepth, jsonWithRawFields, pageJson } from "@/lib/json-text";
 import { sendEventFormSchema } from "@/lib/validations/event";
 import { eventTypeFormSchema } from "@/lib/validations/event-type";
 import { MAX_FIELD_DEPTH } from "@/lib/validations/json-field";
@@ -48,6 +49,29 @@ describe("indentedJson", () => {
     expect(indentedBody('{"a":[1]}')).toBe('{\n  "a": [\n    1\n  ]\n}');
     expect(indentedBody("not json {")).toBe("not json {");
     expect(indentedBody(nested(40, Array(2_000).fill(0).join(",")), 1_000)).toBe(nested(40, Array(2_000).fill(0).join(",")));
+  });
+});
+
+describe("jsonWithRawFields and pageJson", () => {
+  const values: unknown[] = [{ a: [1, 2.5, -0, 1e21, null, true], "": "empty key", ключ: "значение" }, 'a "quoted" \\ \u2028 \ud83d\ude00', null, 0, [], {}];
+
+  it("write what JSON.stringify writes for the object with the raw field parsed, in the object's order", () => {
+    for (const data of values) {
+      const object = { id: "sch_1", data: "placeholder", left: undefined, when: new Date(Date.UTC(2026, 11, 2)), last: 'x"y' };
+      expect(jsonWithRawFields(object, { data: JSON.stringify(data) })).toBe(JSON.stringify({ ...object, data }));
+    }
+    expect(jsonWithRawFields({}, {})).toBe("{}");
+    expect(jsonWithRawFields({ __proto__: null, x: 1 }, {})).toBe('{"x":1}');
+  });
+
+  it("only fields of the object are written, raw or not", () => {
+    expect(jsonWithRawFields({ id: 1 }, { data: "[1]" })).toBe('{"id":1}');
+  });
+
+  it("pageJson is JSON.stringify({data, nextCursor}) of items given as text", () => {
+    const items = values.map((value) => ({ value }));
+    expect(pageJson(items.map((item) => JSON.stringify(item)), 'msg_"1"')).toBe(JSON.stringify({ data: items, nextCursor: 'msg_"1"' }));
+    expect(pageJson([], null)).toBe('{"data":[],"nextCursor":null}');
   });
 });
 

@@ -1,9 +1,9 @@
-import { apiRoute, json, methodNotAllowed, parseWith, queryOf, readJson } from "@/lib/api/http";
-import { createSchedule, listSchedulesPage } from "@/lib/schedules/queries";
+import { apiRoute, json, jsonText, methodNotAllowed, parseWith, queryOf, readJson } from "@/lib/api/http";
+import { createSchedule, scheduleListJson } from "@/lib/schedules/queries";
 import { createScheduleSchema, scheduleListQuerySchema } from "@/lib/validations/schedule";
 import { scheduleFieldProblem } from "./problem";
 
-export const GET = apiRoute(async ({ request, userId }) => json(await listSchedulesPage(userId, parseWith(scheduleListQuerySchema, queryOf(request)))));
+export const GET = apiRoute(async ({ request, userId }) => jsonText(await scheduleListJson(userId, parseWith(scheduleListQuerySchema, queryOf(request)))));
 
 export const POST = apiRoute(async ({ request, userId }) => {
   const created = await createSchedule(userId, await readJson(request, createScheduleSchema));

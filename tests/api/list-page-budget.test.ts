@@ -6,7 +6,8 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON whose shape is asserted */
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_PAGE_DATA_BYTES } from "@/lib/events/queries";
+import { MAX_PAGE_DATA_BYTES } from "@/lib/page-budget";
+import { listSchedules } from "@/lib/schedules/queries";
 import { newApiClient, startApiServer, stopServersAfterAll, type ApiClient } from "../helpers/api-client";
 
 stopServersAfterAll();
@@ -78,5 +79,30 @@ describe("GET /api/v1/events with large events", () => {
       [latest, ...large.slice(1).reverse()],
       [large[0], ...small.reverse()],
     ]);
+  });
+});
+
+describe("GET /api/v1/schedules with large data", () => {
+  it("ends a page at the byte budget, every schedule once and whole, and the dashboard's list reads none of the data", async () => {
+    const { api, userId } = await newApiClient(origin, "large-schedules");
+    const created: Array<{ id: string; name: string; data: unknown }> = [];
+    for (let index = 0; index < 20; index++) {
+      const data = dataOf(index, LARGE_DATA_BYTES);
+      // Once a year: nothing fires during the test.
+      const response = await api.post("/api/v1/schedules", { name: `Blob ${index}`, cron: "0 0 1 1 *", type: "blob.stored", data });
+      expect(response.status, response.text.slice(0, 300)).toBe(201);
+      created.push({ id: response.body.id, name: `Blob ${index}`, data });
+    }
+    const pages = await allPages(api, "/api/v1/schedules");
+    expect(pages.map((page) => page.items.length)).toEqual([16, 4]);
+    expect(pages.flatMap((page) => page.items.map((schedule: any) => ({ id: schedule.id, name: schedule.name, data: schedule.data })))).toEqual([...created].reverse());
+    for (const page of pages) expect(page.bytes).toBeLessThan(page.items.length * LARGE_DATA_BYTES + 4_000);
+    // Every field the API documents, in its order.
+    expect(Object.keys(pages[0].items[0])).toEqual(["id", "name", "cron", "timezone", "type", "data", "endpointId", "paused", "nextRunAt"]);
+    expect(pages[0].items[0]).toMatchObject({ cron: "0 0 1 1 *", timezone: "UTC", type: "blob.stored", endpointId: null, paused: false, nextRunAt: expect.stringMatching(/^\d{4}-01-01T00:00:00.000Z$/) });
+
+    const summaries = await listSchedules(userId);
+    expect(summaries.map((schedule) => schedule.id)).toEqual([...created].reverse().map((schedule) => schedule.id));
+    expect(summaries.every((schedule) => !("data" in schedule))).toBe(true);
   });
 });
