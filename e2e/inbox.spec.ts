@@ -56,3 +56,32 @@ test("a test event sent to the built-in inbox shows up there with a valid signat
     await other.close();
   }
 });
+
+test("an inbox of large requests is shown a page at a time, the newest first", async ({ page }) => {
+  await signUp(page);
+  await page.getByRole("link", { name: "Inbox" }).click();
+  const inboxUrl = await page.getByLabel("Your inbox URL").inputValue();
+  // Five bodies of 250 KB: four fit in the page's 1 MiB of bodies, the fifth goes to the next page.
+  for (let index = 1; index <= 5; index++) {
+    const response = await page.request.post(inboxUrl, { headers: { "content-type": "text/plain" }, data: `request ${index} `.padEnd(250_000, "x") });
+    expect(response.status()).toBe(200);
+  }
+
+  await page.reload();
+  const received = page.getByRole("list", { name: "Received requests" }).getByRole("listitem");
+  const pages = page.getByRole("navigation", { name: "Inbox pages" });
+  await expect(received).toHaveCount(4);
+  await expect(received.first()).toContainText("request 5 ");
+  await expect(received.last()).toContainText("request 2 ");
+  await expect(pages.getByRole("link", { name: "Latest requests" })).toHaveCount(0);
+
+  await pages.getByRole("link", { name: "Older requests" }).click();
+  await expect(page).toHaveURL(/\/inbox\?before=inb_/);
+  await expect(received).toHaveCount(1);
+  await expect(received.first()).toContainText("request 1 ");
+  await expect(pages.getByRole("link", { name: "Older requests" })).toHaveCount(0);
+
+  await pages.getByRole("link", { name: "Latest requests" }).click();
+  await expect(page).toHaveURL(/\/inbox$/);
+  await expect(received).toHaveCount(4);
+});

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import Link from "next/link";
 import { requireUser } from "@/lib/auth/current-user";
 import { getEndpointSecret, listEndpoints } from "@/lib/endpoints/queries";
 import { env } from "@/lib/env";
@@ -21,13 +22,22 @@ async function ownOrigin(): Promise<string> {
   return `${request.get("x-forwarded-proto") ?? "http"}://${host}`;
 }
 
-export default async function InboxPage({ searchParams }: { searchParams: Promise<{ endpoint?: string }> }) {
+/** The inbox page's address with these parameters (the endpoint picked stays picked from page to page). */
+function inboxHref(params: { endpoint?: string; before?: string }): string {
+  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString();
+  return query ? `/inbox?${query}` : "/inbox";
+}
+
+export default async function InboxPage({ searchParams }: { searchParams: Promise<{ endpoint?: string; before?: string }> }) {
   const user = await requireUser();
-  const [token, origin, requests, endpoints] = await Promise.all([inboxToken(user.id), ownOrigin(), listInboxRequests(user.id), listEndpoints(user.id)]);
+  const params = await searchParams;
+  // An id from the page's own "Older requests" link; anything else is only compared against ids.
+  const before = typeof params.before === "string" && params.before.length <= 64 ? params.before : undefined;
+  const [token, origin, { requests, olderCursor }, endpoints] = await Promise.all([inboxToken(user.id), ownOrigin(), listInboxRequests(user.id, { before }), listEndpoints(user.id)]);
   const url = `${origin}/api/inbox/${token}`;
   // Until the reader picks one (an empty choice included), signatures are checked with the
   // endpoint that delivers here, the one whose requests this page shows.
-  const picked = (await searchParams).endpoint;
+  const picked = typeof params.endpoint === "string" ? params.endpoint : undefined;
   const chosen = picked ?? ownInboxEndpoint(endpoints, token)?.id;
   const secret = chosen ? await getEndpointSecret(user.id, chosen) : null;
 
@@ -69,7 +79,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
 
       {requests.length === 0 ? (
         <p className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-          Nothing received yet. Add the inbox as an endpoint, then send it a test event.
+          {before === undefined ? "Nothing received yet. Add the inbox as an endpoint, then send it a test event." : "No older requests."}
         </p>
       ) : (
         <ol className="space-y-4" aria-label="Received requests">
@@ -101,6 +111,20 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
             );
           })}
         </ol>
+      )}
+      {(olderCursor !== null || before !== undefined) && (
+        <nav aria-label="Inbox pages" className="flex flex-wrap gap-4 text-sm">
+          {olderCursor !== null && (
+            <Link href={inboxHref({ endpoint: picked, before: olderCursor })} className="text-indigo-700 underline">
+              Older requests
+            </Link>
+          )}
+          {before !== undefined && (
+            <Link href={inboxHref({ endpoint: picked })} className="text-indigo-700 underline">
+              Latest requests
+            </Link>
+          )}
+        </nav>
       )}
     </div>
   );
