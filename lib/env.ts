@@ -49,6 +49,11 @@ const schema = z.object({
   HOOKLINE_PUBLIC_URL: z.url().optional(),
   /** Address ranges the SSRF guard lets through, e.g. `127.0.0.0/8,::1/128`. */
   HOOKLINE_ALLOWED_CIDRS: parsedText("", parseCidrList),
+  /**
+   * Proxies whose `X-Forwarded-For` tells the client's address (lib/security/client-address.ts):
+   * ranges, or `none`. By default only this machine (a reverse proxy beside the server).
+   */
+  HOOKLINE_TRUSTED_PROXIES: parsedText("127.0.0.0/8,::1/128", (text) => (text.trim() === "none" ? [] : parseCidrList(text))),
   HOOKLINE_RETRY_SCHEDULE: parsedText(DEFAULT_RETRY_SCHEDULE, parseRetrySchedule),
   /** `off` keeps the web server from running deliveries (use `npm run worker` instead). */
   HOOKLINE_WORKER: z.enum(["on", "off"]).default("on"),

@@ -71,6 +71,7 @@ import { env } from "../lib/env";
 import { inboxOwner } from "../lib/inbox/queries";
 import { INBOX_TOO_LARGE, noInboxResponse } from "../lib/inbox/responses";
 import { logger, pathOnly, requestLogger } from "../lib/log";
+import { clientAddressOf } from "../lib/security/client-address";
 import { securityHeaders, servedOverHttps } from "../lib/security/headers";
 import { store } from "../lib/store/connection";
 import { acquireSqliteWriter } from "../lib/store/sqlite-writer";
@@ -316,7 +317,8 @@ async function signedInUser(request: http.IncomingMessage): Promise<string | nul
  *   an expired session's small form post still reaches Next and its redirect to sign-in.
  */
 async function bodyAllowance(request: http.IncomingMessage, path: string | null, routeLimit: number): Promise<Response | { limit: number; client: string }> {
-  const anonymous = { limit: ANONYMOUS_BODY_BYTES, client: clientOfAddress(request.socket.remoteAddress) };
+  // The address serve() resolved (lib/security/client-address.ts).
+  const anonymous = { limit: ANONYMOUS_BODY_BYTES, client: clientOfAddress(String(request.headers["x-forwarded-for"])) };
   const ofAccount = (userId: string) => ({ limit: routeLimit, client: clientOfAccount(userId) });
   if (path === null) return anonymous; // routed nowhere: nothing reads the body
   if (API_PATH.test(path)) {
@@ -555,6 +557,10 @@ async function main() {
       serveEventIngest(capped, response).catch((error) => failed(error, response));
       return;
     }
+    // The client's address as every per-address limit reads it (the gate's below, the sign-up and
+    // sign-in throttles in Next): what the request brought in X-Forwarded-For is replaced, so only
+    // what a trusted proxy wrote gets through (Next sets the header only when it is absent).
+    request.headers["x-forwarded-for"] = clientAddressOf(request.socket.remoteAddress, request.headers["x-forwarded-for"], env.HOOKLINE_TRUSTED_PROXIES);
     if (!carriesBody(request)) {
       void handle(request, response);
       return;

@@ -196,11 +196,11 @@ export function processStore(name: string, maxKeys = DEFAULT_MAX_KEYS): AttemptS
 }
 
 /**
- * The client address of a request: the right-most `x-forwarded-for` entry, the one written by
- * the nearest proxy (a reverse proxy that appends or sets it), or by Next itself from the socket
- * when there is no proxy. Entries further left come from the client and could be anything.
- * Without the header (it should not happen: Next sets it from the socket) every attempt shares
- * one address, so a limit still holds.
+ * The client address of a request, from the `x-forwarded-for` that `npm start`'s server
+ * (scripts/server.ts) replaced with the one address it resolved (lib/security/client-address.ts:
+ * the connection's, or what a trusted proxy reported). The right-most entry, in case anything
+ * after it appended one; `npm run dev` does not resolve it, and reads the header as it came.
+ * Without the header every attempt shares one address, so a limit still holds.
  */
 export function clientAddress(forwardedFor: string | null): string {
   return forwardedFor?.split(",").at(-1)?.trim() || "unknown";

@@ -79,7 +79,7 @@ export function parseCidrList(text: string | undefined): Cidr[] {
   return text.split(",").filter((part) => part.trim()).map(parseCidr);
 }
 
-function inCidr(address: IpAddress, cidr: Cidr): boolean {
+export function inCidr(address: IpAddress, cidr: Cidr): boolean {
   return address.kind() === cidr.address.kind() && address.match(cidr.address, cidr.prefix);
 }
 

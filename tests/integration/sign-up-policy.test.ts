@@ -83,3 +83,29 @@ describe("sign-up is throttled per client address", () => {
     expect((await submitForm(signUpUrl, { email: email("elsewhere"), password: PASSWORD }, from("203.0.113.8"))).status).toBe(303);
   }, SERVER_TEST_TIMEOUT_MS);
 });
+
+describe("the client address comes from trusted proxies only (HOOKLINE_TRUSTED_PROXIES)", () => {
+  it("a client that is not a trusted proxy cannot pick its address with X-Forwarded-For", async () => {
+    // This test connects from 127.0.0.1: with no proxy trusted, that is the address of every sign-up.
+    const server = await startApiServer({ HOOKLINE_SIGN_UP_MAX_PER_ADDRESS: "2", HOOKLINE_TRUSTED_PROXIES: "none" });
+    const signUpUrl = `${server.origin}/sign-up`;
+    const before = await accounts();
+    for (const address of ["203.0.113.1", "203.0.113.2"]) {
+      expect((await submitForm(signUpUrl, { email: email("spoof"), password: PASSWORD }, { headers: { "x-forwarded-for": address } })).status).toBe(303);
+    }
+    const refused = await submitForm(signUpUrl, { email: email("spoof"), password: PASSWORD }, { headers: { "x-forwarded-for": "203.0.113.3" } });
+    expect(alertIn(refused.html)).toMatch(/^Too many sign-ups from this address\./);
+    expect(await accounts()).toBe(before + 2);
+  }, SERVER_TEST_TIMEOUT_MS);
+
+  it("behind a trusted proxy, only the entry it appended counts, not the client's own", async () => {
+    const server = await startApiServer({ HOOKLINE_SIGN_UP_MAX_PER_ADDRESS: "2" });
+    const signUpUrl = `${server.origin}/sign-up`;
+    // The proxy (this machine, trusted by default) appends the address it sees, 198.51.100.7, to
+    // whatever the client sent.
+    const via = (claimed: string) => ({ headers: { "x-forwarded-for": `${claimed}, 198.51.100.7` } });
+    for (const claimed of ["203.0.113.1", "203.0.113.2"]) expect((await submitForm(signUpUrl, { email: email("chain"), password: PASSWORD }, via(claimed))).status).toBe(303);
+    const refused = await submitForm(signUpUrl, { email: email("chain"), password: PASSWORD }, via("203.0.113.3"));
+    expect(alertIn(refused.html)).toMatch(/^Too many sign-ups from this address\./);
+  }, SERVER_TEST_TIMEOUT_MS);
+});
