@@ -86,16 +86,18 @@ describe("sign-up is throttled per client address", () => {
 
 describe("the client address comes from trusted proxies only (HOOKLINE_TRUSTED_PROXIES)", () => {
   it("a client that is not a trusted proxy cannot pick its address with X-Forwarded-For", async () => {
-    // This test connects from 127.0.0.1: with no proxy trusted, that is the address of every sign-up.
+    // This test connects from 127.0.0.1: with no proxy trusted, that is the address of every
+    // sign-up. (On PostgreSQL the throttle lives in the database, where this file's earlier
+    // sign-ups from 127.0.0.1 count too: so at most two more, not exactly two.)
     const server = await startApiServer({ HOOKLINE_SIGN_UP_MAX_PER_ADDRESS: "2", HOOKLINE_TRUSTED_PROXIES: "none" });
     const signUpUrl = `${server.origin}/sign-up`;
     const before = await accounts();
-    for (const address of ["203.0.113.1", "203.0.113.2"]) {
-      expect((await submitForm(signUpUrl, { email: email("spoof"), password: PASSWORD }, { headers: { "x-forwarded-for": address } })).status).toBe(303);
+    let refused = "";
+    for (const address of ["203.0.113.1", "203.0.113.2", "203.0.113.3"]) {
+      refused = alertIn((await submitForm(signUpUrl, { email: email("spoof"), password: PASSWORD }, { headers: { "x-forwarded-for": address } })).html) ?? "";
     }
-    const refused = await submitForm(signUpUrl, { email: email("spoof"), password: PASSWORD }, { headers: { "x-forwarded-for": "203.0.113.3" } });
-    expect(alertIn(refused.html)).toMatch(/^Too many sign-ups from this address\./);
-    expect(await accounts()).toBe(before + 2);
+    expect(refused).toMatch(/^Too many sign-ups from this address\./);
+    expect(await accounts()).toBeLessThanOrEqual(before + 2);
   }, SERVER_TEST_TIMEOUT_MS);
 
   it("behind a trusted proxy, only the entry it appended counts, not the client's own", async () => {
