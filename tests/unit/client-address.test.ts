@@ -21,7 +21,7 @@ describe("clientAddressOf", () => {
     expect(clientAddressOf("127.0.0.1", "198.51.100.1", LOOPBACK)).toBe("198.51.100.1");
     // A client's own entry sits to the left of what the proxy appended, and is not read.
     expect(clientAddressOf("127.0.0.1", "1.2.3.4, 198.51.100.1", LOOPBACK)).toBe("198.51.100.1");
-    expect(clientAddressOf("::1", " 2001:db8::7 ", LOOPBACK)).toBe("2001:db8::7");
+    expect(clientAddressOf("::1", " 2001:db8::7 ", LOOPBACK)).toBe("2001:db8::/64");
     // A trusted proxy that wrote nothing: the proxy is the client.
     expect(clientAddressOf("127.0.0.1", undefined, LOOPBACK)).toBe("127.0.0.1");
   });
@@ -33,6 +33,15 @@ describe("clientAddressOf", () => {
     expect(clientAddressOf("127.0.0.1", "10.0.0.9, 10.0.0.5", LOOPBACK_AND_LAN)).toBe("10.0.0.9");
     // Only this machine trusted: a LAN proxy's entry is the client.
     expect(clientAddressOf("127.0.0.1", "198.51.100.1, 10.0.0.5", LOOPBACK)).toBe("10.0.0.5");
+  });
+
+  it("counts an IPv6 client by its /64: one subscriber's network is one client", () => {
+    expect(clientAddressOf("2001:db8:1:2:aaaa::1", undefined, LOOPBACK)).toBe("2001:db8:1:2::/64");
+    expect(clientAddressOf("2001:db8:1:2:ffff:ffff:ffff:ffff", undefined, LOOPBACK)).toBe("2001:db8:1:2::/64");
+    expect(clientAddressOf("2001:db8:1:3::1", undefined, LOOPBACK)).toBe("2001:db8:1:3::/64");
+    // Trust is decided on the whole address, not the /64.
+    expect(clientAddressOf("::1", "2001:db8::5", parseCidrList("::1/128"))).toBe("2001:db8::/64");
+    expect(clientAddressOf("::2", "2001:db8::5", parseCidrList("::1/128"))).toBe("::/64");
   });
 
   it("reads IPv4 clients of a dual-stack server as IPv4, for trust and as the key", () => {
