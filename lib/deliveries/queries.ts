@@ -3,6 +3,7 @@
  * (`id < cursor`), so every page is an index range scan, never an OFFSET or a COUNT.
  */
 import { prisma } from "../db";
+import type { Attempt } from "../generated/prisma/client";
 import { idAt } from "../ids";
 import { store } from "../store/connection";
 import { DELIVERY_STATUSES, type DeliveryStatus } from "../store/delivery-states";
@@ -243,17 +244,8 @@ export async function listDeliveries(userId: string, filter: DeliveryFilter = {}
 export const ATTEMPTS_SHOWN = 20;
 export const MAX_ATTEMPTS_PAGE = 50;
 
-type AttemptRow = {
-  id: string;
-  number: number;
-  startedAt: Date;
-  durationMs: number;
-  requestHeaders: string;
-  responseStatus: number | null;
-  responseHeaders: string | null;
-  responseBody: string | null;
-  error: string | null;
-};
+/** An attempt as stored (Prisma's model: both engines' clients share its shape). */
+type AttemptRow = Omit<Attempt, "deliveryId">;
 
 function toAttemptDto(attempt: AttemptRow): AttemptDto {
   return {
