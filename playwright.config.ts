@@ -23,7 +23,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  // A guard against hangs, not a measure of speed: `npm test` runs the SQLite and PostgreSQL passes
+  // side by side, and on a loaded 2-core machine (load average 11) multi-page tests took 45–78 s
+  // (accessibility: 8 pages, each checked by axe). Each step's own wait is `expect.timeout`.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   reporter: process.env.CI ? "list" : [["list"]],
   use: {
