@@ -77,8 +77,9 @@ function nextRun(cron: string, timezone: string, paused: boolean, now: number): 
 /** A schedule as the dashboard's list shows it: everything but its data (up to 256 KiB each). */
 export type ScheduleSummary = Omit<ScheduleDto, "data">;
 
+const { payload: _data, ...summarySelect } = dtoSelect;
+
 export async function listSchedules(userId: string): Promise<ScheduleSummary[]> {
-  const { payload: _data, ...summarySelect } = dtoSelect;
   const rows = await prisma.schedule.findMany({ where: { userId }, select: summarySelect, orderBy: { id: "desc" } });
   return rows.map(({ nextRunAt, ...row }) => ({ ...row, nextRunAt: nextRunAt?.toISOString() ?? null }));
 }
